@@ -1,0 +1,20 @@
+import NIOCore
+
+/// Which of the tracker's pages a request target names. `/announce` and `/scrape` may sit under
+/// any prefix (`/tracker/announce`, `/<passkey>/announce`).
+enum HTTPRoute: Equatable {
+    case announce, scrape, index, notFound
+
+    /// Splits a raw target into its route and the byte range of its query (after `?`).
+    static func parse(_ target: UnsafeRawBufferPointer) -> (HTTPRoute, Range<Int>) {
+        let question = target.firstIndex(of: UInt8(ascii: "?")) ?? target.count
+        let query = min(question + 1, target.count)..<target.count
+        let path = 0..<question
+        if path.count == 1 { return (.index, query) }
+        let lastSlash = target[path].lastIndex(of: UInt8(ascii: "/")) ?? 0
+        let last = (lastSlash + 1)..<question
+        if target.matches(last, "announce") { return (.announce, query) }
+        if target.matches(last, "scrape") { return (.scrape, query) }
+        return (.notFound, query)
+    }
+}

@@ -1,0 +1,123 @@
+/// The seeders and leechers of one address family in one swarm, and the announce rules that move
+/// peers between them.
+struct FamilySwarm<Record: PeerRecord> {
+    var seeders = PeerTable<Record>()
+    var leechers = PeerTable<Record>()
+
+    var isEmpty: Bool { seeders.isEmpty && leechers.isEmpty }
+
+    /// What an announce changed, for the swarm's lifecycle.
+    struct Outcome {
+        var completedNow = false
+    }
+
+    /// Applies one announce; fills `compact` (and `ids`) with up to `numwant` other peers.
+    mutating func announce(_ request: AnnounceRequest, address: Record.Address, now: UInt32,
+                           rng: inout FastRandom, compact: inout [UInt8], ids: inout [PeerID]) -> Outcome {
+        var outcome = Outcome()
+        let seederPosition = seeders.find(address)
+        let leecherPosition = seederPosition == nil ? leechers.find(address) : nil
+
+        if request.event == .stopped {
+            if let p = seederPosition { seeders.remove(at: p) }
+            if let p = leecherPosition { leechers.remove(at: p) }
+            return outcome
+        }
+
+        let isSeeder = request.isSeeder
+        var record: Record
+        if let p = seederPosition {
+            record = isSeeder ? seeders[p] : seeders.remove(at: p)
+        } else if let p = leecherPosition {
+            record = isSeeder ? leechers.remove(at: p) : leechers[p]
+            if isSeeder, request.event == .completed, !record.flags.contains(.completionCounted) {
+                record.flags.insert(.completionCounted)
+                outcome.completedNow = true
+            }
+        } else {
+            record = Record(address: address)
+            record.firstSeen = now
+        }
+        record.update(from: request, now: now)
+
+        let selfPosition: Int?
+        switch (isSeeder, seederPosition, leecherPosition) {
+        case (true, .some(let p), _):
+            seeders[p] = record
+            selfPosition = nil
+        case (false, _, .some(let p)):
+            leechers[p] = record
+            selfPosition = p
+        case (true, _, _):
+            seeders.insert(record)
+            selfPosition = nil
+        case (false, _, _):
+            leechers.insert(record)
+            selfPosition = leechers.count - 1
+        }
+
+        if request.numwant > 0 {
+            if isSeeder {
+                sample(leechers: true, seeders: false, skipLeecher: nil, numwant: request.numwant,
+                       wantIDs: request.wantsPeerIDs, rng: &rng, compact: &compact, ids: &ids)
+            } else {
+                sample(leechers: true, seeders: true, skipLeecher: selfPosition, numwant: request.numwant,
+                       wantIDs: request.wantsPeerIDs, rng: &rng, compact: &compact, ids: &ids)
+            }
+        }
+        return outcome
+    }
+
+    /// Picks a window of peers starting at a random point of [seeders..., leechers...] (only the
+    /// tables asked for), wrapping around and skipping the announcer. Swap-removal keeps the order
+    /// churning, so successive windows differ.
+    private func sample(leechers useLeechers: Bool, seeders useSeeders: Bool, skipLeecher: Int?, numwant: Int,
+                        wantIDs: Bool, rng: inout FastRandom, compact: inout [UInt8], ids: inout [PeerID]) {
+        let seederCount = useSeeders ? seeders.count : 0
+        let leecherCount = useLeechers ? leechers.count : 0
+        let total = seederCount + leecherCount
+        let available = total - (skipLeecher == nil ? 0 : 1)
+        let take = min(numwant, available)
+        guard take > 0 else { return }
+        let size = Record.compactSize
+        compact = [UInt8](unsafeUninitializedCapacity: take * size) { buffer, initialized in
+            let base = UnsafeMutableRawPointer(buffer.baseAddress!)
+            var taken = 0
+            var cursor = total > take ? rng.below(total) : 0
+            while taken < take {
+                let record: Record
+                if cursor < seederCount {
+                    record = seeders[cursor]
+                } else {
+                    let position = cursor - seederCount
+                    if position == skipLeecher {
+                        cursor = cursor + 1 == total ? 0 : cursor + 1
+                        continue
+                    }
+                    record = leechers[position]
+                }
+                record.writeCompact(to: base + taken * size)
+                if wantIDs { ids.append(PeerID(record.peerID)) }
+                taken += 1
+                cursor = cursor + 1 == total ? 0 : cursor + 1
+            }
+            initialized = take * size
+        }
+    }
+
+    /// Drops peers last seen at or before `deadline`; returns how many.
+    mutating func expire(seenAtOrBefore deadline: UInt32) -> Int {
+        seeders.removeAll { $0.lastSeen <= deadline } + leechers.removeAll { $0.lastSeen <= deadline }
+    }
+
+    mutating func remove(_ address: Record.Address) -> Bool {
+        if let p = seeders.find(address) { seeders.remove(at: p); return true }
+        if let p = leechers.find(address) { leechers.remove(at: p); return true }
+        return false
+    }
+
+    func details(into out: inout [PeerDetail]) {
+        for r in seeders.records { out.append(r.detail(isSeeder: true)) }
+        for r in leechers.records { out.append(r.detail(isSeeder: false)) }
+    }
+}

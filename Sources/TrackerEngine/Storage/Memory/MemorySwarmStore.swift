@@ -1,0 +1,147 @@
+import Synchronization
+
+/// Swarms kept in this process: 256 shards keyed by info-hash, each behind its own lock, so
+/// announces for different torrents rarely wait for each other. Answers synchronously.
+public final class MemorySwarmStore: SwarmStore {
+    /// Seconds after its last announce that a peer is dropped.
+    public let peerTimeout: Int64
+    /// Seconds an empty swarm with completions is kept (its `downloaded` count) after its last activity.
+    public let torrentRetention: Int64
+    private let shards: [Shard]
+
+    private final class Shard: Sendable {
+        let state = Mutex(State())
+
+        struct State {
+            var swarms: [InfoHash: MemorySwarm] = [:]
+            var rng = FastRandom()
+        }
+    }
+
+    public init(peerTimeout: Int64 = 3660, torrentRetention: Int64 = 30 * 86_400, shardCount: Int = 256) {
+        precondition(shardCount > 0 && shardCount & (shardCount - 1) == 0, "shardCount must be a power of two")
+        self.peerTimeout = peerTimeout
+        self.torrentRetention = torrentRetention
+        self.shards = (0..<shardCount).map { _ in Shard() }
+    }
+
+    @inline(__always)
+    private func shard(for infoHash: InfoHash) -> Shard {
+        // Info-hashes are SHA-1 output: any bits are uniformly spread.
+        shards[Int(truncatingIfNeeded: infoHash.raw.a) & (shards.count - 1)]
+    }
+
+    private static func seconds(_ now: TrackerTime) -> UInt32 {
+        UInt32(clamping: now.seconds)
+    }
+
+    // MARK: hot path
+
+    public func announce(_ request: AnnounceRequest, now: TrackerTime, reply: @escaping @Sendable (Result<AnnounceResult, StoreError>) -> Void) {
+        reply(.success(announce(request, now: now)))
+    }
+
+    /// The synchronous announce the memory store can offer.
+    public func announce(_ request: AnnounceRequest, now: TrackerTime) -> AnnounceResult {
+        let nowSeconds = Self.seconds(now)
+        return shard(for: request.infoHash).state.withLock { state in
+            if request.event == .stopped, state.swarms[request.infoHash] == nil {
+                return AnnounceResult(counts: SwarmCounts())  // an unknown peer leaving: nothing to create
+            }
+            return state.swarms[request.infoHash, default: MemorySwarm(now: nowSeconds)]
+                .announce(request, now: nowSeconds, rng: &state.rng)
+        }
+    }
+
+    public func scrape(_ infoHashes: [InfoHash], now: TrackerTime, reply: @escaping @Sendable (Result<[ScrapeEntry], StoreError>) -> Void) {
+        reply(.success(scrape(infoHashes)))
+    }
+
+    public func scrape(_ infoHashes: [InfoHash]) -> [ScrapeEntry] {
+        var entries: [ScrapeEntry] = []
+        entries.reserveCapacity(infoHashes.count)
+        for infoHash in infoHashes {
+            let counts = shard(for: infoHash).state.withLock { $0.swarms[infoHash]?.counts }
+            if let counts { entries.append(ScrapeEntry(infoHash: infoHash, counts: counts)) }
+        }
+        return entries
+    }
+
+    // MARK: listing and upkeep
+
+    public func fullScrape(now: TrackerTime) async throws(StoreError) -> [ScrapeEntry] {
+        var entries: [ScrapeEntry] = []
+        for shard in shards {
+            shard.state.withLock { state in
+                for (infoHash, swarm) in state.swarms where swarm.hasPeers || swarm.lifecycle.completed > 0 {
+                    entries.append(ScrapeEntry(infoHash: infoHash, counts: swarm.counts))
+                }
+            }
+        }
+        return entries
+    }
+
+    public func expire(now: TrackerTime) async throws(StoreError) -> Int {
+        expireNow(now)
+    }
+
+    /// Sweeps one shard at a time, so announces wait at most for one shard's sweep.
+    public func expireNow(_ now: TrackerTime) -> Int {
+        let nowSeconds = Self.seconds(now)
+        let deadline = UInt32(clamping: Int64(nowSeconds) - peerTimeout)
+        let forgetBefore = UInt32(clamping: Int64(nowSeconds) - torrentRetention)
+        var dropped = 0
+        for shard in shards {
+            dropped += shard.state.withLock { state in
+                var count = 0
+                var forget: [InfoHash] = []
+                for key in state.swarms.keys {
+                    count += state.swarms[key]!.expire(seenAtOrBefore: deadline)
+                    let swarm = state.swarms[key]!
+                    if !swarm.hasPeers, swarm.lifecycle.completed == 0 || swarm.lifecycle.lastActivity <= forgetBefore {
+                        forget.append(key)
+                    }
+                }
+                for key in forget { state.swarms[key] = nil }
+                return count
+            }
+        }
+        return dropped
+    }
+
+    public func torrents(now: TrackerTime) async throws(StoreError) -> [TorrentInfo] {
+        var out: [TorrentInfo] = []
+        for shard in shards {
+            shard.state.withLock { state in
+                for (infoHash, swarm) in state.swarms { out.append(swarm.info(infoHash)) }
+            }
+        }
+        return out
+    }
+
+    public func peers(of infoHash: InfoHash, now: TrackerTime) async throws(StoreError) -> [PeerDetail] {
+        shard(for: infoHash).state.withLock { $0.swarms[infoHash]?.details() ?? [] }
+    }
+
+    public func remove(peer: PeerEndpoint, from infoHash: InfoHash) async throws(StoreError) -> Bool {
+        shard(for: infoHash).state.withLock { state in
+            state.swarms[infoHash]?.remove(peer) ?? false
+        }
+    }
+
+    public func purge(_ infoHash: InfoHash) async throws(StoreError) -> Bool {
+        shard(for: infoHash).state.withLock { $0.swarms.removeValue(forKey: infoHash) != nil }
+    }
+
+    /// Peers and torrents held, for stats and the memory benchmark.
+    public func totals() -> (torrents: Int, peers: Int) {
+        var torrents = 0, peers = 0
+        for shard in shards {
+            shard.state.withLock { state in
+                torrents += state.swarms.count
+                for swarm in state.swarms.values { peers += swarm.counts.peers }
+            }
+        }
+        return (torrents, peers)
+    }
+}

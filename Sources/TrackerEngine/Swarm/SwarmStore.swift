@@ -1,0 +1,66 @@
+/// Where swarms live. One contract, several backends (memory now, Redis next), one conformance
+/// suite (`Tests/TrackerEngineTests/SwarmStoreConformanceTests.swift`) run against each.
+///
+/// The contract:
+/// - `announce` registers or updates the announcing peer and answers the swarm's counts *after*
+///   the announce, plus up to `request.numwant` peers of the announcer's address family:
+///   - never the announcer itself; a seeder gets leechers only; a leecher gets seeders and leechers;
+///   - `stopped` removes the peer (an unknown peer's `stopped` is answered too) and returns no peers;
+///   - a completion is counted once per peer, only when a known leecher announces `completed` with
+///     `left=0`; the peer becomes a seeder;
+///   - peer identity is the endpoint (IP + port) within a swarm; IPv4 and IPv6 peers are kept
+///     apart (served as `peers` / `peers6`) but counted together;
+///   - with `wantsPeerIDs`, `peerIDs` lists the chosen peers' ids in the same order.
+/// - `scrape` answers counts for the torrents the store knows, in any order; unknown hashes are left out.
+/// - `fullScrape` answers every torrent with peers or completions.
+/// - `expire` drops peers not seen for the store's peer timeout and forgets empty swarms that have
+///   nothing worth keeping; it returns how many peers it dropped.
+/// - `remove(peer:from:)` drops one peer now (a kick); `purge` drops a whole swarm, counts included.
+/// - Time is always passed in; a store never reads a clock.
+///
+/// The hot calls (`announce`, `scrape`) answer through a callback so that a store that can answer at
+/// once (memory) does so on the caller's thread with no task or future, and one that cannot (Redis)
+/// answers from its own thread. `reply` is called exactly once.
+public protocol SwarmStore: AnyObject, Sendable {
+    func announce(_ request: AnnounceRequest, now: TrackerTime, reply: @escaping @Sendable (Result<AnnounceResult, StoreError>) -> Void)
+    func scrape(_ infoHashes: [InfoHash], now: TrackerTime, reply: @escaping @Sendable (Result<[ScrapeEntry], StoreError>) -> Void)
+    func fullScrape(now: TrackerTime) async throws(StoreError) -> [ScrapeEntry]
+    func expire(now: TrackerTime) async throws(StoreError) -> Int
+    func torrents(now: TrackerTime) async throws(StoreError) -> [TorrentInfo]
+    func peers(of infoHash: InfoHash, now: TrackerTime) async throws(StoreError) -> [PeerDetail]
+    @discardableResult
+    func remove(peer: PeerEndpoint, from infoHash: InfoHash) async throws(StoreError) -> Bool
+    @discardableResult
+    func purge(_ infoHash: InfoHash) async throws(StoreError) -> Bool
+}
+
+/// Why a store could not answer. Only `unavailable` is worth telling a client in detail.
+public enum StoreError: Error, Sendable, Equatable {
+    case unavailable
+    case failed(String)
+
+    public var clientError: ClientError {
+        switch self {
+        case .unavailable: return .storageUnavailable
+        case .failed: return .internalError
+        }
+    }
+}
+
+extension SwarmStore {
+    /// `announce` for callers that can wait (tests, tools).
+    public func announce(_ request: AnnounceRequest, now: TrackerTime) async throws(StoreError) -> AnnounceResult {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<AnnounceResult, StoreError>, Never>) in
+            announce(request, now: now) { continuation.resume(returning: $0) }
+        }
+        return try result.get()
+    }
+
+    /// `scrape` for callers that can wait (tests, tools).
+    public func scrape(_ infoHashes: [InfoHash], now: TrackerTime) async throws(StoreError) -> [ScrapeEntry] {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<[ScrapeEntry], StoreError>, Never>) in
+            scrape(infoHashes, now: now) { continuation.resume(returning: $0) }
+        }
+        return try result.get()
+    }
+}

@@ -1,0 +1,90 @@
+/// The small API between the front ends and the swarms (opentracker's
+/// `add_peer_to_torrent_and_return_peers`): turns a parsed request plus the connection's address
+/// into a store call, and the store's answer into what the reply must say.
+public struct TrackerLogic: Sendable {
+    public let store: any SwarmStore
+    public let policy: AnnouncePolicy
+    public let clock: any TrackerClock
+    /// BEP 24: tell each announcer the address it announced from.
+    public let sendsExternalIP: Bool
+    public let fullScrapeEnabled: Bool
+    public let fullScrapeLimiter: FullScrapeLimiter
+    /// At most this many info_hash per scrape.
+    public let maxScrapeHashes: Int
+
+    public init(store: any SwarmStore, policy: AnnouncePolicy = AnnouncePolicy(), clock: any TrackerClock = SystemClock(),
+                sendsExternalIP: Bool = true, fullScrapeEnabled: Bool = true, fullScrapeInterval: Int64 = 60,
+                maxScrapeHashes: Int = 64) {
+        self.store = store
+        self.policy = policy
+        self.clock = clock
+        self.sendsExternalIP = sendsExternalIP
+        self.fullScrapeEnabled = fullScrapeEnabled
+        self.fullScrapeLimiter = FullScrapeLimiter(interval: fullScrapeInterval)
+        self.maxScrapeHashes = maxScrapeHashes
+    }
+
+    /// What an announce reply needs: the store's result and the options to write it with.
+    public struct AnnounceReply: Sendable {
+        public var result: AnnounceResult
+        public var options: AnnounceReplyOptions
+        public var family: PeerEndpoint
+    }
+
+    public func announce(_ query: AnnounceQuery, from address: PeerEndpoint,
+                         reply: @escaping @Sendable (Result<AnnounceReply, ClientError>) -> Void) {
+        let endpoint: PeerEndpoint
+        switch address {
+        case .v4(var e): e.port = query.port; endpoint = .v4(e)
+        case .v6(var e): e.port = query.port; endpoint = .v6(e)
+        }
+        let request = AnnounceRequest(
+            infoHash: query.infoHash, peerID: query.peerID, endpoint: endpoint,
+            uploaded: query.uploaded, downloaded: query.downloaded, left: query.left, event: query.event,
+            numwant: query.event == .stopped ? 0 : policy.numwant(requested: query.numwant),
+            key: query.key, wantsPeerIDs: !query.compact && !query.noPeerID)
+        let now = clock.now()
+        let options = AnnounceReplyOptions(
+            interval: policy.interval(randomValue: Self.jitterSeed(query, now)),
+            minInterval: policy.minInterval, compact: query.compact, noPeerID: query.noPeerID,
+            externalIP: sendsExternalIP ? address.addressBytes : nil)
+        store.announce(request, now: now) { result in
+            switch result {
+            case .success(let r): reply(.success(AnnounceReply(result: r, options: options, family: endpoint)))
+            case .failure(let e): reply(.failure(e.clientError))
+            }
+        }
+    }
+
+    public func scrape(_ query: ScrapeQuery, reply: @escaping @Sendable (Result<[ScrapeEntry], ClientError>) -> Void) {
+        store.scrape(query.infoHashes, now: clock.now()) { result in
+            reply(result.mapError(\.clientError))
+        }
+    }
+
+    /// Whether `address` may have a full scrape now.
+    public func admitFullScrape(from address: PeerEndpoint) -> ClientError? {
+        guard fullScrapeEnabled else { return .fullScrapeDisabled }
+        if let wait = fullScrapeLimiter.check(address: address.addressBytes, now: clock.now()) {
+            return .fullScrapeRateLimited(retryAfterSeconds: wait)
+        }
+        return nil
+    }
+
+    public func fullScrape() async -> Result<[ScrapeEntry], ClientError> {
+        do {
+            return .success(try await store.fullScrape(now: clock.now()))
+        } catch {
+            return .failure(error.clientError)
+        }
+    }
+
+    /// Spreads intervals by peer and time without a shared generator.
+    private static func jitterSeed(_ query: AnnounceQuery, _ now: TrackerTime) -> UInt64 {
+        var h = query.peerID.raw.a ^ UInt64(bitPattern: now.milliseconds) ^ UInt64(query.port) << 48
+        h ^= h >> 33
+        h = h &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 29
+        return h
+    }
+}

@@ -1,0 +1,31 @@
+/// Everything `trackertui serve` can be told, with the defaults a home server wants.
+public struct TrackerConfiguration: Sendable {
+    public enum StoreKind: String, Sendable, CaseIterable {
+        case memory
+    }
+
+    public var store: StoreKind = .memory
+    public var http: [ListenAddress] = ListenAddress.defaults
+    /// Whether `http` are the defaults: a default address that cannot be bound (no IPv6 here) is skipped.
+    public var httpIsDefault = true
+    public var policy = AnnouncePolicy()
+    /// Seconds without an announce after which a peer is dropped; nil = 2 × interval + 60.
+    public var peerTimeout: Int64?
+    /// Seconds between expiry sweeps.
+    public var sweepInterval: Int64 = 30
+    public var fullScrapeEnabled = true
+    /// Seconds between two full scrapes from one address.
+    public var fullScrapeInterval: Int64 = 60
+    public var maxScrapeHashes = 64
+    public var sendsExternalIP = true
+    public var httpLimits = HTTPServerLimits()
+    public var dataDirectory: String?
+    /// Event-loop threads; nil = one per core.
+    public var threads: Int?
+
+    public init() {}
+
+    public var effectivePeerTimeout: Int64 {
+        peerTimeout ?? Int64(policy.interval) * 2 + 60
+    }
+}

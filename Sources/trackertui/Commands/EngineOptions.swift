@@ -1,0 +1,106 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TrackerEngine
+
+/// The engine's options, shared by every mode that runs an engine.
+struct EngineOptions: ParsableArguments {
+    @Option(help: "Where swarms live: memory.")
+    var store: StoreChoice = .memory
+
+    @Option(name: .customLong("http"), help: ArgumentHelp(
+        "HOST:PORT to serve HTTP announces and scrapes on; repeatable. IPv6 hosts in brackets.",
+        discussion: "Default: 0.0.0.0:6969 and [::]:6969.", valueName: "host:port"))
+    var http: [String] = []
+
+    @Option(help: "Seconds between a client's regular announces.")
+    var interval: Int = 1800
+
+    @Option(help: "Seconds a client must wait at least between announces.")
+    var minInterval: Int = 300
+
+    @Option(help: "Peers returned when the client does not say how many.")
+    var numwantDefault: Int = 50
+
+    @Option(help: "Most peers returned to one announce.")
+    var numwantMax: Int = 200
+
+    @Option(help: "Seconds without an announce after which a peer is dropped. Default: 2 × interval + 60.")
+    var peerTimeout: Int?
+
+    @Option(help: "Answer /scrape without info_hash with every torrent: on or off.")
+    var fullScrape: Toggle = .on
+
+    @Option(help: "Seconds between two full scrapes from one address.")
+    var fullScrapeInterval: Int = 60
+
+    @Option(help: "Most simultaneous HTTP connections.")
+    var maxConnections: Int = 10_000
+
+    @Option(help: "Seconds before an idle HTTP connection is closed.")
+    var idleTimeout: Int = 30
+
+    @Option(help: "Event-loop threads. Default: one per core.")
+    var threads: Int?
+
+    @Option(help: "Directory for the tracker's files. Default: $XDG_DATA_HOME/trackertui or ~/.local/share/trackertui.")
+    var dataDir: String?
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+    var logLevel: Logger.Level = .info
+
+    enum StoreChoice: String, ExpressibleByArgument, CaseIterable {
+        case memory
+    }
+
+    enum Toggle: String, ExpressibleByArgument, CaseIterable {
+        case on, off
+    }
+
+    mutating func validate() throws {
+        for text in http where ListenAddress(text) == nil {
+            throw ValidationError("--http \(text): expected HOST:PORT, e.g. 0.0.0.0:6969 or [::]:6969")
+        }
+        guard interval > 0, minInterval >= 0, minInterval <= interval else {
+            throw ValidationError("--interval must be positive and --min-interval between 0 and --interval")
+        }
+        guard numwantDefault >= 0, numwantMax >= 1, numwantDefault <= numwantMax else {
+            throw ValidationError("--numwant-default must be between 0 and --numwant-max (at least 1)")
+        }
+        if let peerTimeout, peerTimeout <= interval {
+            throw ValidationError("--peer-timeout must be longer than --interval, or peers vanish between announces")
+        }
+        guard maxConnections > 0, idleTimeout > 0, fullScrapeInterval >= 0 else {
+            throw ValidationError("--max-connections and --idle-timeout must be positive")
+        }
+        if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+    }
+
+    var resolvedDataDirectory: String {
+        if let dataDir { return dataDir }
+        let env = ProcessInfo.processInfo.environment
+        if let xdg = env["XDG_DATA_HOME"], !xdg.isEmpty { return xdg + "/trackertui" }
+        return (env["HOME"] ?? ".") + "/.local/share/trackertui"
+    }
+
+    func configuration() -> TrackerConfiguration {
+        var config = TrackerConfiguration()
+        config.store = .memory
+        if !http.isEmpty {
+            config.http = http.compactMap(ListenAddress.init)
+            config.httpIsDefault = false
+        }
+        config.policy = AnnouncePolicy(interval: interval, minInterval: minInterval,
+                                       numwantDefault: numwantDefault, numwantMax: numwantMax)
+        config.peerTimeout = peerTimeout.map(Int64.init)
+        config.fullScrapeEnabled = fullScrape == .on
+        config.fullScrapeInterval = Int64(fullScrapeInterval)
+        config.httpLimits.maxConnections = maxConnections
+        config.httpLimits.idleTimeoutSeconds = Int64(idleTimeout)
+        config.threads = threads
+        config.dataDirectory = resolvedDataDirectory
+        return config
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,0 +1,38 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import TrackerEngine
+
+extension TrackerTUI {
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the tracker headless (for systemd) until SIGINT or SIGTERM.")
+
+        @OptionGroup var engine: EngineOptions
+
+        func run() async throws {
+            let level = engine.logLevel
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+            let logger = Logger(label: "trackertui")
+            let config = engine.configuration()
+            if let dir = config.dataDirectory {
+                do {
+                    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+                } catch {
+                    throw ValidationError("cannot create the data directory \(dir): \(error.localizedDescription)")
+                }
+            }
+            let tracker = TrackerService(configuration: config, logger: logger)
+            let group = ServiceGroup(configuration: .init(
+                services: [.init(service: tracker)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+            try await group.run()
+        }
+    }
+}
