@@ -48,8 +48,12 @@ let package = Package(
         ),
         .testTarget(
             name: "EndToEndTests",
-            dependencies: ["TrackerEngine"],
-            resources: [.copy("Scripts")]
+            dependencies: [
+                "TrackerEngine",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+            ],
+            exclude: ["Scripts"]
         ),
     ],
     swiftLanguageModes: [.v6]

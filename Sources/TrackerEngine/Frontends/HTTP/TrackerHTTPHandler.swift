@@ -21,6 +21,8 @@ final class TrackerHTTPHandler: ChannelInboundHandler {
     private var holdsConnectionSlot = false
     private var busy = false
     private var closing = false
+    /// The client half-closed: answer what it asked, then close.
+    private var inputClosed = false
     private var pending = CircularBuffer<HTTPRequestPart>(initialCapacity: 1)
     private var lastActivity = NIODeadline.now()
     private var idleCheck: Scheduled<Void>?
@@ -55,6 +57,22 @@ final class TrackerHTTPHandler: ChannelInboundHandler {
         idleCheck?.cancel()
         idleCheck = nil
         context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let event = event as? ChannelEvent, event == .inputClosed {
+            inputClosed = true
+            closeIfDone(context: context)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    private func closeIfDone(context: ChannelHandlerContext) {
+        if inputClosed, !busy, pending.isEmpty, !closing {
+            closing = true
+            context.close(promise: nil)
+        }
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
@@ -102,6 +120,7 @@ final class TrackerHTTPHandler: ChannelInboundHandler {
         while !busy, !closing, let next = pending.popFirst() {
             handle(next, context: context)
         }
+        closeIfDone(context: context)
     }
 
     private func handle(_ part: HTTPRequestPart, context: ChannelHandlerContext) {

@@ -1,0 +1,104 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The built `trackertui` binary running as a child process on a loopback port.
+final class TrackerProcess {
+    let process = Process()
+    let port: Int
+    let logURL: URL
+    let dataDirectory: URL
+
+    /// The binary next to the test bundle (`.build/<config>/trackertui`), or `TRACKERTUI_BIN`.
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["TRACKERTUI_BIN"] { return URL(fileURLWithPath: path) }
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        // Bundled xctest layouts put the test executable deeper; walk up to the build products.
+        for _ in 0..<4 where !FileManager.default.fileExists(atPath: dir.appendingPathComponent("trackertui").path) {
+            dir = dir.deletingLastPathComponent()
+        }
+        return dir.appendingPathComponent("trackertui")
+    }
+
+    init(arguments: [String] = [], host: String = "127.0.0.1") throws {
+        port = try FreePort.find(host: host)
+        dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("trackertui-e2e-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
+        logURL = dataDirectory.appendingPathComponent("tracker.log")
+        _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
+        process.executableURL = Self.binary
+        let listen = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
+        process.arguments = ["serve", "--http", listen, "--data-dir", dataDirectory.path] + arguments
+        let log = try FileHandle(forWritingTo: logURL)
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        try waitUntilListening(host: host)
+    }
+
+    var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
+
+    private func waitUntilListening(host: String) throws {
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline {
+            if (try? HTTPProbe.get(host: host, port: port, path: "/")) != nil { return }
+            guard process.isRunning else { throw E2EError("tracker exited at start: \(log)") }
+            usleep(50_000)
+        }
+        throw E2EError("tracker did not listen within 10 s: \(log)")
+    }
+
+    /// SIGTERM, then waits (bounded) and returns the exit status.
+    @discardableResult
+    func stop(signal: Int32 = SIGTERM) -> Int32 {
+        guard process.isRunning else { return process.terminationStatus }
+        kill(process.processIdentifier, signal)
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning && Date() < deadline { usleep(20_000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return -1
+        }
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning { stop(signal: SIGKILL) }
+        try? FileManager.default.removeItem(at: dataDirectory)
+    }
+}
+
+struct E2EError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+enum FreePort {
+    /// Asks the kernel for a free port on `host` (bind to port 0, read it back, close).
+    static func find(host: String) throws -> Int {
+        let isV6 = host.contains(":")
+        let fd = socket(isV6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw E2EError("socket() failed") }
+        defer { close(fd) }
+        if isV6 {
+            var addr = sockaddr_in6()
+            addr.sin6_family = sa_family_t(AF_INET6)
+            inet_pton(AF_INET6, host, &addr.sin6_addr)
+            let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } }
+            guard ok == 0 else { throw E2EError("bind [\(host)]:0 failed") }
+            var len = socklen_t(MemoryLayout<sockaddr_in6>.size)
+            _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+            return Int(UInt16(bigEndian: addr.sin6_port))
+        }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        inet_pton(AF_INET, host, &addr.sin_addr)
+        let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard ok == 0 else { throw E2EError("bind \(host):0 failed") }
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+}
