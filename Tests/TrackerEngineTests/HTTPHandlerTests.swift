@@ -144,19 +144,35 @@ struct HTTPHandlerTests {
         #expect(server.openConnections == 0)
     }
 
-    @Test("idle connections are closed after the timeout")
-    func idleTimeout() async throws {
-        let channel = EmbeddedChannel()
+    @Test("idle connections are closed after the timeout; busy ones are not")
+    func idleTimeout() throws {
         let server = HTTPServer(logic: TrackerLogic(store: MemorySwarmStore(shardCount: 1)), stats: TrackerStats(),
-                                limits: HTTPServerLimits(idleTimeoutSeconds: 1))
-        try server.configure(channel)
-        try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
-        // The handler measures idleness in real time and checks on the loop's timer:
-        // before a second of real time the check re-arms, after it the connection closes.
-        channel.embeddedEventLoop.advanceTime(by: .seconds(1))
-        #expect(channel.isActive, "closed before the timeout")
-        try await Task.sleep(for: .milliseconds(1100))
-        channel.embeddedEventLoop.advanceTime(by: .seconds(2))
-        #expect(!channel.isActive, "still open after the timeout")
+                                limits: HTTPServerLimits(idleTimeoutSeconds: 3))
+        let quiet = EmbeddedChannel(), talking = EmbeddedChannel(loop: quiet.embeddedEventLoop)
+        for channel in [quiet, talking] {
+            try server.configure(channel)
+            try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).wait()
+        }
+        for _ in 0..<2 {
+            quiet.embeddedEventLoop.advanceTime(by: .seconds(1))
+            try talking.writeInbound(ByteBufferAllocator().buffer(string: "GET / HTTP/1.1\r\n\r\n"))
+        }
+        #expect(quiet.isActive, "closed before the timeout")
+        quiet.embeddedEventLoop.advanceTime(by: .seconds(1))
+        #expect(!quiet.isActive, "still open after 3 idle seconds")
+        #expect(talking.isActive, "a connection with traffic was closed")
+        quiet.embeddedEventLoop.advanceTime(by: .seconds(3))
+        #expect(!talking.isActive)
+    }
+
+    @Test("a request split across reads is answered once complete; bytes beyond the buffer bound close the connection")
+    func splitAndBounded() throws {
+        let h = try Harness()
+        #expect(try h.exchange("GET / HT").isEmpty)
+        #expect(try h.exchange("TP/1.1\r\n").isEmpty)
+        #expect(try h.exchange("\r\n").first?.head.hasPrefix("HTTP/1.1 200") == true)
+        let flood = String(repeating: "GET / HTTP/1.1\r\nX: " + String(repeating: "a", count: 1000) + "\r\n", count: 300)
+        _ = try? h.exchange(flood)
+        #expect(!h.channel.isActive)
     }
 }

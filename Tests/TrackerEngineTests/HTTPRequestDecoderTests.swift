@@ -6,7 +6,7 @@ import Testing
 @Suite("HTTP request decoder")
 struct HTTPRequestDecoderTests {
     func decode(_ text: String, maxRequestLine: Int = 8192, maxHead: Int = 16384) -> [HTTPRequestPart] {
-        var decoder = HTTPRequestDecoder(maxRequestLine: maxRequestLine, maxHeadBytes: maxHead)
+        let decoder = HTTPRequestDecoder(maxRequestLine: maxRequestLine, maxHeadBytes: maxHead)
         var buffer = ByteBufferAllocator().buffer(string: text)
         var parts: [HTTPRequestPart] = []
         while let part = decoder.decodeOne(&buffer) {

@@ -3,42 +3,19 @@ import NIOCore
 /// Frames HTTP/1.x requests from raw bytes: the request line and the few headers the tracker acts
 /// on (Connection, Accept-Encoding, Content-Length, Transfer-Encoding). Bounded: a request line
 /// over `maxRequestLine` or a head over `maxHeadBytes` is refused. Requests with a body are refused
-/// (the tracker takes GET only). After a refusal it decodes nothing more on that connection.
-public struct HTTPRequestDecoder: ByteToMessageDecoder {
-    public typealias InboundOut = HTTPRequestPart
-
+/// (the tracker takes GET only). Pure: bytes in, a request (or a refusal) out, no I/O.
+public struct HTTPRequestDecoder: Sendable {
     public let maxRequestLine: Int
     public let maxHeadBytes: Int
-    private var broken = false
 
     public init(maxRequestLine: Int = 8192, maxHeadBytes: Int = 16384) {
         self.maxRequestLine = maxRequestLine
         self.maxHeadBytes = maxHeadBytes
     }
 
-    public mutating func decode(context: ChannelHandlerContext, buffer: inout ByteBuffer) throws -> DecodingState {
-        if broken {
-            buffer.moveReaderIndex(to: buffer.writerIndex)
-            return .needMoreData
-        }
-        guard let part = decodeOne(&buffer) else { return .needMoreData }
-        if case .malformed = part { broken = true }
-        context.fireChannelRead(wrapInboundOut(part))
-        return broken ? .needMoreData : .continue
-    }
-
-    public mutating func decodeLast(context: ChannelHandlerContext, buffer: inout ByteBuffer, seenEOF: Bool) throws -> DecodingState {
-        // A half-sent request at EOF is dropped: there is nobody to answer.
-        while !broken, let part = decodeOne(&buffer) {
-            if case .malformed = part { broken = true }
-            context.fireChannelRead(wrapInboundOut(part))
-        }
-        buffer.moveReaderIndex(to: buffer.writerIndex)
-        return .needMoreData
-    }
-
     /// Decodes one request if the buffer holds a whole head; consumes it.
-    mutating func decodeOne(_ buffer: inout ByteBuffer) -> HTTPRequestPart? {
+    /// A refusal consumes everything: the connection is answered and closed.
+    public func decodeOne(_ buffer: inout ByteBuffer) -> HTTPRequestPart? {
         let scan = buffer.withUnsafeReadableBytes { Self.scanHead($0, maxRequestLine: maxRequestLine, maxHeadBytes: maxHeadBytes) }
         switch scan {
         case .incomplete:

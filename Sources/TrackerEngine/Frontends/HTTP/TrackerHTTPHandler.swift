@@ -1,37 +1,51 @@
 import CompressNIO
 import NIOCore
 
-/// Answers decoded HTTP requests: routes them, calls `TrackerLogic`, writes the replies in request
-/// order (pipelined requests wait, at most `maxPending`), closes idle connections, and counts what
-/// it sees. It never touches the store directly.
+/// The HTTP connection: frames requests with `HTTPRequestDecoder`, routes them, calls
+/// `TrackerLogic`, and writes the replies in request order. Pipelined requests wait as bytes in
+/// the buffer (at most `maxBufferedBytes`) while one is answered; idle connections are closed by
+/// the event loop's `IdleSweeper`. It counts what it sees and never touches the store directly.
 final class TrackerHTTPHandler: ChannelInboundHandler {
-    typealias InboundIn = HTTPRequestPart
+    typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     struct Limits {
-        var idleTimeout: TimeAmount = .seconds(30)
-        var maxPending = 16
+        var idleTimeoutSeconds: UInt32 = 30
+        var maxRequestLine = 8192
+        var maxHeadBytes = 16384
+        var maxPipelined = 16
+        var maxBufferedBytes: Int { maxHeadBytes * maxPipelined }
     }
 
     private let logic: TrackerLogic
     private let stats: TrackerStats
     private let connections: ConnectionLimiter
+    private let sweepers: IdleSweepers
     private let limits: Limits
+    private var decoder: HTTPRequestDecoder
+    /// Bytes received and not yet decoded.
+    private var buffered: ByteBuffer?
     private var remote: PeerEndpoint?
+    private var context: ChannelHandlerContext?
     private var holdsConnectionSlot = false
     private var busy = false
     private var closing = false
     /// The client half-closed: answer what it asked, then close.
     private var inputClosed = false
-    private var pending = CircularBuffer<HTTPRequestPart>(initialCapacity: 1)
-    private var lastActivity = NIODeadline.now()
-    private var idleCheck: Scheduled<Void>?
+    private var sweeper: IdleSweeper?
+    /// This connection's place in its sweeper (kept up to date by the sweeper).
+    var idleSlot = -1
+    private var lastActiveTick: UInt32 = 0
+    /// Replies written but not flushed: pipelined replies leave together, in one write.
+    private var unflushed = false
 
-    init(logic: TrackerLogic, stats: TrackerStats, connections: ConnectionLimiter, limits: Limits = Limits()) {
+    init(logic: TrackerLogic, stats: TrackerStats, connections: ConnectionLimiter, sweepers: IdleSweepers, limits: Limits = Limits()) {
         self.logic = logic
         self.stats = stats
         self.connections = connections
+        self.sweepers = sweepers
         self.limits = limits
+        self.decoder = HTTPRequestDecoder(maxRequestLine: limits.maxRequestLine, maxHeadBytes: limits.maxHeadBytes)
     }
 
     // MARK: connection lifecycle
@@ -43,9 +57,12 @@ final class TrackerHTTPHandler: ChannelInboundHandler {
             return
         }
         holdsConnectionSlot = true
+        self.context = context
         remote = context.remoteAddress.flatMap(PeerEndpoint.init)
-        lastActivity = .now()
-        scheduleIdleCheck(context: context, in: limits.idleTimeout)
+        let sweeper = sweepers.sweeper(for: context.eventLoop)
+        self.sweeper = sweeper
+        lastActiveTick = sweeper.tick
+        idleSlot = sweeper.add(self)
         context.fireChannelActive()
     }
 
@@ -54,8 +71,11 @@ final class TrackerHTTPHandler: ChannelInboundHandler {
             holdsConnectionSlot = false
             connections.release()
         }
-        idleCheck?.cancel()
-        idleCheck = nil
+        if let sweeper, idleSlot >= 0 {
+            sweeper.remove(slot: idleSlot)
+            idleSlot = -1
+        }
+        self.context = nil
         context.fireChannelInactive()
     }
 
@@ -68,31 +88,23 @@ final class TrackerHTTPHandler: ChannelInboundHandler {
         context.fireUserInboundEventTriggered(event)
     }
 
-    private func closeIfDone(context: ChannelHandlerContext) {
-        if inputClosed, !busy, pending.isEmpty, !closing {
-            closing = true
-            context.close(promise: nil)
-        }
-    }
-
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         // A broken connection only ever takes itself down.
         context.close(promise: nil)
     }
 
-    private func scheduleIdleCheck(context: ChannelHandlerContext, in delay: TimeAmount) {
-        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
-        idleCheck = context.eventLoop.scheduleTask(in: delay) {
-            handler.value.checkIdle(context: boundContext.value)
-        }
+    func isIdle(now tick: UInt32) -> Bool {
+        !busy && tick &- lastActiveTick >= limits.idleTimeoutSeconds
     }
 
-    private func checkIdle(context: ChannelHandlerContext) {
-        let idleFor = NIODeadline.now() - lastActivity
-        if busy || idleFor < limits.idleTimeout {
-            scheduleIdleCheck(context: context, in: busy ? limits.idleTimeout : limits.idleTimeout - idleFor)
-        } else {
+    func closeIdle() {
+        closing = true
+        context?.close(promise: nil)
+    }
+
+    private func closeIfDone(context: ChannelHandlerContext) {
+        if inputClosed, !busy, !closing {
+            closing = true
             context.close(promise: nil)
         }
     }
@@ -100,27 +112,37 @@ final class TrackerHTTPHandler: ChannelInboundHandler {
     // MARK: requests
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        lastActivity = .now()
-        let part = unwrapInboundIn(data)
-        if closing { return }
-        if busy {
-            guard pending.count < limits.maxPending else {
-                closing = true
-                context.close(promise: nil)
-                return
-            }
-            pending.append(part)
+        if let sweeper { lastActiveTick = sweeper.tick }
+        guard !closing else { return }
+        var incoming = unwrapInboundIn(data)
+        if var pending = buffered {
+            buffered = nil
+            pending.writeBuffer(&incoming)
+            incoming = pending
+        }
+        guard incoming.readableBytes <= limits.maxBufferedBytes else {
+            closing = true
+            context.close(promise: nil)
             return
         }
-        handle(part, context: context)
-        drainPending(context: context)
+        buffered = incoming
+        decodeAndServe(context: context)
     }
 
-    private func drainPending(context: ChannelHandlerContext) {
-        while !busy, !closing, let next = pending.popFirst() {
-            handle(next, context: context)
+    /// Answers buffered requests one at a time until one must wait for the store or bytes run out.
+    private func decodeAndServe(context: ChannelHandlerContext) {
+        while !busy, !closing, var bytes = buffered {
+            buffered = nil
+            let part = decoder.decodeOne(&bytes)
+            if bytes.readableBytes > 0 { buffered = bytes }
+            guard let part else { break }
+            handle(part, context: context)
         }
-        closeIfDone(context: context)
+        if unflushed {
+            unflushed = false
+            context.flush()
+        }
+        if buffered == nil || closing { closeIfDone(context: context) }
     }
 
     private func handle(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
@@ -294,13 +316,13 @@ final class TrackerHTTPHandler: ChannelInboundHandler {
     private func finish(_ bytes: ByteBuffer, request: HTTPRequest, context: ChannelHandlerContext) {
         busy = false
         send(bytes, keepAlive: request.keepAlive, context: context)
-        drainPending(context: context)
+        decodeAndServe(context: context)
     }
 
     private func finishFailure(_ error: ClientError, request: HTTPRequest, context: ChannelHandlerContext) {
         busy = false
         sendFailure(error, request: request, context: context)
-        drainPending(context: context)
+        decodeAndServe(context: context)
     }
 
     /// Refusals are HTTP 200 with a bencoded `failure reason`: what BitTorrent clients read.
@@ -314,12 +336,13 @@ final class TrackerHTTPHandler: ChannelInboundHandler {
 
     private func send(_ bytes: ByteBuffer, keepAlive: Bool, context: ChannelHandlerContext) {
         guard !closing, context.channel.isActive else { return }
-        lastActivity = .now()
+        if let sweeper { lastActiveTick = sweeper.tick }
         if keepAlive {
-            context.writeAndFlush(wrapOutboundOut(bytes), promise: nil)
+            context.write(wrapOutboundOut(bytes), promise: nil)
+            unflushed = true
         } else {
             closing = true
-            pending.removeAll()
+            buffered = nil
             let boundContext = NIOLoopBound(context, eventLoop: context.eventLoop)
             context.writeAndFlush(wrapOutboundOut(bytes)).whenComplete { _ in
                 boundContext.value.close(promise: nil)

@@ -1,0 +1,39 @@
+# trackertui — every target installs what it needs on Debian 12 (as root) and then does its job.
+SWIFT ?= swift
+# Arguments for `make run`, e.g. make run ARGS="--http 127.0.0.1:6969 --interval 900"
+ARGS ?=
+
+RUN_PACKAGES   = zlib1g-dev
+TEST_PACKAGES  = $(RUN_PACKAGES) python3-libtorrent
+BENCH_PACKAGES = $(RUN_PACKAGES) wrk opentracker curl python3 util-linux iproute2 procps
+
+.PHONY: run build release test bench bench-memory clean
+
+run: release
+	./.build/release/trackertui serve $(ARGS)
+
+build:
+	@scripts/ensure-packages.sh $(RUN_PACKAGES)
+	$(SWIFT) build
+
+release:
+	@scripts/ensure-packages.sh $(RUN_PACKAGES)
+	$(SWIFT) build -c release --product trackertui
+
+test:
+	@scripts/ensure-packages.sh $(TEST_PACKAGES)
+	$(SWIFT) build --build-tests
+	$(SWIFT) test
+
+bench:
+	@scripts/ensure-packages.sh $(BENCH_PACKAGES)
+	$(SWIFT) build -c release --product trackertui
+	bench/run.sh
+
+bench-memory:
+	@scripts/ensure-packages.sh $(RUN_PACKAGES)
+	$(SWIFT) build -c release --product trackertui
+	bench/memory.sh
+
+clean:
+	rm -rf .build
