@@ -16,7 +16,7 @@ struct ResponseWriterTests {
                                     compactPeers: [10, 0, 0, 1, 0x1A, 0xE1])  // 10.0.0.1:6881
         let bytes = text {
             AnnounceResponse.write(result, family: Fixture.v4(0),
-                                   options: AnnounceReplyOptions(interval: 1800, minInterval: 300, externalIP: [127, 0, 0, 1]), into: &$0)
+                                   options: AnnounceReplyOptions(interval: 1800, minInterval: 300, externalIP: .v4(IPv4Endpoint(address: 0x7F00_0001, port: 9))), into: &$0)
         }
         let expected: [UInt8] = Array("d8:completei3e10:downloadedi12e11:external ip4:".utf8) + [127, 0, 0, 1]
             + Array("10:incompletei1e8:intervali1800e12:min intervali300e5:peers6:".utf8) + [10, 0, 0, 1, 0x1A, 0xE1] + Array("e".utf8)

@@ -8,12 +8,12 @@ public struct AnnounceReplyOptions: Sendable {
     public var compact: Bool
     /// With the dictionary model: leave out `peer id` (`no_peer_id=1`).
     public var noPeerID: Bool
-    /// BEP 24: the announcer's address as seen by the tracker (4 or 16 bytes), or nil to leave out.
-    public var externalIP: [UInt8]?
+    /// BEP 24: the announcer's address as seen by the tracker (written as 4 or 16 bytes), or nil to leave out.
+    public var externalIP: PeerEndpoint?
     public var warning: String?
 
     public init(interval: Int, minInterval: Int, compact: Bool = true, noPeerID: Bool = false,
-                externalIP: [UInt8]? = nil, warning: String? = nil) {
+                externalIP: PeerEndpoint? = nil, warning: String? = nil) {
         self.interval = interval
         self.minInterval = minInterval
         self.compact = compact
@@ -31,9 +31,16 @@ public enum AnnounceResponse {
         buffer.writeBencodeInteger(result.counts.seeders)
         buffer.writeStaticString("10:downloaded")
         buffer.writeBencodeInteger(result.counts.completed)
-        if let ip = options.externalIP {
-            buffer.writeStaticString("11:external ip")
-            buffer.writeBencodeString(ip)
+        switch options.externalIP {
+        case .v4(let e)?:
+            buffer.writeStaticString("11:external ip4:")
+            buffer.writeInteger(e.address)
+        case .v6(let e)?:
+            buffer.writeStaticString("11:external ip16:")
+            buffer.writeInteger(e.high)
+            buffer.writeInteger(e.low)
+        case nil:
+            break
         }
         buffer.writeStaticString("10:incomplete")
         buffer.writeBencodeInteger(result.counts.leechers)

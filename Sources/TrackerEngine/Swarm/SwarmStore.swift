@@ -20,8 +20,12 @@
 ///
 /// The hot calls (`announce`, `scrape`) answer through a callback so that a store that can answer at
 /// once (memory) does so on the caller's thread with no task or future, and one that cannot (Redis)
-/// answers from its own thread. `reply` is called exactly once.
+/// answers from its own thread. `reply` is called exactly once. A store that never waits also
+/// offers `announceImmediately`/`scrapeImmediately`, which spare the hot path its closures;
+/// the others return nil there.
 public protocol SwarmStore: AnyObject, Sendable {
+    func announceImmediately(_ request: AnnounceRequest, now: TrackerTime) -> Result<AnnounceResult, StoreError>?
+    func scrapeImmediately(_ infoHashes: [InfoHash], now: TrackerTime) -> Result<[ScrapeEntry], StoreError>?
     func announce(_ request: AnnounceRequest, now: TrackerTime, reply: @escaping @Sendable (Result<AnnounceResult, StoreError>) -> Void)
     func scrape(_ infoHashes: [InfoHash], now: TrackerTime, reply: @escaping @Sendable (Result<[ScrapeEntry], StoreError>) -> Void)
     func fullScrape(now: TrackerTime) async throws(StoreError) -> [ScrapeEntry]
@@ -48,6 +52,9 @@ public enum StoreError: Error, Sendable, Equatable {
 }
 
 extension SwarmStore {
+    public func announceImmediately(_ request: AnnounceRequest, now: TrackerTime) -> Result<AnnounceResult, StoreError>? { nil }
+    public func scrapeImmediately(_ infoHashes: [InfoHash], now: TrackerTime) -> Result<[ScrapeEntry], StoreError>? { nil }
+
     /// `announce` for callers that can wait (tests, tools).
     public func announce(_ request: AnnounceRequest, now: TrackerTime) async throws(StoreError) -> AnnounceResult {
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<AnnounceResult, StoreError>, Never>) in

@@ -31,8 +31,25 @@ public struct TrackerLogic: Sendable {
         public var family: PeerEndpoint
     }
 
+    /// The announce answered on the caller's thread when the store never waits; nil otherwise
+    /// (then call `announce(_:from:reply:)`).
+    public func announceImmediately(_ query: AnnounceQuery, from address: PeerEndpoint) -> Result<AnnounceReply, ClientError>? {
+        let (request, options, now) = prepare(query, from: address)
+        guard let result = store.announceImmediately(request, now: now) else { return nil }
+        return Self.reply(result, options: options, family: request.endpoint)
+    }
+
     public func announce(_ query: AnnounceQuery, from address: PeerEndpoint,
                          reply: @escaping @Sendable (Result<AnnounceReply, ClientError>) -> Void) {
+        let (request, options, now) = prepare(query, from: address)
+        let family = request.endpoint
+        store.announce(request, now: now) { result in
+            reply(Self.reply(result, options: options, family: family))
+        }
+    }
+
+    /// The store's request and the reply's options for one announce.
+    private func prepare(_ query: AnnounceQuery, from address: PeerEndpoint) -> (AnnounceRequest, AnnounceReplyOptions, TrackerTime) {
         let endpoint: PeerEndpoint
         switch address {
         case .v4(var e): e.port = query.port; endpoint = .v4(e)
@@ -47,13 +64,20 @@ public struct TrackerLogic: Sendable {
         let options = AnnounceReplyOptions(
             interval: policy.interval(randomValue: Self.jitterSeed(query, now)),
             minInterval: policy.minInterval, compact: query.compact, noPeerID: query.noPeerID,
-            externalIP: sendsExternalIP ? address.addressBytes : nil)
-        store.announce(request, now: now) { result in
-            switch result {
-            case .success(let r): reply(.success(AnnounceReply(result: r, options: options, family: endpoint)))
-            case .failure(let e): reply(.failure(e.clientError))
-            }
+            externalIP: sendsExternalIP ? address : nil)
+        return (request, options, now)
+    }
+
+    private static func reply(_ result: Result<AnnounceResult, StoreError>, options: AnnounceReplyOptions,
+                              family: PeerEndpoint) -> Result<AnnounceReply, ClientError> {
+        switch result {
+        case .success(let r): return .success(AnnounceReply(result: r, options: options, family: family))
+        case .failure(let e): return .failure(e.clientError)
         }
+    }
+
+    public func scrapeImmediately(_ query: ScrapeQuery) -> Result<[ScrapeEntry], ClientError>? {
+        store.scrapeImmediately(query.infoHashes, now: clock.now())?.mapError(\.clientError)
     }
 
     public func scrape(_ query: ScrapeQuery, reply: @escaping @Sendable (Result<[ScrapeEntry], ClientError>) -> Void) {

@@ -204,21 +204,30 @@ final class TrackerHTTPHandler: ChannelInboundHandler {
         }
         stats.record(.announce)
         if case .v6 = remote { stats.record(.announceIPv6) }
+        if let answer = logic.announceImmediately(parsed, from: remote) {
+            finishAnnounce(answer, request: request, context: context)
+            return
+        }
         busy = true
         let reply = replySink(request: request, context: context)
         logic.announce(parsed, from: remote) { result in
             reply { handler, context in
-                switch result {
-                case .success(let answer):
-                    var response = HTTPResponse(allocator: context.channel.allocator,
-                                                bodyCapacity: 160 + answer.result.compactPeers.count)
-                    AnnounceResponse.write(answer.result, family: answer.family, options: answer.options, into: &response.body)
-                    handler.finish(response.finish(status: .ok, keepAlive: request.keepAlive, isHTTP11: request.isHTTP11),
-                                   request: request, context: context)
-                case .failure(let error):
-                    handler.finishFailure(error, request: request, context: context)
-                }
+                handler.busy = false
+                handler.finishAnnounce(result, request: request, context: context)
+                handler.decodeAndServe(context: context)
             }
+        }
+    }
+
+    private func finishAnnounce(_ result: Result<TrackerLogic.AnnounceReply, ClientError>, request: HTTPRequest, context: ChannelHandlerContext) {
+        switch result {
+        case .success(let answer):
+            var response = HTTPResponse(allocator: context.channel.allocator, bodyCapacity: 160 + answer.result.compactPeers.count)
+            AnnounceResponse.write(answer.result, family: answer.family, options: answer.options, into: &response.body)
+            send(response.finish(status: .ok, keepAlive: request.keepAlive, isHTTP11: request.isHTTP11),
+                 keepAlive: request.keepAlive, context: context)
+        case .failure(let error):
+            sendFailure(error, request: request, context: context)
         }
     }
 
@@ -236,20 +245,30 @@ final class TrackerHTTPHandler: ChannelInboundHandler {
             return
         }
         stats.record(.scrape)
+        if let entries = logic.scrapeImmediately(parsed) {
+            finishScrape(entries, request: request, context: context)
+            return
+        }
         busy = true
         let reply = replySink(request: request, context: context)
         logic.scrape(parsed) { result in
             reply { handler, context in
-                switch result {
-                case .success(let entries):
-                    var response = HTTPResponse(allocator: context.channel.allocator, bodyCapacity: 16 + entries.count * 80)
-                    ScrapeResponse.write(entries, into: &response.body)
-                    handler.finish(response.finish(status: .ok, keepAlive: request.keepAlive, isHTTP11: request.isHTTP11),
-                                   request: request, context: context)
-                case .failure(let error):
-                    handler.finishFailure(error, request: request, context: context)
-                }
+                handler.busy = false
+                handler.finishScrape(result, request: request, context: context)
+                handler.decodeAndServe(context: context)
             }
+        }
+    }
+
+    private func finishScrape(_ result: Result<[ScrapeEntry], ClientError>, request: HTTPRequest, context: ChannelHandlerContext) {
+        switch result {
+        case .success(let entries):
+            var response = HTTPResponse(allocator: context.channel.allocator, bodyCapacity: 16 + entries.count * 80)
+            ScrapeResponse.write(entries, into: &response.body)
+            send(response.finish(status: .ok, keepAlive: request.keepAlive, isHTTP11: request.isHTTP11),
+                 keepAlive: request.keepAlive, context: context)
+        case .failure(let error):
+            sendFailure(error, request: request, context: context)
         }
     }
 

@@ -37,6 +37,14 @@ public final class MemorySwarmStore: SwarmStore {
 
     // MARK: hot path
 
+    public func announceImmediately(_ request: AnnounceRequest, now: TrackerTime) -> Result<AnnounceResult, StoreError>? {
+        .success(announce(request, now: now))
+    }
+
+    public func scrapeImmediately(_ infoHashes: [InfoHash], now: TrackerTime) -> Result<[ScrapeEntry], StoreError>? {
+        .success(scrape(infoHashes))
+    }
+
     public func announce(_ request: AnnounceRequest, now: TrackerTime, reply: @escaping @Sendable (Result<AnnounceResult, StoreError>) -> Void) {
         reply(.success(announce(request, now: now)))
     }
