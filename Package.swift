@@ -17,9 +17,11 @@ let package = Package(
         .package(url: "https://github.com/adam-fowler/compress-nio.git", from: "1.5.0"),
     ],
     targets: [
+        .target(name: "CLinuxNet"),
         .target(
             name: "TrackerEngine",
             dependencies: [
+                "CLinuxNet",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -37,10 +39,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // Test doubles shared by the test targets.
+        .target(name: "TrackerTestSupport", dependencies: ["TrackerEngine"], path: "Tests/TrackerTestSupport"),
         .testTarget(
             name: "TrackerEngineTests",
             dependencies: [
                 "TrackerEngine",
+                "TrackerTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "CompressNIO", package: "compress-nio"),
@@ -50,6 +55,7 @@ let package = Package(
             name: "EndToEndTests",
             dependencies: [
                 "TrackerEngine",
+                "TrackerTestSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "CompressNIO", package: "compress-nio"),
             ],

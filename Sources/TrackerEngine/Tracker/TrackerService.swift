@@ -1,10 +1,9 @@
+import Foundation
 import Logging
-import NIOCore
-import NIOPosix
 import ServiceLifecycle
 
 /// The composition root: builds the store, the logic and the front ends from a configuration,
-/// runs them until graceful shutdown, then closes the listeners and stops the event loops.
+/// runs them until graceful shutdown, then stops the HTTP workers (listeners and connections closed).
 public final class TrackerService: Service, Sendable {
     public let configuration: TrackerConfiguration
     public let stats = TrackerStats()
@@ -12,7 +11,7 @@ public final class TrackerService: Service, Sendable {
     public let logic: TrackerLogic
     private let logger: Logger
     private let clock: any TrackerClock
-    private let boundAddresses = Locked<[SocketAddress]>([])
+    private let boundAddresses = Locked<[ListenAddress]>([])
 
     public init(configuration: TrackerConfiguration, logger: Logger, clock: any TrackerClock = SystemClock()) {
         self.configuration = configuration
@@ -29,43 +28,29 @@ public final class TrackerService: Service, Sendable {
     }
 
     /// The addresses actually bound (ports resolved), once `run` has bound them.
-    public var listeningAddresses: [SocketAddress] { boundAddresses.value }
+    public var listeningAddresses: [ListenAddress] { boundAddresses.value }
 
     public func run() async throws {
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: configuration.threads ?? System.coreCount)
-        let server = HTTPServer(logic: logic, stats: stats, limits: configuration.httpLimits)
-        var channels: [Channel] = []
+        let server = EpollHTTPServer(responder: HTTPResponder(logic: logic, stats: stats), limits: configuration.httpLimits,
+                                     threads: configuration.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let bound = try server.start(configuration.http, optionalIPv6: configuration.httpIsDefault) { address, error in
+            logger.warning("IPv6 listener not available, serving IPv4 only", metadata: ["address": "\(address)", "error": "\(error)"])
+        }
+        boundAddresses.value = bound
+        for address in bound { logger.notice("listening", metadata: ["http": "\(address)"]) }
+        logger.notice("tracker started", metadata: [
+            "store": "\(configuration.store.rawValue)", "interval": "\(configuration.policy.interval)",
+            "peer_timeout": "\(configuration.effectivePeerTimeout)", "threads": "\(server.threads)",
+        ])
         do {
-            for address in configuration.http {
-                do {
-                    let channel = try await server.bind(address, group: group)
-                    channels.append(channel)
-                    if let local = channel.localAddress {
-                        logger.notice("listening", metadata: ["http": "\(local)"])
-                    }
-                } catch where configuration.httpIsDefault && address.isIPv6 {
-                    logger.warning("IPv6 listener not available, serving IPv4 only", metadata: ["address": "\(address)", "error": "\(error)"])
-                }
+            try await cancelWhenGracefulShutdown {
+                try await self.sweepExpiredPeers()
             }
-            guard !channels.isEmpty else { throw TrackerStartupError.nothingToListenOn }
-            boundAddresses.value = channels.compactMap(\.localAddress)
-            logger.notice("tracker started", metadata: [
-                "store": "\(configuration.store.rawValue)", "interval": "\(configuration.policy.interval)",
-                "peer_timeout": "\(configuration.effectivePeerTimeout)",
-            ])
-            do {
-                try await cancelWhenGracefulShutdown {
-                    try await self.sweepExpiredPeers()
-                }
-            } catch is CancellationError {
-                // Graceful shutdown ends the sweeper: the expected way out.
-            }
-        } catch {
-            await close(channels, group: group)
-            throw error
+        } catch is CancellationError {
+            // Graceful shutdown ends the sweeper: the expected way out.
         }
         logger.notice("shutting down")
-        await close(channels, group: group)
+        server.stop()
         logger.notice("stopped", metadata: ["announces": "\(stats.count(.announce))"])
     }
 
@@ -80,13 +65,6 @@ public final class TrackerService: Service, Sendable {
                 logger.warning("expiry sweep failed", metadata: ["error": "\(error)"])
             }
         }
-    }
-
-    private func close(_ channels: [Channel], group: MultiThreadedEventLoopGroup) async {
-        for channel in channels {
-            try? await channel.close()
-        }
-        try? await group.shutdownGracefully()
     }
 }
 

@@ -1,0 +1,84 @@
+import Atomics
+import CLinuxNet
+import Dispatch
+import Foundation
+import Glibc
+
+/// The HTTP front end: one `EpollWorker` thread per core, each with its own listening socket per
+/// address (SO_REUSEPORT). Linux only. See docs/ARCHITECTURE.md for why this is not SwiftNIO.
+public final class EpollHTTPServer: Sendable {
+    public let limits: HTTPServerLimits
+    public let threads: Int
+    private let responder: HTTPResponder
+    private let limiter: ConnectionLimiter
+    private let stopping = ManagedAtomic(false)
+    private let mailboxes: Locked<[Mailbox]> = Locked([])
+    private let finished = DispatchGroup()
+
+    public init(responder: HTTPResponder, limits: HTTPServerLimits = HTTPServerLimits(), threads: Int) {
+        self.responder = responder
+        self.limits = limits
+        self.threads = max(1, threads)
+        self.limiter = ConnectionLimiter(maximum: limits.maxConnections)
+    }
+
+    /// Connections open now.
+    public var openConnections: Int { limiter.current }
+
+    /// Binds every address (an IPv6 one that cannot be bound is skipped when `optionalIPv6`),
+    /// starts the workers, and returns the addresses bound, ports resolved.
+    @discardableResult
+    public func start(_ addresses: [ListenAddress], optionalIPv6: Bool = false,
+                      skipped: (ListenAddress, Error) -> Void = { _, _ in }) throws -> [ListenAddress] {
+        var perWorker = [[Int32]](repeating: [], count: threads)
+        var bound: [ListenAddress] = []
+        do {
+            for address in addresses {
+                do {
+                    let first = try PosixSocket.listener(address, port: address.port)
+                    let port = PosixSocket.localPort(first) ?? address.port
+                    perWorker[0].append(first)
+                    for worker in 1..<threads {
+                        perWorker[worker].append(try PosixSocket.listener(address, port: port))
+                    }
+                    bound.append(ListenAddress(host: address.host, port: port))
+                } catch where optionalIPv6 && address.isIPv6 {
+                    skipped(address, error)
+                }
+            }
+            guard !bound.isEmpty else { throw TrackerStartupError.nothingToListenOn }
+        } catch {
+            perWorker.joined().forEach { _ = Glibc.close($0) }
+            throw error
+        }
+        let decoder = HTTPRequestDecoder(maxRequestLine: limits.maxRequestLine, maxHeadBytes: limits.maxHeadBytes)
+        let workerLimits = EpollWorker.Limits(idleTimeoutSeconds: UInt32(clamping: limits.idleTimeoutSeconds),
+                                              maxBufferedBytes: limits.maxHeadBytes * limits.maxPipelined)
+        var made: [Mailbox] = []
+        for listeners in perWorker {
+            let mailbox = try Mailbox()
+            let epfd = epoll_create1(Int32(EPOLL_CLOEXEC))
+            guard epfd >= 0 else { throw PosixSocket.Failure(call: "epoll_create1", errno: errno) }
+            made.append(mailbox)
+            let responder = self.responder, limiter = self.limiter, stopping = self.stopping, finished = self.finished
+            finished.enter()
+            let thread = Thread {
+                let worker = EpollWorker(epfd: epfd, listeners: listeners, mailbox: mailbox, responder: responder,
+                                         limiter: limiter, decoder: decoder, limits: workerLimits)
+                worker.run(until: stopping)
+                finished.leave()
+            }
+            thread.name = "trackertui-http"
+            thread.start()
+        }
+        mailboxes.value = made
+        return bound
+    }
+
+    /// Stops accepting, closes every connection and waits (at most `timeout` seconds) for the workers.
+    public func stop(timeout: Double = 5) {
+        stopping.store(true, ordering: .relaxed)
+        for mailbox in mailboxes.value { mailbox.wake() }
+        _ = finished.wait(timeout: .now() + timeout)
+    }
+}

@@ -1,0 +1,293 @@
+import Atomics
+import CLinuxNet
+import Glibc
+import NIOCore
+
+/// One thread's share of the HTTP front end: its own epoll, its own listening sockets (the kernel
+/// spreads connections across workers with SO_REUSEPORT) and its own connections. With
+/// TCP_DEFER_ACCEPT a connection is accepted only once its request has arrived, so the common
+/// case (one request, then close) is accept → read → send → close, never registered with epoll.
+/// Keep-alive, partial and waiting connections are registered; idle ones are closed on a
+/// one-second tick. Everything here runs on the worker's thread only.
+final class EpollWorker {
+    struct Limits {
+        var idleTimeoutSeconds: UInt32
+        var maxBufferedBytes: Int
+    }
+
+    private static let listenerTag: UInt64 = 1 << 62
+    private static let mailboxTag: UInt64 = 1 << 61
+    private static let readBufferSize = 65_536
+    private static let acceptBatch = 64
+
+    private let epfd: Int32
+    private let listeners: [Int32]
+    private let mailbox: Mailbox
+    private let responder: HTTPResponder
+    private let limiter: ConnectionLimiter
+    private let decoder: HTTPRequestDecoder
+    private let limits: Limits
+    private var connections: [Int32: HTTPConnection] = [:]
+    /// Where reads land; requests are answered straight from it and only leftovers are copied.
+    private var scratch = ByteBufferAllocator().buffer(capacity: EpollWorker.readBufferSize)
+    private var generation: UInt32 = 0
+    private var tick: UInt32 = 0
+    private var nextTickAt: Int64
+
+    init(epfd: Int32, listeners: [Int32], mailbox: Mailbox, responder: HTTPResponder, limiter: ConnectionLimiter,
+         decoder: HTTPRequestDecoder, limits: Limits) {
+        self.epfd = epfd
+        self.listeners = listeners
+        self.mailbox = mailbox
+        self.responder = responder
+        self.limiter = limiter
+        self.decoder = decoder
+        self.limits = limits
+        self.nextTickAt = Self.monotonicMilliseconds() + 1000
+        for (index, fd) in listeners.enumerated() {
+            control(EPOLL_CTL_ADD, fd, events: EPOLLIN.rawValue, data: Self.listenerTag | UInt64(index))
+        }
+        control(EPOLL_CTL_ADD, mailbox.wakeFD, events: EPOLLIN.rawValue, data: Self.mailboxTag)
+    }
+
+    func run(until stop: ManagedAtomic<Bool>) {
+        var events = [epoll_event](repeating: epoll_event(), count: 256)
+        while !stop.load(ordering: .relaxed) {
+            let count = events.withUnsafeMutableBufferPointer { epoll_wait(epfd, $0.baseAddress, Int32($0.count), 1000) }
+            if count < 0 {
+                if errno == EINTR { continue }
+                break
+            }
+            for i in 0..<Int(count) {
+                let flags = events[i].events
+                let data = withUnsafePointer(to: &events[i]) { clinuxnet_epoll_data($0) }
+                if data & Self.listenerTag != 0 {
+                    acceptConnections(listeners[Int(data & 0xFFFF)])
+                } else if data == Self.mailboxTag {
+                    deliverReplies()
+                } else if let connection = connections[Int32(truncatingIfNeeded: data)] {
+                    handle(connection, flags: flags)
+                }
+            }
+            advanceClock()
+        }
+        for connection in Array(connections.values) { close(connection) }
+        for fd in listeners { Glibc.close(fd) }
+        Glibc.close(epfd)
+    }
+
+    // MARK: events
+
+    private func acceptConnections(_ listener: Int32) {
+        for _ in 0..<Self.acceptBatch {
+            switch PosixSocket.accept(listener) {
+            case .wouldBlock:
+                return
+            case .failed(let code):
+                // Out of descriptors or a connection reset before accept: try again on the next wake-up.
+                if code != ECONNABORTED { return }
+            case let .connection(fd, remote):
+                guard let remote, limiter.acquire() else {
+                    responder.stats.record(.connectionRefused)
+                    Glibc.close(fd)
+                    continue
+                }
+                generation &+= 1
+                let connection = HTTPConnection(fd: fd, generation: generation, remote: remote, tick: tick)
+                receive(connection)
+                settle(connection)
+            }
+        }
+    }
+
+    private func handle(_ connection: HTTPConnection, flags: UInt32) {
+        if flags & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0, flags & EPOLLIN.rawValue == 0 {
+            close(connection)
+            return
+        }
+        if flags & EPOLLOUT.rawValue != 0 {
+            flush(connection)
+            serveBuffered(connection)
+        }
+        if flags & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue) != 0, !connection.isClosed, !connection.inputClosed {
+            receive(connection)
+        }
+        settle(connection)
+    }
+
+    private func deliverReplies() {
+        for delivery in mailbox.take() {
+            guard let connection = connections[delivery.fd], connection.generation == delivery.generation else { continue }
+            connection.busy = false
+            if !delivery.reply.keepAlive { connection.closeAfterWrite = true }
+            queue(delivery.reply.bytes, on: connection)
+            serveBuffered(connection)
+            settle(connection)
+        }
+    }
+
+    // MARK: reading and answering
+
+    /// Reads once and answers what arrived; leftovers wait in the connection.
+    private func receive(_ connection: HTTPConnection) {
+        let room = limits.maxBufferedBytes - (connection.buffered?.readableBytes ?? 0)
+        guard room > 0 else {
+            close(connection)  // the client keeps sending past every bound
+            return
+        }
+        var bytes = scratch
+        scratch = ByteBuffer()
+        defer {
+            bytes.clear()
+            scratch = bytes
+        }
+        var result = 0
+        var code: Int32 = 0
+        bytes.writeWithUnsafeMutableBytes(minimumWritableBytes: 0) { space -> Int in
+            result = recv(connection.fd, space.baseAddress, min(space.count, room), 0)
+            code = errno
+            return max(result, 0)
+        }
+        if result <= 0 {
+            if result < 0, code == EAGAIN || code == EWOULDBLOCK || code == EINTR { return }
+            connection.inputClosed = true  // end of input, or the connection broke
+            if result < 0 { connection.closeAfterWrite = true }
+            return
+        }
+        connection.lastActiveTick = tick
+        if var pending = connection.buffered {
+            connection.buffered = nil
+            pending.writeBuffer(&bytes)
+            serve(connection, &pending)
+            connection.buffered = pending.readableBytes > 0 ? pending : nil
+        } else {
+            serve(connection, &bytes)
+            if bytes.readableBytes > 0 {
+                var copy = ByteBufferAllocator().buffer(capacity: bytes.readableBytes)
+                copy.writeBuffer(&bytes)
+                connection.buffered = copy
+            }
+        }
+    }
+
+    /// Answers the complete requests in `bytes`, in order, until one must wait.
+    private func serve(_ connection: HTTPConnection, _ bytes: inout ByteBuffer) {
+        var replies: ByteBuffer?
+        while !connection.busy, !connection.closeAfterWrite, connection.unsent == nil {
+            guard let part = decoder.decodeOne(&bytes) else { break }
+            switch responder.respond(to: part, from: connection.remote) {
+            case .reply(let reply):
+                if !reply.keepAlive { connection.closeAfterWrite = true }
+                if replies == nil {
+                    replies = reply.bytes
+                } else {
+                    var more = reply.bytes
+                    replies!.writeBuffer(&more)
+                }
+            case .pending(let pending):
+                connection.busy = true
+                let mailbox = self.mailbox, fd = connection.fd, generation = connection.generation
+                responder.start(pending) { reply in
+                    mailbox.post(Mailbox.Delivery(fd: fd, generation: generation, reply: reply))
+                }
+            }
+        }
+        // Replies to pipelined requests leave together, in one send.
+        if let replies { queue(replies, on: connection) }
+    }
+
+    private func serveBuffered(_ connection: HTTPConnection) {
+        guard !connection.busy, connection.unsent == nil, !connection.closeAfterWrite, var pending = connection.buffered else { return }
+        connection.buffered = nil
+        serve(connection, &pending)
+        if pending.readableBytes > 0 { connection.buffered = pending }
+    }
+
+    // MARK: writing
+
+    private func queue(_ bytes: ByteBuffer, on connection: HTTPConnection) {
+        if connection.unsent == nil {
+            connection.unsent = bytes
+        } else {
+            var more = bytes
+            connection.unsent!.writeBuffer(&more)
+        }
+        flush(connection)
+    }
+
+    private func flush(_ connection: HTTPConnection) {
+        while var pending = connection.unsent {
+            let sent = pending.withUnsafeReadableBytes { send(connection.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if sent < 0 {
+                if errno == EAGAIN || errno == EWOULDBLOCK { return }
+                connection.unsent = nil
+                connection.closeAfterWrite = true  // the peer is gone
+                return
+            }
+            pending.moveReaderIndex(forwardBy: sent)
+            connection.unsent = pending.readableBytes > 0 ? pending : nil
+            connection.lastActiveTick = tick
+        }
+    }
+
+    // MARK: bookkeeping
+
+    /// Closes a connection that is done, or registers it for what it waits for.
+    private func settle(_ connection: HTTPConnection) {
+        guard !connection.isClosed else { return }
+        let waiting = connection.busy || connection.unsent != nil
+        if !waiting, connection.closeAfterWrite || connection.inputClosed {
+            close(connection)
+            return
+        }
+        var wanted = EPOLLRDHUP.rawValue
+        if !connection.inputClosed { wanted |= EPOLLIN.rawValue }
+        if connection.unsent != nil { wanted |= EPOLLOUT.rawValue }
+        if connection.inputClosed && connection.unsent == nil { wanted = 0 }  // only hang-ups until the reply
+        if let registered = connection.registeredEvents {
+            if registered != wanted { control(EPOLL_CTL_MOD, connection.fd, events: wanted, data: UInt64(UInt32(bitPattern: connection.fd))) }
+        } else {
+            control(EPOLL_CTL_ADD, connection.fd, events: wanted, data: UInt64(UInt32(bitPattern: connection.fd)))
+            connections[connection.fd] = connection
+        }
+        connection.registeredEvents = wanted
+    }
+
+    private func close(_ connection: HTTPConnection) {
+        guard !connection.isClosed else { return }
+        connection.isClosed = true
+        if connection.registeredEvents != nil, connections[connection.fd] === connection {
+            connections[connection.fd] = nil
+        }
+        // Closing the descriptor also takes it out of the epoll set.
+        Glibc.close(connection.fd)
+        limiter.release()
+        connection.registeredEvents = nil
+    }
+
+    private func advanceClock() {
+        let now = Self.monotonicMilliseconds()
+        guard now >= nextTickAt else { return }
+        let elapsed = 1 + (now - nextTickAt) / 1000
+        tick &+= UInt32(truncatingIfNeeded: elapsed)
+        nextTickAt += elapsed * 1000
+        let idle = connections.values.filter { !$0.busy && tick &- $0.lastActiveTick >= limits.idleTimeoutSeconds }
+        for connection in idle { close(connection) }
+    }
+
+    private func control(_ operation: Int32, _ fd: Int32, events: UInt32, data: UInt64) {
+        var event = epoll_event()
+        event.events = events
+        clinuxnet_set_epoll_data(&event, data)
+        _ = epoll_ctl(epfd, operation, fd, &event)
+    }
+
+    private static func monotonicMilliseconds() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+}
+
+@available(*, unavailable)
+extension EpollWorker: Sendable {}

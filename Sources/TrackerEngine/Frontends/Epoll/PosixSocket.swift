@@ -1,0 +1,105 @@
+import CLinuxNet
+import Glibc
+
+/// The few socket calls the front end makes, with errors as values. Linux only.
+enum PosixSocket {
+    struct Failure: Error, CustomStringConvertible {
+        let call: String
+        let errno: Int32
+        var description: String { "\(call): \(String(cString: strerror(errno))) (errno \(errno))" }
+    }
+
+    /// A non-blocking TCP listener on `address`, sharing its port with the other workers
+    /// (SO_REUSEPORT: the kernel spreads connections), accepting only once data has arrived
+    /// (TCP_DEFER_ACCEPT), IPv6 sockets IPv6-only. `port` overrides the address's port
+    /// (so every worker binds the port the first one got for port 0).
+    static func listener(_ address: ListenAddress, port: Int, backlog: Int32 = 4096) throws -> Int32 {
+        var hints = addrinfo()
+        hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var result: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(address.host, String(port), &hints, &result)
+        guard status == 0, let info = result else {
+            throw Failure(call: "getaddrinfo(\(address.host))", errno: status == EAI_SYSTEM ? errno : EINVAL)
+        }
+        defer { freeaddrinfo(info) }
+        let fd = socket(info.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw Failure(call: "socket", errno: errno) }
+        do {
+            try setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1)
+            try setOption(fd, SOL_SOCKET, SO_REUSEPORT, 1)
+            if info.pointee.ai_family == AF_INET6 { try setOption(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, 1) }
+            try setOption(fd, Int32(IPPROTO_TCP), TCP_DEFER_ACCEPT, 5)
+            guard bind(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 else { throw Failure(call: "bind \(address)", errno: errno) }
+            guard listen(fd, backlog) == 0 else { throw Failure(call: "listen \(address)", errno: errno) }
+        } catch {
+            close(fd)
+            throw error
+        }
+        return fd
+    }
+
+    static func setOption(_ fd: Int32, _ level: Int32, _ name: Int32, _ value: Int32) throws {
+        var v = value
+        guard setsockopt(fd, level, name, &v, socklen_t(MemoryLayout<Int32>.size)) == 0 else {
+            throw Failure(call: "setsockopt(\(name))", errno: errno)
+        }
+    }
+
+    /// The port a bound socket got.
+    static func localPort(_ fd: Int32) -> Int? {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let ok = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
+        }
+        guard ok == 0 else { return nil }
+        return endpoint(storage).map { Int($0.port) }
+    }
+
+    enum Accepted {
+        case connection(Int32, PeerEndpoint?)
+        case wouldBlock
+        case failed(Int32)
+    }
+
+    static func accept(_ listener: Int32) -> Accepted {
+        var storage = sockaddr_storage()
+        var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
+        let fd = withUnsafeMutablePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                clinuxnet_accept4(listener, $0, &length, Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue))
+            }
+        }
+        if fd >= 0 { return .connection(fd, endpoint(storage)) }
+        return errno == EAGAIN || errno == EWOULDBLOCK ? .wouldBlock : .failed(errno)
+    }
+
+    /// The endpoint in a socket address; IPv4-mapped IPv6 becomes IPv4.
+    static func endpoint(_ storage: sockaddr_storage) -> PeerEndpoint? {
+        var storage = storage
+        switch Int32(storage.ss_family) {
+        case AF_INET:
+            return withUnsafeBytes(of: &storage) { raw in
+                let sin = raw.load(as: sockaddr_in.self)
+                return .v4(IPv4Endpoint(address: UInt32(bigEndian: sin.sin_addr.s_addr), port: UInt16(bigEndian: sin.sin_port)))
+            }
+        case AF_INET6:
+            return withUnsafeBytes(of: &storage) { raw in
+                let sin6 = raw.load(as: sockaddr_in6.self)
+                let (high, low) = withUnsafeBytes(of: sin6.sin6_addr) {
+                    (UInt64(bigEndian: $0.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                     UInt64(bigEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
+                }
+                let port = UInt16(bigEndian: sin6.sin6_port)
+                if high == 0, low >> 32 == 0xFFFF {
+                    return .v4(IPv4Endpoint(address: UInt32(truncatingIfNeeded: low), port: port))
+                }
+                return .v6(IPv6Endpoint(high: high, low: low, port: port))
+            }
+        default:
+            return nil
+        }
+    }
+}

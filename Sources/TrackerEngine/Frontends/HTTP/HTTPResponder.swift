@@ -1,0 +1,203 @@
+import CompressNIO
+import NIOCore
+
+/// What the tracker answers to one HTTP request, whatever carries the bytes: route, parse,
+/// call `TrackerLogic`, write the reply, count. A reply is ready at once when the store never
+/// waits; otherwise the caller gets a `PendingReply` to start, which answers on any thread.
+public struct HTTPResponder: Sendable {
+    public let logic: TrackerLogic
+    public let stats: TrackerStats
+    private let allocator = ByteBufferAllocator()
+
+    public init(logic: TrackerLogic, stats: TrackerStats) {
+        self.logic = logic
+        self.stats = stats
+    }
+
+    /// Bytes to send, and whether the connection stays open after them.
+    public struct Reply: Sendable {
+        public var bytes: ByteBuffer
+        public var keepAlive: Bool
+    }
+
+    /// How the reply must be framed: taken from the request, which is not kept.
+    public struct Framing: Sendable {
+        var keepAlive: Bool
+        var isHTTP11: Bool
+        var acceptsGzip: Bool
+
+        init(_ request: HTTPRequest) {
+            keepAlive = request.keepAlive
+            isHTTP11 = request.isHTTP11
+            acceptsGzip = request.acceptsGzip
+        }
+    }
+
+    /// Work that waits for the store.
+    public struct PendingReply: Sendable {
+        enum Work: Sendable {
+            case announce(AnnounceQuery, PeerEndpoint)
+            case scrape(ScrapeQuery)
+            case fullScrape
+        }
+
+        let work: Work
+        let framing: Framing
+    }
+
+    public enum Outcome: Sendable {
+        case reply(Reply)
+        case pending(PendingReply)
+    }
+
+    // MARK: answering
+
+    public func respond(to part: HTTPRequestPart, from remote: PeerEndpoint) -> Outcome {
+        let request: HTTPRequest
+        switch part {
+        case .malformed(let status):
+            stats.record(.badHTTPRequest)
+            return .reply(page(status, "bad request\n", keepAlive: false, isHTTP11: true))
+        case .request(let r):
+            request = r
+        }
+        let framing = Framing(request)
+        guard request.method == .get else {
+            stats.record(.badHTTPRequest)
+            return .reply(page(.methodNotAllowed, "only GET is served\n", keepAlive: framing.keepAlive, isHTTP11: framing.isHTTP11))
+        }
+        var target = request.target
+        let (route, queryRange) = target.withUnsafeReadableBytes { HTTPRoute.parse($0) }
+        target.moveReaderIndex(forwardBy: queryRange.lowerBound)
+        switch route {
+        case .announce:
+            return announce(query: target, remote: remote, framing: framing)
+        case .scrape:
+            return scrape(query: target, remote: remote, framing: framing)
+        case .index:
+            return .reply(page(.ok, Self.indexPage, keepAlive: framing.keepAlive, isHTTP11: framing.isHTTP11))
+        case .notFound:
+            stats.record(.notFound)
+            return .reply(page(.notFound, "not found\n", keepAlive: framing.keepAlive, isHTTP11: framing.isHTTP11))
+        }
+    }
+
+    /// Starts pending work; `completion` is called once, on any thread.
+    public func start(_ pending: PendingReply, completion: @escaping @Sendable (Reply) -> Void) {
+        let framing = pending.framing
+        switch pending.work {
+        case let .announce(query, remote):
+            logic.announce(query, from: remote) { result in
+                completion(self.announceReply(result, framing: framing))
+            }
+        case .scrape(let query):
+            logic.scrape(query) { result in
+                completion(self.scrapeReply(result, framing: framing))
+            }
+        case .fullScrape:
+            // Encoding every torrent is real work: it happens off the front end's thread.
+            Task {
+                completion(self.fullScrapeReply(await self.logic.fullScrape(), framing: framing))
+            }
+        }
+    }
+
+    private static let indexPage = """
+        trackertui: a BitTorrent tracker.
+        announce: /announce
+        scrape:   /scrape
+
+        """
+
+    private func announce(query: ByteBuffer, remote: PeerEndpoint, framing: Framing) -> Outcome {
+        let parsed: AnnounceQuery
+        do {
+            parsed = try query.withUnsafeReadableBytes { raw throws(ClientError) in try AnnounceQuery.parse(raw) }
+        } catch {
+            return .reply(failure(error, framing: framing))
+        }
+        stats.record(.announce)
+        if case .v6 = remote { stats.record(.announceIPv6) }
+        guard let result = logic.announceImmediately(parsed, from: remote) else {
+            return .pending(PendingReply(work: .announce(parsed, remote), framing: framing))
+        }
+        return .reply(announceReply(result, framing: framing))
+    }
+
+    private func scrape(query: ByteBuffer, remote: PeerEndpoint, framing: Framing) -> Outcome {
+        let parsed: ScrapeQuery
+        do {
+            let max = logic.maxScrapeHashes
+            parsed = try query.withUnsafeReadableBytes { raw throws(ClientError) in try ScrapeQuery.parse(raw, maxHashes: max) }
+        } catch {
+            return .reply(failure(error, framing: framing))
+        }
+        if parsed.isFullScrape {
+            if let refusal = logic.admitFullScrape(from: remote) {
+                return .reply(failure(refusal, framing: framing))
+            }
+            stats.record(.fullScrape)
+            return .pending(PendingReply(work: .fullScrape, framing: framing))
+        }
+        stats.record(.scrape)
+        guard let result = logic.scrapeImmediately(parsed) else {
+            return .pending(PendingReply(work: .scrape(parsed), framing: framing))
+        }
+        return .reply(scrapeReply(result, framing: framing))
+    }
+
+    // MARK: writing
+
+    private func announceReply(_ result: Result<TrackerLogic.AnnounceReply, ClientError>, framing: Framing) -> Reply {
+        switch result {
+        case .success(let answer):
+            var response = HTTPResponse(allocator: allocator, bodyCapacity: 160 + answer.result.compactPeers.count)
+            AnnounceResponse.write(answer.result, family: answer.family, options: answer.options, into: &response.body)
+            return Reply(bytes: response.finish(status: .ok, keepAlive: framing.keepAlive, isHTTP11: framing.isHTTP11),
+                         keepAlive: framing.keepAlive)
+        case .failure(let error):
+            return failure(error, framing: framing)
+        }
+    }
+
+    private func scrapeReply(_ result: Result<[ScrapeEntry], ClientError>, framing: Framing) -> Reply {
+        switch result {
+        case .success(let entries):
+            var response = HTTPResponse(allocator: allocator, bodyCapacity: 16 + entries.count * 80)
+            ScrapeResponse.write(entries, into: &response.body)
+            return Reply(bytes: response.finish(status: .ok, keepAlive: framing.keepAlive, isHTTP11: framing.isHTTP11),
+                         keepAlive: framing.keepAlive)
+        case .failure(let error):
+            return failure(error, framing: framing)
+        }
+    }
+
+    private func fullScrapeReply(_ result: Result<[ScrapeEntry], ClientError>, framing: Framing) -> Reply {
+        guard case .success(let entries) = result else { return scrapeReply(result, framing: framing) }
+        var body = allocator.buffer(capacity: 16 + entries.count * 80)
+        ScrapeResponse.write(entries, into: &body)
+        var gzip = false
+        if framing.acceptsGzip, let compressed = try? body.compress(with: .gzip(), allocator: allocator) {
+            body = compressed
+            gzip = true
+        }
+        var response = HTTPResponse(allocator: allocator, bodyCapacity: body.readableBytes)
+        response.body.writeBuffer(&body)
+        return Reply(bytes: response.finish(status: .ok, keepAlive: framing.keepAlive, isHTTP11: framing.isHTTP11, gzip: gzip),
+                     keepAlive: framing.keepAlive)
+    }
+
+    /// Refusals are HTTP 200 with a bencoded `failure reason`: what BitTorrent clients read.
+    private func failure(_ error: ClientError, framing: Framing) -> Reply {
+        stats.record(error)
+        var response = HTTPResponse(allocator: allocator, bodyCapacity: 96)
+        FailureResponse.write(error.description, into: &response.body)
+        return Reply(bytes: response.finish(status: .ok, keepAlive: framing.keepAlive, isHTTP11: framing.isHTTP11),
+                     keepAlive: framing.keepAlive)
+    }
+
+    private func page(_ status: HTTPStatus, _ text: String, keepAlive: Bool, isHTTP11: Bool) -> Reply {
+        Reply(bytes: HTTPResponse.make(status: status, body: text, keepAlive: keepAlive, isHTTP11: isHTTP11, allocator: allocator),
+              keepAlive: keepAlive)
+    }
+}

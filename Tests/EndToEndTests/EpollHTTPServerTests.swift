@@ -1,0 +1,150 @@
+import Foundation
+import Synchronization
+import Testing
+import TrackerEngine
+import TrackerTestSupport
+
+/// The HTTP front end over real loopback sockets: connection handling, not tracker logic.
+@Suite("HTTP front end (epoll)", .serialized)
+struct EpollHTTPServerTests {
+    final class Running {
+        let server: EpollHTTPServer
+        let port: Int
+        let stats = TrackerStats()
+        let store: any SwarmStore
+
+        init(limits: HTTPServerLimits = HTTPServerLimits(), threads: Int = 2, store: (any SwarmStore)? = nil) throws {
+            let store = store ?? MemorySwarmStore(shardCount: 4)
+            self.store = store
+            server = EpollHTTPServer(responder: HTTPResponder(logic: TrackerLogic(store: store), stats: stats), limits: limits, threads: threads)
+            port = try server.start([ListenAddress(host: "127.0.0.1", port: 0)])[0].port
+        }
+
+        deinit { server.stop() }
+    }
+
+    static let hash = InfoHash(hex: "00112233445566778899aabbccddeeff00112233")!
+    static func announce(_ id: Int, left: Int = 1) -> String {
+        let hash = Self.hash.bytes.map { String(format: "%%%02X", $0) }.joined()
+        return "GET /announce?info_hash=\(hash)&peer_id=-TT0001-\(String(format: "%012d", id))&port=\(7000 + id)&left=\(left) HTTP/1.1\r\nHost: t\r\n\r\n"
+    }
+
+    @Test("keep-alive: several requests on one connection, each answered")
+    func keepAlive() throws {
+        let running = try Running()
+        let client = try LoopbackClient(port: running.port)
+        for id in 1...3 {
+            try client.send(Self.announce(id))
+            let response = try client.readResponse()
+            #expect(try BencodeValue.decode(response.body)["incomplete"]?.integer == Int64(id))
+        }
+    }
+
+    @Test("pipelined requests are answered in order, in one go")
+    func pipelined() throws {
+        let running = try Running()
+        let client = try LoopbackClient(port: running.port)
+        try client.send(Self.announce(1) + "GET /nope HTTP/1.1\r\n\r\n" + Self.announce(2) + "GET / HTTP/1.1\r\n\r\n")
+        let statuses = try (0..<4).map { _ in try client.readResponse() }
+        #expect(statuses.map(\.status) == [200, 404, 200, 200])
+        #expect(try BencodeValue.decode(statuses[2].body)["incomplete"]?.integer == 2)
+    }
+
+    @Test("a request split over several packets is answered once whole")
+    func split() throws {
+        let running = try Running()
+        let client = try LoopbackClient(port: running.port)
+        let request = Array(Self.announce(1).utf8)
+        for piece in stride(from: 0, to: request.count, by: 37) {
+            try client.send(Array(request[piece..<min(piece + 37, request.count)]))
+            usleep(2000)
+        }
+        #expect(try client.readResponse().status == 200)
+    }
+
+    @Test("Connection: close and HTTP/1.0 are answered, then closed")
+    func closes() throws {
+        let running = try Running()
+        let client = try LoopbackClient(port: running.port)
+        try client.send("GET / HTTP/1.0\r\n\r\n")
+        #expect(try client.readResponse().head.contains("Connection: close"))
+        #expect(client.serverClosed())
+    }
+
+    @Test("a client that half-closes still gets its answer, also one that waits for the store")
+    func halfClose() throws {
+        let running = try Running(store: DelayedStore())
+        let client = try LoopbackClient(port: running.port)
+        try client.send(Self.announce(1) + Self.announce(2))
+        client.finishSending()
+        let first = try client.readResponse(), second = try client.readResponse()
+        #expect(try BencodeValue.decode(first.body)["incomplete"]?.integer == 1)
+        #expect(try BencodeValue.decode(second.body)["incomplete"]?.integer == 2)
+        #expect(client.serverClosed())
+    }
+
+    @Test("idle connections are closed after the timeout")
+    func idle() throws {
+        let running = try Running(limits: HTTPServerLimits(idleTimeoutSeconds: 1))
+        let client = try LoopbackClient(port: running.port, timeoutSeconds: 5)
+        try client.send("GET / HT")  // a request that never ends
+        let started = Date()
+        #expect(client.serverClosed())
+        let waited = Date().timeIntervalSince(started)
+        #expect(waited >= 0.9 && waited < 4, "closed after \(waited) s")
+    }
+
+    @Test("connections above the limit are refused; a closed one frees its place")
+    func connectionLimit() throws {
+        let running = try Running(limits: HTTPServerLimits(maxConnections: 2), threads: 1)
+        let a = try LoopbackClient(port: running.port), b = try LoopbackClient(port: running.port)
+        try a.send(Self.announce(1))
+        try b.send(Self.announce(2))
+        _ = try a.readResponse()
+        _ = try b.readResponse()
+        #expect(running.server.openConnections == 2)
+        let c = try LoopbackClient(port: running.port)
+        try c.send(Self.announce(3))
+        #expect(c.serverClosed(), "the third connection is refused")
+        #expect(running.stats.count(.connectionRefused) == 1)
+        a.finishSending()
+        #expect(a.serverClosed())
+        let d = try LoopbackClient(port: running.port)
+        try d.send(Self.announce(4))
+        #expect(try d.readResponse().status == 200)
+    }
+
+    @Test("a client that sends past every bound is cut off; others are untouched")
+    func flood() throws {
+        let running = try Running(limits: HTTPServerLimits(maxHeadBytes: 1024, maxPipelined: 2))
+        let flooder = try LoopbackClient(port: running.port)
+        let calm = try LoopbackClient(port: running.port)
+        _ = try? flooder.send("GET / HTTP/1.1\r\n" + String(repeating: "X-Filler: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\r\n", count: 200))
+        #expect(flooder.serverClosed())
+        try calm.send(Self.announce(1))
+        #expect(try calm.readResponse().status == 200)
+    }
+
+    @Test("many concurrent clients, one request each: all answered, none left open")
+    func concurrent() throws {
+        let running = try Running()
+        let answered = AtomicCounter()
+        let port = running.port
+        DispatchQueue.concurrentPerform(iterations: 400) { i in
+            if let response = try? HTTPProbe.send(host: "127.0.0.1", port: port, bytes: Array(Self.announce(i % 200).utf8)),
+               response.status == 200 {
+                answered.increment()
+            }
+        }
+        #expect(answered.value == 400)
+        var waited = 0
+        while running.server.openConnections > 0 && waited < 100 { usleep(10_000); waited += 1 }
+        #expect(running.server.openConnections == 0)
+    }
+}
+
+final class AtomicCounter: Sendable {
+    private let count = Mutex(0)
+    func increment() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
+}

@@ -1,0 +1,98 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A blocking TCP client on loopback for tests: sends exactly the bytes given, reads HTTP
+/// responses by Content-Length, and can tell whether the server closed. Every read has a timeout.
+final class LoopbackClient {
+    let fd: Int32
+    private var received: [UInt8] = []
+
+    struct Response {
+        var status: Int
+        var head: String
+        var body: [UInt8]
+    }
+
+    init(host: String = "127.0.0.1", port: Int, timeoutSeconds: Int = 5) throws {
+        let isV6 = host.contains(":")
+        fd = socket(isV6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw E2EError("socket() failed") }
+        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let connected: Int32
+        if isV6 {
+            var addr = sockaddr_in6()
+            addr.sin6_family = sa_family_t(AF_INET6)
+            addr.sin6_port = UInt16(port).bigEndian
+            inet_pton(AF_INET6, host, &addr.sin6_addr)
+            connected = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } }
+        } else {
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_port = UInt16(port).bigEndian
+            inet_pton(AF_INET, host, &addr.sin_addr)
+            connected = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        }
+        guard connected == 0 else {
+            close(fd)
+            throw E2EError("connect to \(host):\(port) failed")
+        }
+    }
+
+    deinit { close(fd) }
+
+    func send(_ text: String) throws { try send(Array(text.utf8)) }
+
+    func send(_ bytes: [UInt8]) throws {
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes[sent...].withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            guard n > 0 else { throw E2EError("send failed") }
+            sent += n
+        }
+    }
+
+    /// No more requests: the server sees end of input.
+    func finishSending() { shutdown(fd, Int32(SHUT_WR)) }
+
+    /// Reads until one whole response is in (or the server closes, or the timeout passes).
+    func readResponse() throws -> Response {
+        while true {
+            if let response = takeResponse() { return response }
+            guard readMore() else { throw E2EError("connection ended with \(received.count) bytes and no whole response") }
+        }
+    }
+
+    /// Whether the server closed the connection (reads until end of input or timeout).
+    func serverClosed() -> Bool {
+        while readMore() {}
+        return lastReadWasEnd
+    }
+
+    private var lastReadWasEnd = false
+
+    private func readMore() -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        // A server that closes with our bytes unread resets the connection instead of ending it.
+        lastReadWasEnd = n == 0 || (n < 0 && errno == ECONNRESET)
+        guard n > 0 else { return false }
+        received += chunk[0..<n]
+        return true
+    }
+
+    private func takeResponse() -> Response? {
+        guard let split = received.firstRange(of: Array("\r\n\r\n".utf8)) else { return nil }
+        let head = String(decoding: received[..<split.lowerBound], as: UTF8.self)
+        let length = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+            .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
+        guard received.count >= split.upperBound + length else { return nil }
+        let body = Array(received[split.upperBound..<(split.upperBound + length)])
+        received.removeFirst(split.upperBound + length)
+        let status = Int(head.split(separator: " ").dropFirst().first ?? "") ?? 0
+        return Response(status: status, head: head, body: body)
+    }
+}
