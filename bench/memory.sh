@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # bench/memory.sh: resident memory per peer of the memory store, filled with synthetic peers that
 # carry full peer detail (peer id, key, up/down/left, times), as real announces leave them.
-# Environment: PEERS [1000000]  SHAPES ["10000 1000 100000"] (torrents to spread the peers over)
+# Environment: MEMORY_PEERS [1000000]  SHAPES ["10000 1000 100000"] (torrents to spread the peers over)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BIN=$ROOT/.build/release/trackertui
-PEERS=${PEERS:-1000000}
+PEERS=${MEMORY_PEERS:-1000000}
 for torrents in ${SHAPES:-10000 1000 100000}; do
   timeout 300 "$BIN" bench-memory --peers "$PEERS" --torrents "$torrents"
 done

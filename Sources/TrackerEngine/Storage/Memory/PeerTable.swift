@@ -6,7 +6,7 @@ struct PeerTable<Record: PeerRecord> {
     /// Linear-probing slots: 0 = empty, otherwise record position + 1. Empty while the table is small.
     private var slots: [UInt32] = []
 
-    static var linearLimit: Int { 8 }
+    static var linearLimit: Int { 16 }
 
     var count: Int { records.count }
     var isEmpty: Bool { records.isEmpty }
