@@ -78,27 +78,12 @@ struct E2EError: Error, CustomStringConvertible {
 enum FreePort {
     /// Asks the kernel for a free port on `host` (bind to port 0, read it back, close).
     static func find(host: String) throws -> Int {
-        let isV6 = host.contains(":")
-        let fd = socket(isV6 ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = socket(host.contains(":") ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw E2EError("socket() failed") }
         defer { close(fd) }
-        if isV6 {
-            var addr = sockaddr_in6()
-            addr.sin6_family = sa_family_t(AF_INET6)
-            inet_pton(AF_INET6, host, &addr.sin6_addr)
-            let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } }
-            guard ok == 0 else { throw E2EError("bind [\(host)]:0 failed") }
-            var len = socklen_t(MemoryLayout<sockaddr_in6>.size)
-            _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-            return Int(UInt16(bigEndian: addr.sin6_port))
+        guard withSocketAddress(host: host, port: 0, { bind(fd, $0, $1) }) == 0, let port = boundPort(fd) else {
+            throw E2EError("bind \(host):0 failed")
         }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        inet_pton(AF_INET, host, &addr.sin_addr)
-        let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
-        guard ok == 0 else { throw E2EError("bind \(host):0 failed") }
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
-        return Int(UInt16(bigEndian: addr.sin_port))
+        return port
     }
 }
