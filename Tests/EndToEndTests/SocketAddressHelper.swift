@@ -25,8 +25,9 @@ func boundPort(_ fd: Int32) -> Int? {
     var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
     let ok = withUnsafeMutablePointer(to: &storage) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
     guard ok == 0 else { return nil }
+    let family = Int32(storage.ss_family)
     return withUnsafeBytes(of: &storage) { raw -> Int in
-        Int(storage.ss_family) == Int(AF_INET6)
+        family == AF_INET6
             ? Int(UInt16(bigEndian: raw.load(as: sockaddr_in6.self).sin6_port))
             : Int(UInt16(bigEndian: raw.load(as: sockaddr_in.self).sin_port))
     }
