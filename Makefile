@@ -3,9 +3,9 @@ SWIFT ?= swift
 # Arguments for `make run`, e.g. make run ARGS="--http 127.0.0.1:6969 --interval 900"
 ARGS ?=
 
-RUN_PACKAGES   = zlib1g-dev
+RUN_PACKAGES   = zlib1g-dev libhiredis-dev pkg-config redis-server
 TEST_PACKAGES  = $(RUN_PACKAGES) python3-libtorrent
-BENCH_PACKAGES = $(RUN_PACKAGES) wrk opentracker curl python3 util-linux iproute2 procps
+BENCH_PACKAGES = $(RUN_PACKAGES) wrk opentracker curl python3 util-linux iproute2 procps redis-tools
 
 .PHONY: run build release test bench bench-memory clean
 

@@ -18,10 +18,12 @@ let package = Package(
     ],
     targets: [
         .target(name: "CLinuxNet"),
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
         .target(
             name: "TrackerEngine",
             dependencies: [
                 "CLinuxNet",
+                "CHiredis",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

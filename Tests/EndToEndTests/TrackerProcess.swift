@@ -1,4 +1,5 @@
 import Foundation
+import TrackerTestSupport
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -73,17 +74,4 @@ final class TrackerProcess {
 struct E2EError: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
-}
-
-enum FreePort {
-    /// Asks the kernel for a free port on `host` (bind to port 0, read it back, close).
-    static func find(host: String) throws -> Int {
-        let fd = socket(host.contains(":") ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw E2EError("socket() failed") }
-        defer { close(fd) }
-        guard withSocketAddress(host: host, port: 0, { bind(fd, $0, $1) }) == 0, let port = boundPort(fd) else {
-            throw E2EError("bind \(host):0 failed")
-        }
-        return port
-    }
 }

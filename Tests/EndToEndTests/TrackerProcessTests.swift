@@ -1,5 +1,6 @@
 import CompressNIO
 import Foundation
+import TrackerTestSupport
 import NIOCore
 import Testing
 import TrackerEngine

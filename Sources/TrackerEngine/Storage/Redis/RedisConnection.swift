@@ -1,0 +1,101 @@
+import CHiredis
+import Glibc
+
+/// One blocking hiredis connection, used by one thread at a time (never an HTTP worker).
+/// Commands are binary-safe argument vectors. `append` + `readReply` pipeline many commands in
+/// one write. Any I/O error or timeout marks the connection broken; the owner reconnects.
+public final class RedisConnection {
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    private var context: UnsafeMutablePointer<redisContext>?
+    public let endpoint: RedisEndpoint
+    public private(set) var isBroken = false
+
+    /// Connects, logs in and selects the database; every step bounded by `timeout` seconds.
+    public init(_ endpoint: RedisEndpoint, timeout: Double) throws {
+        self.endpoint = endpoint
+        Self.ignoreSIGPIPE
+        let tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1_000_000))
+        switch endpoint.address {
+        case let .tcp(host, port): context = redisConnectWithTimeout(host, Int32(port), tv)
+        case .unix(let path): context = redisConnectUnixWithTimeout(path, tv)
+        }
+        guard let context else { throw Failure(description: "cannot allocate a Redis connection") }
+        if context.pointee.err != 0 {
+            let message = String(cString: chiredis_errstr(context))
+            redisFree(context)
+            self.context = nil
+            throw Failure(description: "\(endpoint): \(message)")
+        }
+        redisSetTimeout(context, tv)
+        if let password = endpoint.password {
+            if let error = try command(["AUTH", password]).errorMessage { throw Failure(description: "AUTH: \(error)") }
+        }
+        if endpoint.database != 0 {
+            if let error = try command(["SELECT", String(endpoint.database)]).errorMessage { throw Failure(description: "SELECT: \(error)") }
+        }
+    }
+
+    deinit {
+        if let context { redisFree(context) }
+    }
+
+    /// Runs one command and waits for its reply.
+    public func command(_ arguments: [String]) throws -> RedisReply {
+        try command(arguments.map { Array($0.utf8) })
+    }
+
+    public func command(_ arguments: [[UInt8]]) throws -> RedisReply {
+        try append(arguments)
+        return try readReply()
+    }
+
+    /// Queues a command in the output buffer; `readReply` sends everything queued and reads one reply.
+    public func append(_ arguments: [[UInt8]]) throws {
+        guard let context, !isBroken else { throw Failure(description: "connection is broken") }
+        var pointers: [UnsafePointer<CChar>?] = []
+        var lengths: [Int] = []
+        pointers.reserveCapacity(arguments.count)
+        lengths.reserveCapacity(arguments.count)
+        // hiredis copies the arguments into its buffer before returning, so borrowed pointers suffice.
+        let status = withPointers(arguments, index: 0, into: &pointers, lengths: &lengths) {
+            redisAppendCommandArgv(context, Int32(arguments.count), $0, $1)
+        }
+        if status != REDIS_OK { throw markBroken() }
+    }
+
+    private func withPointers(_ arguments: [[UInt8]], index: Int, into pointers: inout [UnsafePointer<CChar>?],
+                              lengths: inout [Int], _ body: (UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> Int32) -> Int32 {
+        if index == arguments.count {
+            return pointers.withUnsafeMutableBufferPointer { p in lengths.withUnsafeBufferPointer { l in body(p.baseAddress!, l.baseAddress!) } }
+        }
+        return arguments[index].withUnsafeBufferPointer { buffer in
+            // An empty argument still needs a valid pointer.
+            pointers.append(UnsafeRawPointer(buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self))
+            lengths.append(buffer.count)
+            return withPointers(arguments, index: index + 1, into: &pointers, lengths: &lengths, body)
+        }
+    }
+
+    public func readReply() throws -> RedisReply {
+        guard let context, !isBroken else { throw Failure(description: "connection is broken") }
+        var raw: UnsafeMutableRawPointer?
+        guard redisGetReply(context, &raw) == REDIS_OK, let raw else { throw markBroken() }
+        defer { freeReplyObject(raw) }
+        return RedisReply(UnsafePointer(raw.assumingMemoryBound(to: redisReply.self)))
+    }
+
+    private func markBroken() -> Failure {
+        isBroken = true
+        let message = context.map { String(cString: chiredis_errstr($0)) } ?? "no connection"
+        return Failure(description: "\(endpoint): \(message.isEmpty ? "connection lost" : message)")
+    }
+
+    /// hiredis writes with write(2): a server that went away must not kill the process.
+    private static let ignoreSIGPIPE: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
+}
+
+@available(*, unavailable)
+extension RedisConnection: Sendable {}

@@ -1,0 +1,27 @@
+/// The key layout (see the README's table). Every key of one swarm carries the hash tag
+/// `{<hex info-hash>}`, so a swarm lives in one Redis Cluster slot.
+struct RedisKeys: Sendable {
+    let prefix: String
+
+    /// `<prefix>:torrents`: ZSET hex info-hash → last activity (ms), for listing, full scrape and sweeps.
+    var torrents: String { "\(prefix):torrents" }
+
+    struct Swarm {
+        let seeders4, leechers4, seeders6, leechers6, detail, lifecycle: String
+    }
+
+    func swarm(_ infoHash: InfoHash) -> Swarm {
+        swarm(hex: infoHash.hex)
+    }
+
+    func swarm(hex: String) -> Swarm {
+        let base = "\(prefix):{\(hex)}"
+        return Swarm(seeders4: base + ":s4", leechers4: base + ":l4", seeders6: base + ":s6", leechers6: base + ":l6",
+                     detail: base + ":d", lifecycle: base + ":t")
+    }
+}
+
+extension RedisKeys.Swarm {
+    var all: [String] { [seeders4, leechers4, seeders6, leechers6, detail, lifecycle] }
+    var peerSets: [String] { [seeders4, leechers4, seeders6, leechers6] }
+}

@@ -1,0 +1,49 @@
+/// A peer's detail as one 57-byte string in the swarm's detail hash (little-endian):
+/// peer id (20) · key (4) · uploaded (8) · downloaded (8) · left (8) · first seen s (4) ·
+/// last seen s (4) · flags (1). Flags: 1 has key, 2 completion counted, 4 left unknown,
+/// bits 4-6 the last event. The Lua scripts read the first-seen bytes and the flags at these
+/// offsets; change them together.
+enum RedisPeerBlob {
+    static let size = 57
+    static let flagHasKey: UInt8 = 1
+    static let flagCompletionCounted: UInt8 = 2
+    static let flagLeftUnknown: UInt8 = 4
+
+    static func encode(_ request: AnnounceRequest, nowSeconds: UInt32) -> [UInt8] {
+        var out = [UInt8]()
+        out.reserveCapacity(size)
+        out += request.peerID.bytes
+        append(request.key ?? 0, to: &out)
+        append(request.uploaded, to: &out)
+        append(request.downloaded, to: &out)
+        append(request.left ?? 0, to: &out)
+        append(nowSeconds, to: &out)  // first seen: the script keeps the stored one
+        append(nowSeconds, to: &out)
+        var flags = request.event.rawValue << 4
+        if request.key != nil { flags |= flagHasKey }
+        if request.left == nil { flags |= flagLeftUnknown }
+        out.append(flags)
+        return out
+    }
+
+    static func decode(_ blob: [UInt8], endpoint: PeerEndpoint, isSeeder: Bool) -> PeerDetail? {
+        guard blob.count == size, let peerID = PeerID(bytes: blob[0..<20]) else { return nil }
+        let flags = blob[56]
+        return PeerDetail(
+            endpoint: endpoint, peerID: peerID, isSeeder: isSeeder,
+            uploaded: read(blob, 24, as: UInt64.self), downloaded: read(blob, 32, as: UInt64.self),
+            left: flags & flagLeftUnknown != 0 ? nil : read(blob, 40, as: UInt64.self),
+            lastEvent: AnnounceEvent(rawValue: (flags >> 4) & 7) ?? .none,
+            key: flags & flagHasKey != 0 ? read(blob, 20, as: UInt32.self) : nil,
+            firstSeen: TrackerTime(seconds: Int64(read(blob, 48, as: UInt32.self))),
+            lastSeen: TrackerTime(seconds: Int64(read(blob, 52, as: UInt32.self))))
+    }
+
+    private static func append<T: FixedWidthInteger>(_ value: T, to out: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { out += $0 }
+    }
+
+    private static func read<T: FixedWidthInteger>(_ blob: [UInt8], _ offset: Int, as: T.Type) -> T {
+        blob.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: T.self)) }
+    }
+}

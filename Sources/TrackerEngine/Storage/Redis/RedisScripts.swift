@@ -1,0 +1,138 @@
+/// The Lua scripts: each call is one round trip and touches one swarm's keys only (one Cluster
+/// slot). Times: `now` in ms for peer deadlines, whole seconds in the lifecycle hash.
+enum RedisScripts {
+    /// KEYS: own-family seeders, leechers, other-family seeders, leechers, detail, lifecycle.
+    /// ARGV: endpoint, now ms, deadline ms, seeder 0/1, event 0-4, numwant, detail blob, want ids 0/1,
+    ///       prune limit, now s.
+    /// Returns {seeders, leechers, completed, compact peers, peer ids, touch 0/1}; touch asks the
+    /// caller to refresh the torrent in the torrents set (at most every 10 s per swarm).
+    static let announce = """
+        local S, L, OS, OL, D, T = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+        local ep, now, deadline = ARGV[1], tonumber(ARGV[2]), ARGV[3]
+        local seeder, event, numwant, blob = ARGV[4] == '1', tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7]
+        local wantIDs, limit, nowS = ARGV[8] == '1', tonumber(ARGV[9]), ARGV[10]
+        local function prune(key)
+          local gone = redis.call('ZRANGEBYSCORE', key, '-inf', now, 'LIMIT', 0, limit)
+          if #gone > 0 then
+            redis.call('ZREM', key, unpack(gone))
+            redis.call('HDEL', D, unpack(gone))
+          end
+        end
+        prune(S); prune(L); prune(OS); prune(OL)
+        local inS = redis.call('ZSCORE', S, ep)
+        local inL = false
+        if not inS then inL = redis.call('ZSCORE', L, ep) end
+        local completedNow = false
+        if event == 3 then
+          if inS then redis.call('ZREM', S, ep) end
+          if inL then redis.call('ZREM', L, ep) end
+          if inS or inL then redis.call('HDEL', D, ep) end
+        else
+          local flags = string.byte(blob, 57)
+          local key, firstSeen = string.sub(blob, 21, 24), string.sub(blob, 49, 52)
+          if inS or inL then
+            local old = redis.call('HGET', D, ep)
+            if old and #old == 57 then
+              local oldFlags = string.byte(old, 57)
+              firstSeen = string.sub(old, 49, 52)
+              if oldFlags % 4 >= 2 then flags = flags + 2 end
+              if flags % 2 == 0 and oldFlags % 2 == 1 then flags = flags + 1; key = string.sub(old, 21, 24) end
+            end
+          end
+          if seeder and inL and event == 2 and flags % 4 < 2 then
+            flags = flags + 2
+            completedNow = true
+          end
+          blob = string.sub(blob, 1, 20) .. key .. string.sub(blob, 25, 48) .. firstSeen .. string.sub(blob, 53, 56) .. string.char(flags)
+          if seeder then
+            if inL then redis.call('ZREM', L, ep) end
+            redis.call('ZADD', S, deadline, ep)
+          else
+            if inS then redis.call('ZREM', S, ep) end
+            redis.call('ZADD', L, deadline, ep)
+          end
+          redis.call('HSET', D, ep, blob)
+        end
+        local touch = 0
+        if event ~= 3 or inS or inL or redis.call('EXISTS', T) == 1 then
+          local last = redis.call('HGET', T, 'last_activity')
+          if not last or tonumber(nowS) - tonumber(last) >= 10 then touch = 1 end
+          redis.call('HINCRBY', T, 'announces', 1)
+          redis.call('HSETNX', T, 'first_seen', nowS)
+          redis.call('HSET', T, 'last_activity', nowS)
+          if event == 1 then
+            redis.call('HSETNX', T, 'first_started', nowS)
+            redis.call('HSET', T, 'last_started', nowS)
+          end
+          if completedNow then
+            redis.call('HINCRBY', T, 'completed', 1)
+            redis.call('HSETNX', T, 'first_completed', nowS)
+            redis.call('HSET', T, 'last_completed', nowS)
+          end
+        end
+        local live = '(' .. now
+        local ns = redis.call('ZCOUNT', S, live, '+inf') + redis.call('ZCOUNT', OS, live, '+inf')
+        local nl = redis.call('ZCOUNT', L, live, '+inf') + redis.call('ZCOUNT', OL, live, '+inf')
+        local completed = tonumber(redis.call('HGET', T, 'completed') or '0')
+        local peers, ids = {}, {}
+        if event ~= 3 and numwant > 0 then
+          local function take(key, n)
+            if n <= 0 then return end
+            for _, m in ipairs(redis.call('ZRANDMEMBER', key, n)) do
+              if #peers >= numwant then return end
+              if m ~= ep then peers[#peers + 1] = m end
+            end
+          end
+          if seeder then
+            take(L, numwant)
+          else
+            take(S, numwant)
+            take(L, numwant - #peers + 1)
+          end
+          if wantIDs and #peers > 0 then
+            for i, d in ipairs(redis.call('HMGET', D, unpack(peers))) do
+              if d then ids[i] = string.sub(d, 1, 20) else ids[i] = string.rep('\\0', 20) end
+            end
+          end
+        end
+        return {ns, nl, completed, table.concat(peers), table.concat(ids), touch}
+        """
+
+    /// KEYS: seeders4, leechers4, seeders6, leechers6, lifecycle. ARGV: now ms.
+    /// Returns {seeders, leechers, completed, known 0/1}.
+    static let scrape = """
+        local live = '(' .. ARGV[1]
+        local ns = redis.call('ZCOUNT', KEYS[1], live, '+inf') + redis.call('ZCOUNT', KEYS[3], live, '+inf')
+        local nl = redis.call('ZCOUNT', KEYS[2], live, '+inf') + redis.call('ZCOUNT', KEYS[4], live, '+inf')
+        local completed = tonumber(redis.call('HGET', KEYS[5], 'completed') or '0')
+        local known = 0
+        if ns + nl > 0 or redis.call('EXISTS', KEYS[5]) == 1 then known = 1 end
+        return {ns, nl, completed, known}
+        """
+
+    /// KEYS: seeders4, leechers4, seeders6, leechers6, detail, lifecycle. ARGV: now ms, limit,
+    /// forget-before s. Drops expired peers (at most `limit` per set); forgets an empty swarm that has no
+    /// completions, or whose last activity is older than forget-before. Returns {dropped, forgotten 0/1}.
+    static let sweep = """
+        local dropped = 0
+        for i = 1, 4 do
+          local gone = redis.call('ZRANGEBYSCORE', KEYS[i], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
+          if #gone > 0 then
+            redis.call('ZREM', KEYS[i], unpack(gone))
+            redis.call('HDEL', KEYS[5], unpack(gone))
+            dropped = dropped + #gone
+          end
+        end
+        local left = 0
+        for i = 1, 4 do left = left + redis.call('ZCARD', KEYS[i]) end
+        if left == 0 then
+          local completed = tonumber(redis.call('HGET', KEYS[6], 'completed') or '0')
+          local last = tonumber(redis.call('HGET', KEYS[6], 'last_activity') or '0')
+          if completed == 0 or last < tonumber(ARGV[3]) then
+            redis.call('DEL', KEYS[5], KEYS[6])
+            return {dropped, 1}
+          end
+        end
+        return {dropped, 0}
+        """
+}

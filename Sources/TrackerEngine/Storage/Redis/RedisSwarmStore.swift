@@ -1,0 +1,234 @@
+import Dispatch
+import Foundation
+
+/// Swarms in Redis, shared by every tracker node that uses the same server and prefix.
+/// One announce is one round trip (a Lua script, see `RedisScripts`), pipelined with every other
+/// announce queued at that moment by the store threads. The queue is bounded; when it is full or
+/// Redis cannot be reached, calls fail at once with `unavailable` ("tracker storage unavailable,
+/// retry later"). Blocking hiredis calls run on the store's own threads only.
+public final class RedisSwarmStore: SwarmStore {
+    public let endpoint: RedisEndpoint
+    public let health = RedisHealth()
+    public let peerTimeout: Int64
+    public let torrentRetention: Int64
+    let keys: RedisKeys
+    private let queue: RedisJobQueue
+    private let finished = DispatchGroup()
+
+    /// - Parameters:
+    ///   - prefix: every key starts with it (`--redis-prefix`).
+    ///   - threads: store threads, each with its own connection.
+    ///   - timeout: seconds for connecting and for each reply; a slower Redis counts as unavailable.
+    public init(endpoint: RedisEndpoint, prefix: String = "tt", peerTimeout: Int64 = 3660, torrentRetention: Int64 = 30 * 86_400,
+                threads: Int = 2, queueCapacity: Int = 16_384, timeout: Double = 0.5) {
+        self.endpoint = endpoint
+        self.peerTimeout = peerTimeout
+        self.torrentRetention = torrentRetention
+        self.keys = RedisKeys(prefix: prefix)
+        self.queue = RedisJobQueue(capacity: queueCapacity)
+        let settings = RedisStoreWorker.Settings(endpoint: endpoint, keys: keys, timeout: timeout, peerTimeoutMillis: peerTimeout * 1000)
+        for _ in 0..<max(1, threads) {
+            let queue = self.queue, health = self.health, finished = self.finished
+            finished.enter()
+            let thread = Thread {
+                RedisStoreWorker(settings: settings, queue: queue, health: health).run()
+                finished.leave()
+            }
+            thread.name = "trackertui-redis"
+            thread.start()
+        }
+    }
+
+    /// Fails what is queued, stops the threads and waits for them (at most `timeout` seconds).
+    public func shutdown(timeout: Double = 5) {
+        queue.stop()
+        _ = finished.wait(timeout: .now() + timeout)
+    }
+
+    deinit { queue.stop() }
+
+    // MARK: hot path
+
+    public func announce(_ request: AnnounceRequest, now: TrackerTime, reply: @escaping @Sendable (Result<AnnounceResult, StoreError>) -> Void) {
+        queue.push(.announce(request, now, reply))
+    }
+
+    public func scrape(_ infoHashes: [InfoHash], now: TrackerTime, reply: @escaping @Sendable (Result<[ScrapeEntry], StoreError>) -> Void) {
+        guard !infoHashes.isEmpty else { return reply(.success([])) }
+        queue.push(.scrape(infoHashes, now, reply))
+    }
+
+    // MARK: everything else, as session jobs
+
+    /// Runs `body` on a store thread with a live session.
+    func withSession<T: Sendable>(_ body: @escaping @Sendable (RedisSession) throws -> T) async throws(StoreError) -> T {
+        let result: Result<T, StoreError> = await withCheckedContinuation { continuation in
+            queue.push(.session { session in
+                guard let session else { return continuation.resume(returning: .failure(.unavailable)) }
+                do {
+                    continuation.resume(returning: .success(try body(session)))
+                } catch let error as StoreError {
+                    continuation.resume(returning: .failure(error))
+                } catch {
+                    continuation.resume(returning: .failure(session.connection.isBroken ? .unavailable : .failed("\(error)")))
+                }
+            })
+        }
+        return try result.get()
+    }
+
+    public func fullScrape(now: TrackerTime) async throws(StoreError) -> [ScrapeEntry] {
+        try await withSession { session in
+            let hexes = try Self.allTorrents(session)
+            var entries: [ScrapeEntry] = []
+            for chunk in hexes.chunked(512) {
+                let replies = try session.pipeline(chunk.map { hex in
+                    let swarm = session.keys.swarm(hex: hex)
+                    return RedisSession.evalshaCommand(session.scrapeSHA, keys: [swarm.seeders4, swarm.leechers4, swarm.seeders6, swarm.leechers6, swarm.lifecycle],
+                                                       arguments: [Array(String(now.milliseconds).utf8)])
+                })
+                for (hex, reply) in zip(chunk, replies) {
+                    if case .success(let counts?) = RedisStoreWorker.decodeScrape(reply), let hash = InfoHash(hex: hex) {
+                        entries.append(ScrapeEntry(infoHash: hash, counts: counts))
+                    }
+                }
+            }
+            return entries
+        }
+    }
+
+    /// Sweeps every swarm listed in the torrents set, a cursor page at a time (never all keys at once).
+    public func expire(now: TrackerTime) async throws(StoreError) -> Int {
+        let forgetBefore = now.seconds - torrentRetention
+        return try await withSession { session in
+            var cursor = "0"
+            var dropped = 0
+            repeat {
+                let page = try session.connection.command(["ZSCAN", session.keys.torrents, cursor, "COUNT", "256"])
+                guard let parts = page.array, parts.count == 2, let next = parts[0].bytes, let members = parts[1].array else {
+                    throw StoreError.failed("unexpected ZSCAN reply")
+                }
+                cursor = String(decoding: next, as: UTF8.self)
+                let hexes = stride(from: 0, to: members.count, by: 2).compactMap { members[$0].bytes.map { String(decoding: $0, as: UTF8.self) } }
+                let replies = try session.pipeline(hexes.map { hex in
+                    RedisSession.evalshaCommand(session.sweepSHA, keys: session.keys.swarm(hex: hex).all,
+                                                arguments: [Array(String(now.milliseconds).utf8), Array("1000".utf8), Array(String(forgetBefore).utf8)])
+                })
+                var forgotten: [[UInt8]] = []
+                for (hex, reply) in zip(hexes, replies) {
+                    guard let items = reply.array, items.count == 2 else { continue }
+                    dropped += Int(items[0].integer ?? 0)
+                    if items[1].integer == 1 { forgotten.append(Array(hex.utf8)) }
+                }
+                if !forgotten.isEmpty {
+                    _ = try session.connection.command([Array("ZREM".utf8), Array(session.keys.torrents.utf8)] + forgotten)
+                }
+            } while cursor != "0"
+            return dropped
+        }
+    }
+
+    public func torrents(now: TrackerTime) async throws(StoreError) -> [TorrentInfo] {
+        try await withSession { session in
+            let hexes = try Self.allTorrents(session)
+            var out: [TorrentInfo] = []
+            for chunk in hexes.chunked(256) {
+                var commands: [[[UInt8]]] = []
+                for hex in chunk {
+                    let swarm = session.keys.swarm(hex: hex)
+                    commands.append([Array("HGETALL".utf8), Array(swarm.lifecycle.utf8)])
+                    commands.append(RedisSession.evalshaCommand(session.scrapeSHA, keys: [swarm.seeders4, swarm.leechers4, swarm.seeders6, swarm.leechers6, swarm.lifecycle],
+                                                                arguments: [Array(String(now.milliseconds).utf8)]))
+                }
+                let replies = try session.pipeline(commands)
+                for (i, hex) in chunk.enumerated() {
+                    guard let hash = InfoHash(hex: hex), case .success(let counts?) = RedisStoreWorker.decodeScrape(replies[2 * i + 1]) else { continue }
+                    out.append(Self.torrentInfo(hash, counts: counts, lifecycle: replies[2 * i]))
+                }
+            }
+            return out
+        }
+    }
+
+    public func peers(of infoHash: InfoHash, now: TrackerTime) async throws(StoreError) -> [PeerDetail] {
+        try await withSession { session in
+            let swarm = session.keys.swarm(infoHash)
+            let live = "(" + String(now.milliseconds)
+            let sets = try session.pipeline(swarm.peerSets.map { [Array("ZRANGEBYSCORE".utf8), Array($0.utf8), Array(live.utf8), Array("+inf".utf8)] })
+            var members: [(endpoint: [UInt8], seeder: Bool)] = []
+            for (i, reply) in sets.enumerated() {
+                for member in reply.array ?? [] { if let bytes = member.bytes { members.append((bytes, i % 2 == 0)) } }
+            }
+            guard !members.isEmpty else { return [] }
+            let details = try session.connection.command([Array("HMGET".utf8), Array(swarm.detail.utf8)] + members.map(\.endpoint))
+            return zip(members, details.array ?? []).compactMap { member, detail in
+                guard let blob = detail.bytes, let endpoint = PeerEndpoint(compact: member.endpoint) else { return nil }
+                return RedisPeerBlob.decode(blob, endpoint: endpoint, isSeeder: member.seeder)
+            }
+        }
+    }
+
+    public func remove(peer: PeerEndpoint, from infoHash: InfoHash) async throws(StoreError) -> Bool {
+        try await withSession { session in
+            let swarm = session.keys.swarm(infoHash)
+            let member = peer.compact
+            let sets: [String]
+            switch peer {
+            case .v4: sets = [swarm.seeders4, swarm.leechers4]
+            case .v6: sets = [swarm.seeders6, swarm.leechers6]
+            }
+            let replies = try session.pipeline(sets.map { [Array("ZREM".utf8), Array($0.utf8), member] }
+                                               + [[Array("HDEL".utf8), Array(swarm.detail.utf8), member]])
+            return replies.prefix(2).contains { ($0.integer ?? 0) > 0 }
+        }
+    }
+
+    public func purge(_ infoHash: InfoHash) async throws(StoreError) -> Bool {
+        try await withSession { session in
+            let swarm = session.keys.swarm(infoHash)
+            let replies = try session.pipeline([[Array("DEL".utf8)] + swarm.all.map { Array($0.utf8) },
+                                                [Array("ZREM".utf8), Array(session.keys.torrents.utf8), Array(infoHash.hex.utf8)]])
+            return (replies[0].integer ?? 0) > 0
+        }
+    }
+
+    // MARK: helpers
+
+    private static func allTorrents(_ session: RedisSession) throws -> [String] {
+        let reply = try session.connection.command(["ZRANGE", session.keys.torrents, "0", "-1"])
+        return (reply.array ?? []).compactMap { $0.bytes.map { String(decoding: $0, as: UTF8.self) } }
+    }
+
+    private static func torrentInfo(_ hash: InfoHash, counts: SwarmCounts, lifecycle: RedisReply) -> TorrentInfo {
+        var fields: [String: Int64] = [:]
+        let items = lifecycle.array ?? []
+        for i in stride(from: 0, to: items.count - 1, by: 2) {
+            if let name = items[i].bytes, let value = items[i + 1].integer { fields[String(decoding: name, as: UTF8.self)] = value }
+        }
+        func time(_ name: String) -> TrackerTime? { fields[name].map { TrackerTime(seconds: $0) } }
+        return TorrentInfo(infoHash: hash, counts: counts, announces: UInt64(max(0, fields["announces"] ?? 0)),
+                           firstSeen: time("first_seen") ?? TrackerTime(seconds: 0), lastActivity: time("last_activity") ?? TrackerTime(seconds: 0),
+                           firstStarted: time("first_started"), lastStarted: time("last_started"),
+                           firstCompleted: time("first_completed"), lastCompleted: time("last_completed"))
+    }
+}
+
+extension RedisSession {
+    /// Sends every command, then reads every reply: one round trip.
+    func pipeline(_ commands: [[[UInt8]]]) throws -> [RedisReply] {
+        for command in commands { try connection.append(command) }
+        var replies = try commands.map { _ in try connection.readReply() }
+        if replies.contains(where: { $0.errorMessage?.hasPrefix("NOSCRIPT") == true }) {
+            try loadScripts()
+            for command in commands { try connection.append(command) }
+            replies = try commands.map { _ in try connection.readReply() }
+        }
+        return replies
+    }
+}
+
+extension Array {
+    func chunked(_ size: Int) -> [ArraySlice<Element>] {
+        stride(from: 0, to: count, by: size).map { self[$0..<Swift.min($0 + size, count)] }
+    }
+}
