@@ -8,9 +8,11 @@ struct LibtorrentSwarmTests {
     static let python = "/usr/bin/python3"
     static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Scripts/libtorrent_swarm.py")
 
-    @Test("one seeder and two leechers complete a payload; scrape counts follow, before and after a stopped")
-    func swarmCompletes() throws {
-        let tracker = try TrackerProcess(arguments: ["--store", "memory", "--interval", "5", "--min-interval", "1"])
+    @Test("one seeder and two leechers complete a payload; scrape counts follow, before and after a stopped",
+          arguments: ["memory", "redis"])
+    func swarmCompletes(store: String) throws {
+        // With redis, the tracker's own managed redis-server.
+        let tracker = try TrackerProcess(arguments: ["--store", store, "--interval", "5", "--min-interval", "1"])
         let workdir = tracker.dataDirectory.appendingPathComponent("swarm")
         try FileManager.default.createDirectory(at: workdir, withIntermediateDirectories: true)
 

@@ -22,15 +22,20 @@ final class TrackerProcess {
         return dir.appendingPathComponent("trackertui")
     }
 
-    init(arguments: [String] = [], host: String = "127.0.0.1") throws {
+    private let ownsDataDirectory: Bool
+
+    /// Starts `trackertui serve` on a free port of `host`; `dataDirectory` is made (and removed
+    /// afterwards) unless given.
+    init(arguments: [String] = [], host: String = "127.0.0.1", dataDirectory: URL? = nil) throws {
         port = try FreePort.find(host: host)
-        dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("trackertui-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dataDirectory, withIntermediateDirectories: true)
-        logURL = dataDirectory.appendingPathComponent("tracker.log")
+        ownsDataDirectory = dataDirectory == nil
+        self.dataDirectory = dataDirectory ?? Self.makeDataDirectory()
+        try FileManager.default.createDirectory(at: self.dataDirectory, withIntermediateDirectories: true)
+        logURL = self.dataDirectory.appendingPathComponent("tracker-\(port).log")
         _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         process.executableURL = Self.binary
         let listen = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-        process.arguments = ["serve", "--http", listen, "--data-dir", dataDirectory.path] + arguments
+        process.arguments = ["serve", "--http", listen, "--data-dir", self.dataDirectory.path] + arguments
         let log = try FileHandle(forWritingTo: logURL)
         process.standardOutput = log
         process.standardError = log
@@ -67,7 +72,12 @@ final class TrackerProcess {
 
     deinit {
         if process.isRunning { stop(signal: SIGKILL) }
-        try? FileManager.default.removeItem(at: dataDirectory)
+        if ownsDataDirectory { try? FileManager.default.removeItem(at: dataDirectory) }
+    }
+
+    /// A fresh directory under /tmp (short, so the managed Redis gets a unix socket).
+    static func makeDataDirectory() -> URL {
+        URL(fileURLWithPath: "/tmp/tt-e2e-\(UUID().uuidString.prefix(8))")
     }
 }
 

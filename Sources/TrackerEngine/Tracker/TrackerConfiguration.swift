@@ -1,10 +1,14 @@
 /// Everything `trackertui serve` can be told, with the defaults a home server wants.
 public struct TrackerConfiguration: Sendable {
     public enum StoreKind: String, Sendable, CaseIterable {
-        case memory
+        case redis, memory
     }
 
-    public var store: StoreKind = .memory
+    public var store: StoreKind = .redis
+    /// The Redis server to use; nil = a managed redis-server in the data directory.
+    public var redis: RedisEndpoint?
+    /// Every Redis key starts with this, so several trackers can share one server apart.
+    public var redisPrefix = "tt"
     public var http: [ListenAddress] = ListenAddress.defaults
     /// Whether `http` are the defaults: a default address that cannot be bound (no IPv6 here) is skipped.
     public var httpIsDefault = true

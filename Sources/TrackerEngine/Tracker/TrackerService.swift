@@ -12,14 +12,25 @@ public final class TrackerService: Service, Sendable {
     private let logger: Logger
     private let clock: any TrackerClock
     private let boundAddresses = Locked<[ListenAddress]>([])
+    private let managedRedis: ManagedRedis?
 
-    public init(configuration: TrackerConfiguration, logger: Logger, clock: any TrackerClock = SystemClock()) {
+    /// Builds the store (starting the managed redis-server when Redis is the store and no server
+    /// is named); `shutdown()` undoes it.
+    public init(configuration: TrackerConfiguration, logger: Logger, clock: any TrackerClock = SystemClock()) throws {
         self.configuration = configuration
         self.logger = logger
         self.clock = clock
         switch configuration.store {
         case .memory:
             store = MemorySwarmStore(peerTimeout: configuration.effectivePeerTimeout)
+            managedRedis = nil
+        case .redis:
+            let managed = try configuration.redis == nil
+                ? ManagedRedis(directory: configuration.dataDirectory ?? ".", logger: logger) : nil
+            let endpoint = configuration.redis ?? managed!.endpoint
+            store = RedisSwarmStore(endpoint: endpoint, prefix: configuration.redisPrefix, peerTimeout: configuration.effectivePeerTimeout)
+            managedRedis = managed
+            logger.notice("redis store", metadata: ["redis": "\(endpoint)", "prefix": "\(configuration.redisPrefix)"])
         }
         logic = TrackerLogic(
             store: store, policy: configuration.policy, clock: clock,
@@ -52,6 +63,13 @@ public final class TrackerService: Service, Sendable {
         logger.notice("shutting down")
         server.stop()
         logger.notice("stopped", metadata: ["announces": "\(stats.count(.announce))"])
+    }
+
+    /// Stops the store's threads and the managed redis-server. Call once `run` has returned.
+    public func shutdown() {
+        (store as? RedisSwarmStore)?.shutdown()
+        logger.debug("store stopped")
+        managedRedis?.stop()
     }
 
     /// Expiry on its own timer, like opentracker's: swarms are swept shard by shard.

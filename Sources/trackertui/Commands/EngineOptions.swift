@@ -5,8 +5,16 @@ import TrackerEngine
 
 /// The engine's options, shared by every mode that runs an engine.
 struct EngineOptions: ParsableArguments {
-    @Option(help: "Where swarms live: memory.")
-    var store: StoreChoice = .memory
+    @Option(help: "Where swarms live: redis (persistent, shared by several trackers) or memory (this process only).")
+    var store: StoreChoice = .redis
+
+    @Option(help: ArgumentHelp(
+        "The Redis server: redis://[:password@]host:port/db or unix:///path/to/socket?db=N.",
+        discussion: "Default: a private redis-server started and stopped by trackertui, with its socket and append-only file in the data directory."))
+    var redis: String?
+
+    @Option(help: "Prefix of every Redis key, to keep several trackers apart on one server.")
+    var redisPrefix = "tt"
 
     @Option(name: .customLong("http"), help: ArgumentHelp(
         "HOST:PORT to serve HTTP announces and scrapes on; repeatable. IPv6 hosts in brackets.",
@@ -50,7 +58,7 @@ struct EngineOptions: ParsableArguments {
     var logLevel: Logger.Level = .info
 
     enum StoreChoice: String, ExpressibleByArgument, CaseIterable {
-        case memory
+        case redis, memory
     }
 
     enum Toggle: String, ExpressibleByArgument, CaseIterable {
@@ -74,6 +82,13 @@ struct EngineOptions: ParsableArguments {
             throw ValidationError("--max-connections and --idle-timeout must be positive")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        if let redis, RedisEndpoint(url: redis) == nil {
+            throw ValidationError("--redis \(redis): expected redis://[:password@]host:port/db or unix:///path/to/socket?db=N")
+        }
+        if redis != nil, store == .memory { throw ValidationError("--redis needs --store redis") }
+        guard !redisPrefix.isEmpty, !redisPrefix.contains(where: { $0 == "{" || $0 == "}" || $0.isWhitespace }) else {
+            throw ValidationError("--redis-prefix must be non-empty, without braces or spaces")
+        }
     }
 
     var resolvedDataDirectory: String {
@@ -85,7 +100,9 @@ struct EngineOptions: ParsableArguments {
 
     func configuration() -> TrackerConfiguration {
         var config = TrackerConfiguration()
-        config.store = .memory
+        config.store = store == .memory ? .memory : .redis
+        config.redis = redis.flatMap(RedisEndpoint.init(url:))
+        config.redisPrefix = redisPrefix
         if !http.isEmpty {
             config.http = http.compactMap(ListenAddress.init)
             config.httpIsDefault = false

@@ -27,7 +27,13 @@ extension TrackerTUI {
                     throw ValidationError("cannot create the data directory \(dir): \(error.localizedDescription)")
                 }
             }
-            let tracker = TrackerService(configuration: config, logger: logger)
+            let tracker: TrackerService
+            do {
+                tracker = try TrackerService(configuration: config, logger: logger)
+            } catch let error as ManagedRedis.StartError {
+                throw ValidationError(error.description)
+            }
+            defer { tracker.shutdown() }
             let group = ServiceGroup(configuration: .init(
                 services: [.init(service: tracker)],
                 gracefulShutdownSignals: [.sigterm, .sigint],

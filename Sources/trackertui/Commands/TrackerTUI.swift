@@ -4,7 +4,7 @@ import ArgumentParser
 struct TrackerTUI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trackertui",
-        abstract: "A BitTorrent tracker whose swarms live in memory (Redis and the live dashboard are coming).",
+        abstract: "A BitTorrent tracker whose swarms live in Redis (or in memory); the live dashboard is coming.",
         subcommands: [Serve.self, BenchMemory.self],
         // Until the dashboard lands, a bare `trackertui` serves.
         defaultSubcommand: Serve.self

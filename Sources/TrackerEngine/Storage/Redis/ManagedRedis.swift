@@ -1,0 +1,121 @@
+import Foundation
+import Logging
+
+/// The private redis-server trackertui runs when no `--redis` is given: a unix socket and an
+/// append-only file in the data directory, so swarms and completions survive restarts with no
+/// setup. Started and waited for at launch, shut down (flushing the AOF) at exit.
+public final class ManagedRedis: Sendable {
+    public enum StartError: Error, CustomStringConvertible {
+        case notInstalled
+        case alreadyRunning(String)
+        case didNotStart(String)
+
+        public var description: String {
+            switch self {
+            case .notInstalled:
+                return "redis-server is not installed: install it (apt-get install redis-server), point --redis at a server, or run with --store memory"
+            case .alreadyRunning(let socket):
+                return "a redis-server already answers on \(socket): is another trackertui using this --data-dir?"
+            case .didNotStart(let detail):
+                return "the managed redis-server did not start: \(detail)"
+            }
+        }
+    }
+
+    public let endpoint: RedisEndpoint
+    public let directory: String
+    private let process: Locked<ChildProcess?>
+    private let logger: Logger
+
+    /// Starts redis-server for `directory` and waits (at most `timeout` seconds) until it answers.
+    public init(directory: String, logger: Logger, timeout: Double = 10) throws {
+        guard let server = Self.findServer() else { throw StartError.notInstalled }
+        self.directory = directory
+        self.logger = logger
+        let socket = directory + "/redis.sock"
+        // A unix socket path must fit in sockaddr_un (108 bytes); a deep data dir falls back to loopback TCP.
+        let useSocket = socket.utf8.count < 100
+        let port = useSocket ? 0 : (try? Self.freePort()) ?? 0
+        endpoint = useSocket ? RedisEndpoint(address: .unix(path: socket)) : RedisEndpoint(address: .tcp(host: "127.0.0.1", port: port))
+        if useSocket, FileManager.default.fileExists(atPath: socket) {
+            if (try? RedisConnection(endpoint, timeout: 0.5)) != nil { throw StartError.alreadyRunning(socket) }
+            try? FileManager.default.removeItem(atPath: socket)  // left by a crash
+        }
+        var arguments = ["--dir", directory, "--daemonize", "no", "--logfile", directory + "/redis.log",
+                         "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
+                         // Small swarms stay in compact encodings (the bulk of the memory).
+                         "--zset-max-listpack-entries", "256", "--hash-max-listpack-entries", "256",
+                         "--hash-max-listpack-value", "64"]
+        arguments += useSocket ? ["--port", "0", "--unixsocket", socket, "--unixsocketperm", "700"]
+                               : ["--port", String(port), "--bind", "127.0.0.1"]
+        let process: ChildProcess
+        do {
+            process = try ChildProcess(executable: server, arguments: arguments)
+        } catch {
+            throw StartError.didNotStart("\(error)")
+        }
+        self.process = Locked(process)
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let connection = try? RedisConnection(endpoint, timeout: 0.5),
+               (try? connection.command(["PING"])) == .status("PONG") {
+                logger.notice("managed redis-server started", metadata: ["redis": "\(endpoint)", "pid": "\(process.pid)"])
+                return
+            }
+            guard process.isRunning else {
+                throw StartError.didNotStart("it exited; see \(directory)/redis.log")
+            }
+            usleep(20_000)
+        }
+        process.signal(SIGKILL)
+        _ = process.wait(timeout: 1)
+        throw StartError.didNotStart("no answer within \(Int(timeout)) s; see \(directory)/redis.log")
+    }
+
+    /// Asks the server to shut down (it flushes the append-only file) and waits; SIGTERM, then
+    /// SIGKILL, if it does not go within `timeout` seconds.
+    public func stop(timeout: Double = 10) {
+        guard let process = process.value else { return }
+        self.process.value = nil
+        if let connection = try? RedisConnection(endpoint, timeout: 1) {
+            _ = try? connection.command(["SHUTDOWN"])  // answered by closing the connection
+        }
+        if !process.wait(timeout: timeout / 2) {
+            process.signal(SIGTERM)
+            if !process.wait(timeout: timeout / 2) {
+                process.signal(SIGKILL)
+                _ = process.wait(timeout: 1)
+                logger.warning("managed redis-server did not stop in time: killed")
+            }
+        }
+        logger.notice("managed redis-server stopped")
+    }
+
+    deinit { stop() }
+
+    /// `TRACKERTUI_REDIS_SERVER` if set, else redis-server on the PATH or in the usual places.
+    static func findServer() -> String? {
+        let environment = ProcessInfo.processInfo.environment
+        if let chosen = environment["TRACKERTUI_REDIS_SERVER"] {
+            return FileManager.default.isExecutableFile(atPath: chosen) ? chosen : nil
+        }
+        let path = environment["PATH"] ?? "/usr/bin:/bin"
+        return (path.split(separator: ":").map(String.init) + ["/usr/bin", "/usr/sbin", "/usr/local/bin"])
+            .map { $0 + "/redis-server" }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
+    private static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &addr) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw StartError.didNotStart("no free loopback port") }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+}
