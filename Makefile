@@ -23,7 +23,7 @@ release:
 test:
 	@scripts/ensure-packages.sh $(TEST_PACKAGES)
 	$(SWIFT) build --build-tests
-	$(SWIFT) test
+	timeout 1500 $(SWIFT) test
 
 bench:
 	@scripts/ensure-packages.sh $(BENCH_PACKAGES)

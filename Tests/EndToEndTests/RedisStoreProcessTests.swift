@@ -93,6 +93,25 @@ struct RedisStoreProcessTests {
         #expect(Self.redisServers(for: directory).isEmpty)
     }
 
+    @Test("after kill -9, the orphaned managed redis-server is retired cleanly and the data survives")
+    func killedTracker() throws {
+        let directory = TrackerProcess.makeDataDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        do {
+            let first = try TrackerProcess(dataDirectory: directory)
+            _ = try HTTPProbe.get(host: "127.0.0.1", port: first.port, path: Self.announce(id: 1, port: 6001, left: 5, event: "started"))
+            _ = try HTTPProbe.get(host: "127.0.0.1", port: first.port, path: Self.announce(id: 1, port: 6001, left: 0, event: "completed"))
+            #expect(first.stop(signal: SIGKILL) != 0)
+        }
+        #expect(Self.redisServers(for: directory).count == 1, "the killed tracker's redis-server is left running")
+        let second = try TrackerProcess(dataDirectory: directory)
+        let files = try Self.decode(try HTTPProbe.get(host: "127.0.0.1", port: second.port, path: Self.scrape()))["files"]?.dictionary
+        #expect(files?[Self.hash.bytes]?["downloaded"]?.integer == 1)
+        #expect(second.log.contains("did not stop cleanly"))
+        #expect(second.stop() == 0)
+        #expect(Self.redisServers(for: directory).isEmpty)
+    }
+
     @Test("without redis-server, the default store refuses to start and says how to fix it")
     func redisMissing() throws {
         let process = Process()

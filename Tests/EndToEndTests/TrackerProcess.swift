@@ -1,4 +1,5 @@
 import Foundation
+import TrackerEngine
 import TrackerTestSupport
 #if canImport(Glibc)
 import Glibc
@@ -6,7 +7,7 @@ import Glibc
 
 /// The built `trackertui` binary running as a child process on a loopback port.
 final class TrackerProcess {
-    let process = Process()
+    private(set) var process: ChildProcess!
     let port: Int
     let logURL: URL
     let dataDirectory: URL
@@ -33,13 +34,10 @@ final class TrackerProcess {
         try FileManager.default.createDirectory(at: self.dataDirectory, withIntermediateDirectories: true)
         logURL = self.dataDirectory.appendingPathComponent("tracker-\(port).log")
         _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
-        process.executableURL = Self.binary
         let listen = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-        process.arguments = ["serve", "--http", listen, "--data-dir", self.dataDirectory.path] + arguments
-        let log = try FileHandle(forWritingTo: logURL)
-        process.standardOutput = log
-        process.standardError = log
-        try process.run()
+        process = try ChildProcess(executable: Self.binary.path,
+                                   arguments: ["serve", "--http", listen, "--data-dir", self.dataDirectory.path] + arguments,
+                                   outputPath: logURL.path)
         try waitUntilListening(host: host)
     }
 
@@ -55,23 +53,22 @@ final class TrackerProcess {
         throw E2EError("tracker did not listen within 10 s: \(log)")
     }
 
-    /// SIGTERM, then waits (bounded) and returns the exit status.
+    /// SIGTERM, then waits (bounded) and returns the exit status (128 + signal when killed).
     @discardableResult
     func stop(signal: Int32 = SIGTERM) -> Int32 {
-        guard process.isRunning else { return process.terminationStatus }
-        kill(process.processIdentifier, signal)
-        let deadline = Date().addingTimeInterval(10)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+        if let status = process.exitStatus { return status }
+        process.signal(signal)
+        if !process.wait(timeout: 10) {
+            process.signal(SIGKILL)
+            _ = process.wait(timeout: 5)
             return -1
         }
-        return process.terminationStatus
+        return process.exitStatus ?? -1
     }
 
     deinit {
-        if process.isRunning { stop(signal: SIGKILL) }
+        // SIGTERM first: a tracker stops its managed redis-server on the way out.
+        if process.isRunning { stop() }
         if ownsDataDirectory { try? FileManager.default.removeItem(at: dataDirectory) }
     }
 

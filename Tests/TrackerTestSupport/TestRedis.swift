@@ -18,12 +18,11 @@ public final class TestRedis: Sendable {
         self.port = try port ?? FreePort.find()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("trackertui-redis-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.serverPath)
-        process.arguments = ["--bind", "127.0.0.1", "--port", String(self.port), "--save", "", "--appendonly", "no",
-                             "--dir", directory.path, "--logfile", directory.appendingPathComponent("redis.log").path]
-        try process.run()
-        pid = process.processIdentifier
+        // Not Foundation's Process: `stop` reaps the child itself, which Foundation's monitor does not expect.
+        let process = try ChildProcess(executable: Self.serverPath, arguments: [
+            "--bind", "127.0.0.1", "--port", String(self.port), "--save", "", "--appendonly", "no",
+            "--dir", directory.path, "--logfile", directory.appendingPathComponent("redis.log").path])
+        pid = process.pid
         Self.started.withLock { $0.insert(pid) }
         let deadline = Date().addingTimeInterval(10)
         while Date() < deadline {

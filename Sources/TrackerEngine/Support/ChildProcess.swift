@@ -1,13 +1,15 @@
 import Glibc
+import Synchronization
 
 /// A child process spawned with a clean signal state: no blocked signals and default handlers,
 /// whatever thread spawns it. (Foundation's `Process` passes on the spawning thread's signal
 /// mask, and worker threads block SIGTERM, so such a child ignores a polite stop.)
-/// Its output goes to /dev/null.
-final class ChildProcess: Sendable {
-    let pid: Int32
+/// Its output goes to /dev/null unless `outputPath` names a file to append to.
+public final class ChildProcess: Sendable {
+    public let pid: Int32
+    private let status = Mutex<Int32?>(nil)
 
-    init(executable: String, arguments: [String]) throws {
+    public init(executable: String, arguments: [String], outputPath: String? = nil) throws {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
@@ -24,8 +26,9 @@ final class ChildProcess: Sendable {
         posix_spawn_file_actions_init(&files)
         defer { posix_spawn_file_actions_destroy(&files) }
         posix_spawn_file_actions_addopen(&files, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&files, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&files, 2, "/dev/null", O_WRONLY, 0)
+        let output = outputPath ?? "/dev/null"
+        posix_spawn_file_actions_addopen(&files, 1, output, O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&files, 1, 2)
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
@@ -41,17 +44,30 @@ final class ChildProcess: Sendable {
     }
 
     /// Whether it still runs; reaps it once it has exited.
-    var isRunning: Bool {
-        var status: Int32 = 0
-        return waitpid(pid, &status, WNOHANG) == 0
+    public var isRunning: Bool {
+        status.withLock { known in
+            if known != nil { return false }
+            var raw: Int32 = 0
+            let reaped = waitpid(pid, &raw, WNOHANG)
+            if reaped == 0 { return true }
+            // Exited: its code, or 128 + the signal that ended it (as a shell reports it).
+            known = reaped == pid ? ((raw & 0x7F) == 0 ? (raw >> 8) & 0xFF : 128 + (raw & 0x7F)) : -1
+            return false
+        }
     }
 
-    func signal(_ signal: Int32) {
+    /// The exit status once it has exited (128 + signal when a signal ended it).
+    public var exitStatus: Int32? {
+        _ = isRunning
+        return status.withLock { $0 }
+    }
+
+    public func signal(_ signal: Int32) {
         kill(pid, signal)
     }
 
     /// Waits until it exits, at most `timeout` seconds; true if it did.
-    func wait(timeout: Double) -> Bool {
+    public func wait(timeout: Double) -> Bool {
         var waited = 0.0
         while isRunning {
             if waited >= timeout { return false }

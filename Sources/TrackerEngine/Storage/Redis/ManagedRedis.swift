@@ -38,7 +38,7 @@ public final class ManagedRedis: Sendable {
         let port = useSocket ? 0 : (try? Self.freePort()) ?? 0
         endpoint = useSocket ? RedisEndpoint(address: .unix(path: socket)) : RedisEndpoint(address: .tcp(host: "127.0.0.1", port: port))
         if useSocket, FileManager.default.fileExists(atPath: socket) {
-            if (try? RedisConnection(endpoint, timeout: 0.5)) != nil { throw StartError.alreadyRunning(socket) }
+            try Self.retireOrphan(at: endpoint, socket: socket, logger: logger)
             try? FileManager.default.removeItem(atPath: socket)  // left by a crash
         }
         var arguments = ["--dir", directory, "--daemonize", "no", "--logfile", directory + "/redis.log",
@@ -92,6 +92,23 @@ public final class ManagedRedis: Sendable {
     }
 
     deinit { stop() }
+
+    /// A server already answering on our socket is either another live tracker's (refuse) or the
+    /// orphan of a tracker that was killed (its parent is gone): that one is shut down cleanly,
+    /// flushing its append-only file, so that this tracker can start its own on the same data.
+    private static func retireOrphan(at endpoint: RedisEndpoint, socket: String, logger: Logger) throws {
+        guard let connection = try? RedisConnection(endpoint, timeout: 0.5) else { return }
+        guard case .string(let info)? = try? connection.command(["INFO", "server"]),
+              let line = String(decoding: info, as: UTF8.self).split(separator: "\r\n").first(where: { $0.hasPrefix("process_id:") }),
+              let pid = Int32(line.dropFirst("process_id:".count)),
+              let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let parent = stat.split(separator: ")").last?.split(separator: " ").dropFirst().first.flatMap({ Int32($0) }),
+              parent == 1 || parent == getpid()
+        else { throw StartError.alreadyRunning(socket) }
+        logger.warning("found the managed redis-server of a tracker that did not stop cleanly: shutting it down", metadata: ["pid": "\(pid)"])
+        _ = try? connection.command(["SHUTDOWN"])
+        for _ in 0..<500 where kill(pid, 0) == 0 { usleep(10_000) }
+    }
 
     /// `TRACKERTUI_REDIS_SERVER` if set, else redis-server on the PATH or in the usual places.
     static func findServer() -> String? {
