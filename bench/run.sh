@@ -4,8 +4,9 @@
 # For each tracker: start it on 127.0.0.1 (its own port), pin it to TRACKER_CPU and wrk to WRK_CPU,
 # warm every swarm, then RUNS rounds of announce and scrape with one request per connection
 # (CONN_CLOSE=1: opentracker closes after every answer, so keep-alive would flatter us), and stop it.
-# trackertui runs with one event-loop thread, like opentracker's one TCP thread.
-# Then the memory fill (bench/memory.sh). Prints both summaries and a side-by-side table;
+# trackertui runs with one HTTP worker thread, like opentracker's one TCP thread: first with the
+# memory store, then with the Redis store (its own managed redis-server, pinned to the same core,
+# and counted in the CPU per request). Then the memory fills (bench/memory.sh). Prints both summaries and a side-by-side table;
 # raw output stays under $OUT.
 #
 # Environment: RUNS [2]  TORRENTS [1000]  PEERS [100]  CONFIGS ["1:64"]  SCRIPTS ["announce scrape"]
@@ -48,7 +49,19 @@ echo "trackertui rss: $(awk '/VmRSS/{print $2, $3}' /proc/$TT_PID/status)"
 kill "$TT_PID"; wait "$TT_PID" 2>/dev/null || true; TT_PID=
 
 echo
-python3 - "$OUT/opentracker/results.tsv" "$OUT/trackertui/results.tsv" <<'PY' | tee "$OUT/compare.txt"
+echo "== trackertui with the Redis store (managed redis-server) on 127.0.0.1:$TT_PORT"
+REDIS_DIR=$(mktemp -d /tmp/tt-bench-redis-XXXXXX)
+"$BIN" serve --store redis --data-dir "$REDIS_DIR" --http "127.0.0.1:$TT_PORT" --threads 1 --full-scrape off --log-level warning \
+  > "$OUT/trackertui-redis.log" 2>&1 &
+TT_PID=$!
+for _ in $(seq 100); do curl -s -m 1 -o /dev/null "http://127.0.0.1:$TT_PORT/" && break; sleep 0.1; done
+REDIS_PID=$(pgrep -f "redis-server.*$REDIS_DIR" | head -1)
+TRACKER_PID="$TT_PID $REDIS_PID" LABEL=trackertui-redis OUT=$OUT/trackertui-redis "$HERE/run-http.sh" "http://127.0.0.1:$TT_PORT" "$SECS" | tee "$OUT/trackertui-redis.txt"
+kill "$TT_PID"; wait "$TT_PID" 2>/dev/null || true; TT_PID=
+rm -rf "$REDIS_DIR"
+
+echo
+python3 - "$OUT/opentracker/results.tsv" "$OUT/trackertui/results.tsv" "$OUT/trackertui-redis/results.tsv" <<'PY' | tee "$OUT/compare.txt"
 import sys, statistics as st, collections
 def load(path):
     g = collections.defaultdict(list)
@@ -57,16 +70,17 @@ def load(path):
         if r.get("phase") == "measure":
             g[(r["script"], r["pin"], r["tc"])].append(r)
     return g
-ot, tt = load(sys.argv[1]), load(sys.argv[2])
+ot, tt, tr = load(sys.argv[1]), load(sys.argv[2]), load(sys.argv[3])
 def med(rs, k): return st.median(float(r[k]) for r in rs)
 def bad(rs): return sum(int(r.get(k, 0)) for r in rs for k in ("non200", "failures", "err_connect", "err_write", "err_timeout", "err_status"))
-print(f"{'script':9} {'pin':7} {'t:c':5} | {'opentracker req/s':>17} {'p50':>5} {'p99':>5} {'us/req':>6} {'bad':>4} | {'trackertui req/s':>16} {'p50':>5} {'p99':>5} {'us/req':>6} {'bad':>4} | CPU ratio")
-for key in sorted(set(ot) & set(tt)):
-    o, t = ot[key], tt[key]
-    ratio = med(t, "trk_us_per_req") / med(o, "trk_us_per_req")
-    print(f"{key[0]:9} {key[1]:7} {key[2]:5} | {med(o,'rps'):17.0f} {med(o,'p50_ms'):5.2f} {med(o,'p99_ms'):5.2f} {med(o,'trk_us_per_req'):6.1f} {bad(o):4d} | "
-          f"{med(t,'rps'):16.0f} {med(t,'p50_ms'):5.2f} {med(t,'p99_ms'):5.2f} {med(t,'trk_us_per_req'):6.1f} {bad(t):4d} | {ratio:.2f}x")
-print("us/req = tracker CPU microseconds (user+sys) per answered request; CPU ratio = trackertui / opentracker (lower is better).")
+print(f"{'script':9} {'tracker':22} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7} {'us/req':>7} {'bad':>5} {'CPU vs opentracker':>19}")
+for key in sorted(set(ot) & set(tt) & set(tr)):
+    base = med(ot[key], "trk_us_per_req")
+    for name, rows in (("opentracker", ot[key]), ("trackertui memory", tt[key]), ("trackertui redis", tr[key])):
+        print(f"{key[0]:9} {name:22} {med(rows,'rps'):8.0f} {med(rows,'p50_ms'):7.2f} {med(rows,'p99_ms'):7.2f} "
+              f"{med(rows,'trk_us_per_req'):7.1f} {bad(rows):5d} {med(rows,'trk_us_per_req') / base:18.2f}x")
+print("us/req = CPU microseconds (user+sys) per answered request of the tracker (with redis: trackertui + redis-server);"
+      " pinned: tracker (and redis-server) on CPU 0, wrk on CPU 1; lower is better.")
 PY
 
 if [[ ${MEMORY:-1} == 1 ]]; then

@@ -1,12 +1,17 @@
 import Synchronization
 
 /// A value shared between threads behind a lock.
-final class Locked<Value: Sendable>: Sendable {
+public final class Locked<Value: Sendable>: Sendable {
     private let storage: Mutex<Value>
 
-    init(_ value: Value) { storage = Mutex(value) }
+    public init(_ value: Value) { storage = Mutex(value) }
 
-    var value: Value {
+    /// Changes the value in one locked step (a read and a write as one).
+    public func update(_ body: (inout Value) -> Void) {
+        storage.withLock { body(&$0) }
+    }
+
+    public var value: Value {
         get { storage.withLock { $0 } }
         set { storage.withLock { $0 = newValue } }
     }

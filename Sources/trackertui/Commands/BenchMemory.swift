@@ -1,5 +1,7 @@
 import ArgumentParser
+import Dispatch
 import Foundation
+import Logging
 import TrackerEngine
 
 extension TrackerTUI {
@@ -20,30 +22,79 @@ extension TrackerTUI {
         @Option(help: "Percentage of peers that are IPv6.")
         var ipv6Percent = 0
 
+        @Option(help: "memory, or redis: a managed redis-server (the same settings `serve` uses) in a temporary directory.")
+        var store = "memory"
+
         func run() throws {
+            if store == "redis" { return try runRedis() }
             let store = MemorySwarmStore()
-            let now = TrackerTime(seconds: 1_700_000_000)
             let before = Self.residentBytes()
             let start = Date()
-            var rng = SystemRandomNumberGenerator()
-            let hashes = (0..<torrents).map { _ in InfoHash(Bytes20(a: rng.next(), b: rng.next(), c: UInt32(truncatingIfNeeded: rng.next()))) }
-            for i in 0..<peers {
-                let endpoint: PeerEndpoint = i % 100 < ipv6Percent
-                    ? .v6(IPv6Endpoint(high: 0x2001_0db8_0000_0000 | UInt64(i >> 16), low: UInt64(i), port: UInt16(truncatingIfNeeded: i) | 1))
-                    : .v4(IPv4Endpoint(address: 0x0A00_0000 | UInt32(truncatingIfNeeded: i >> 8), port: UInt16(truncatingIfNeeded: i * 7) | 1))
-                let request = AnnounceRequest(
-                    infoHash: hashes[i % torrents], peerID: PeerID(Bytes20(a: rng.next(), b: rng.next(), c: 7)), endpoint: endpoint,
-                    uploaded: UInt64(i) * 1000, downloaded: UInt64(i) * 3000, left: i % 3 == 0 ? 0 : UInt64(i),
-                    event: .started, numwant: 0, key: UInt32(truncatingIfNeeded: i))
-                _ = store.announce(request, now: now)
+            for request in requests() {
+                _ = store.announce(request, now: Self.now)
             }
             let elapsed = Date().timeIntervalSince(start)
             let after = Self.residentBytes()
             let totals = store.totals()
             let perPeer = Double(after - before) / Double(totals.peers)
-            print(String(format: "RESULT bench=memory peers=%d torrents=%d ipv6_pct=%d rss_delta_mib=%.1f bytes_per_peer=%.1f fill_secs=%.2f announces_per_sec=%.0f",
+            print(String(format: "RESULT bench=memory store=memory peers=%d torrents=%d ipv6_pct=%d rss_delta_mib=%.1f bytes_per_peer=%.1f fill_secs=%.2f announces_per_sec=%.0f",
                          totals.peers, totals.torrents, ipv6Percent, Double(after - before) / 1_048_576, perPeer,
                          elapsed, Double(peers) / elapsed))
+        }
+
+        /// Redis: memory is the server's `used_memory` growth; the fill runs 512 announces at a time.
+        func runRedis() throws {
+            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tt-bench-\(getpid())").path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(atPath: directory) }
+            let redis = try ManagedRedis(directory: directory, logger: Logger(label: "bench"))
+            defer { redis.stop() }
+            let connection = try RedisConnection(redis.endpoint, timeout: 5)
+            let store = RedisSwarmStore(endpoint: redis.endpoint, prefix: "bench", peerTimeout: 3660)
+            defer { store.shutdown() }
+            let before = try Self.usedMemory(connection)
+            let inFlight = DispatchSemaphore(value: 512)
+            let failures = Locked(0)
+            let start = Date()
+            for request in requests() {
+                inFlight.wait()
+                store.announce(request, now: Self.now) { result in
+                    if case .failure = result { failures.update { $0 += 1 } }
+                    inFlight.signal()
+                }
+            }
+            for _ in 0..<512 { inFlight.wait() }  // every answer is in
+            let elapsed = Date().timeIntervalSince(start)
+            for _ in 0..<512 { inFlight.signal() }  // libdispatch refuses to free a semaphore below its start value
+            let after = try Self.usedMemory(connection)
+            print(String(format: "RESULT bench=memory store=redis peers=%d torrents=%d ipv6_pct=%d used_memory_delta_mib=%.1f bytes_per_peer=%.1f fill_secs=%.2f announces_per_sec=%.0f failures=%d",
+                         peers, torrents, ipv6Percent, Double(after - before) / 1_048_576, Double(after - before) / Double(peers),
+                         elapsed, Double(peers) / elapsed, failures.value))
+        }
+
+        static let now = TrackerTime(seconds: 1_700_000_000)
+
+        /// Every synthetic announce: peers spread round-robin over the torrents, full detail each.
+        func requests() -> [AnnounceRequest] {
+            var rng = SystemRandomNumberGenerator()
+            let hashes = (0..<torrents).map { _ in InfoHash(Bytes20(a: rng.next(), b: rng.next(), c: UInt32(truncatingIfNeeded: rng.next()))) }
+            return (0..<peers).map { i in
+                let endpoint: PeerEndpoint = i % 100 < ipv6Percent
+                    ? .v6(IPv6Endpoint(high: 0x2001_0db8_0000_0000 | UInt64(i >> 16), low: UInt64(i), port: UInt16(truncatingIfNeeded: i) | 1))
+                    : .v4(IPv4Endpoint(address: 0x0A00_0000 | UInt32(truncatingIfNeeded: i >> 8), port: UInt16(truncatingIfNeeded: i * 7) | 1))
+                return AnnounceRequest(
+                    infoHash: hashes[i % torrents], peerID: PeerID(Bytes20(a: rng.next(), b: rng.next(), c: 7)), endpoint: endpoint,
+                    uploaded: UInt64(i) * 1000, downloaded: UInt64(i) * 3000, left: i % 3 == 0 ? 0 : UInt64(i),
+                    event: .started, numwant: 0, key: UInt32(truncatingIfNeeded: i))
+            }
+        }
+
+        static func usedMemory(_ connection: RedisConnection) throws -> Int {
+            guard case .string(let info) = try connection.command(["INFO", "memory"]),
+                  let line = String(decoding: info, as: UTF8.self).split(separator: "\r\n").first(where: { $0.hasPrefix("used_memory:") }),
+                  let bytes = Int(line.dropFirst("used_memory:".count))
+            else { throw ValidationError("cannot read used_memory from INFO memory") }
+            return bytes
         }
 
         /// Resident set size from /proc/self/statm (pages × page size).

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Logging
 
 /// The private redis-server trackertui runs when no `--redis` is given: a unix socket and an
@@ -122,17 +123,11 @@ public final class ManagedRedis: Sendable {
             .first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
+    /// A free loopback port, from a listener bound to port 0 and closed again.
     private static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let fd = try PosixSocket.listener(ListenAddress(host: "127.0.0.1", port: 0), port: 0, backlog: 1)
         defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw StartError.didNotStart("no free loopback port") }
-        return Int(UInt16(bigEndian: addr.sin_port))
+        guard let port = PosixSocket.localPort(fd) else { throw StartError.didNotStart("no free loopback port") }
+        return port
     }
 }

@@ -1,7 +1,7 @@
 /// A peer's detail as one 57-byte string in the swarm's detail hash (little-endian):
 /// peer id (20) · key (4) · uploaded (8) · downloaded (8) · left (8) · first seen s (4) ·
 /// last seen s (4) · flags (1). Flags: 1 has key, 2 completion counted, 4 left unknown,
-/// bits 4-6 the last event. The Lua scripts read the first-seen bytes and the flags at these
+/// bits 4-6 the last event, 128 seeder (set by the announce script). The Lua scripts read the first-seen bytes and the flags at these
 /// offsets; change them together.
 enum RedisPeerBlob {
     static let size = 57

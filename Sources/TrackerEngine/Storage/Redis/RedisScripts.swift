@@ -6,43 +6,49 @@ enum RedisScripts {
     ///       prune limit, now s.
     /// Returns {seeders, leechers, completed, compact peers, peer ids, touch 0/1}; touch asks the
     /// caller to refresh the torrent in the torrents set (at most every 10 s per swarm).
+    /// Every redis.call costs: a swarm's expired peers are pruned here at most every 30 s (the
+    /// sweep does the rest), the lifecycle is read with one HMGET and written with one HSET, and
+    /// counts are ZCARDs (a peer past its deadline counts until its swarm is next pruned).
     static let announce = """
         local S, L, OS, OL, D, T = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
         local ep, now, deadline = ARGV[1], tonumber(ARGV[2]), ARGV[3]
         local seeder, event, numwant, blob = ARGV[4] == '1', tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7]
         local wantIDs, limit, nowS = ARGV[8] == '1', tonumber(ARGV[9]), ARGV[10]
-        local function prune(key)
-          local gone = redis.call('ZRANGEBYSCORE', key, '-inf', now, 'LIMIT', 0, limit)
-          if #gone > 0 then
-            redis.call('ZREM', key, unpack(gone))
-            redis.call('HDEL', D, unpack(gone))
+        local life = redis.call('HMGET', T, 'last_activity', 'completed', 'prune_at', 'first_started', 'first_completed', 'announces')
+        local last, completed, pruneDue = life[1], tonumber(life[2] or '0'), now >= tonumber(life[3] or '0')
+        if pruneDue then
+          for _, key in ipairs({S, L, OS, OL}) do
+            local gone = redis.call('ZRANGEBYSCORE', key, '-inf', now, 'LIMIT', 0, limit)
+            if #gone > 0 then
+              redis.call('ZREM', key, unpack(gone))
+              redis.call('HDEL', D, unpack(gone))
+            end
           end
         end
-        prune(S); prune(L); prune(OS); prune(OL)
-        local inS = redis.call('ZSCORE', S, ep)
-        local inL = false
-        if not inS then inL = redis.call('ZSCORE', L, ep) end
+        -- The detail hash holds exactly the peers of the sets; its flag 128 says seeder.
+        local old = redis.call('HGET', D, ep)
+        if old and #old ~= 57 then old = false end
+        local inS = old and string.byte(old, 57) >= 128
+        local inL = old and not inS
         local completedNow = false
         if event == 3 then
           if inS then redis.call('ZREM', S, ep) end
           if inL then redis.call('ZREM', L, ep) end
-          if inS or inL then redis.call('HDEL', D, ep) end
+          if old then redis.call('HDEL', D, ep) end
         else
           local flags = string.byte(blob, 57)
           local key, firstSeen = string.sub(blob, 21, 24), string.sub(blob, 49, 52)
-          if inS or inL then
-            local old = redis.call('HGET', D, ep)
-            if old and #old == 57 then
-              local oldFlags = string.byte(old, 57)
-              firstSeen = string.sub(old, 49, 52)
-              if oldFlags % 4 >= 2 then flags = flags + 2 end
-              if flags % 2 == 0 and oldFlags % 2 == 1 then flags = flags + 1; key = string.sub(old, 21, 24) end
-            end
+          if old then
+            local oldFlags = string.byte(old, 57) % 128
+            firstSeen = string.sub(old, 49, 52)
+            if oldFlags % 4 >= 2 then flags = flags + 2 end
+            if flags % 2 == 0 and oldFlags % 2 == 1 then flags = flags + 1; key = string.sub(old, 21, 24) end
           end
           if seeder and inL and event == 2 and flags % 4 < 2 then
             flags = flags + 2
             completedNow = true
           end
+          if seeder then flags = flags + 128 end
           blob = string.sub(blob, 1, 20) .. key .. string.sub(blob, 25, 48) .. firstSeen .. string.sub(blob, 53, 56) .. string.char(flags)
           if seeder then
             if inL then redis.call('ZREM', L, ep) end
@@ -54,26 +60,25 @@ enum RedisScripts {
           redis.call('HSET', D, ep, blob)
         end
         local touch = 0
-        if event ~= 3 or inS or inL or redis.call('EXISTS', T) == 1 then
-          local last = redis.call('HGET', T, 'last_activity')
+        if event ~= 3 or old or last then
           if not last or tonumber(nowS) - tonumber(last) >= 10 then touch = 1 end
-          redis.call('HINCRBY', T, 'announces', 1)
-          redis.call('HSETNX', T, 'first_seen', nowS)
-          redis.call('HSET', T, 'last_activity', nowS)
+          local fields = {'last_activity', nowS, 'announces', tonumber(life[6] or '0') + 1}
+          if not last then fields[#fields + 1] = 'first_seen'; fields[#fields + 1] = nowS end
+          if pruneDue then fields[#fields + 1] = 'prune_at'; fields[#fields + 1] = now + 30000 end
           if event == 1 then
-            redis.call('HSETNX', T, 'first_started', nowS)
-            redis.call('HSET', T, 'last_started', nowS)
+            fields[#fields + 1] = 'last_started'; fields[#fields + 1] = nowS
+            if not life[4] then fields[#fields + 1] = 'first_started'; fields[#fields + 1] = nowS end
           end
           if completedNow then
-            redis.call('HINCRBY', T, 'completed', 1)
-            redis.call('HSETNX', T, 'first_completed', nowS)
-            redis.call('HSET', T, 'last_completed', nowS)
+            completed = completed + 1
+            fields[#fields + 1] = 'completed'; fields[#fields + 1] = completed
+            fields[#fields + 1] = 'last_completed'; fields[#fields + 1] = nowS
+            if not life[5] then fields[#fields + 1] = 'first_completed'; fields[#fields + 1] = nowS end
           end
+          redis.call('HSET', T, unpack(fields))
         end
-        local live = '(' .. now
-        local ns = redis.call('ZCOUNT', S, live, '+inf') + redis.call('ZCOUNT', OS, live, '+inf')
-        local nl = redis.call('ZCOUNT', L, live, '+inf') + redis.call('ZCOUNT', OL, live, '+inf')
-        local completed = tonumber(redis.call('HGET', T, 'completed') or '0')
+        local ns = redis.call('ZCARD', S) + redis.call('ZCARD', OS)
+        local nl = redis.call('ZCARD', L) + redis.call('ZCARD', OL)
         local peers, ids = {}, {}
         if event ~= 3 and numwant > 0 then
           local function take(key, n)
