@@ -9,6 +9,8 @@ public struct TrackerConfiguration: Sendable {
     public var redis: RedisEndpoint?
     /// Every Redis key starts with this, so several trackers can share one server apart.
     public var redisPrefix = "tt"
+    /// Store threads, each with its own Redis connection.
+    public var redisThreads = 2
     public var http: [ListenAddress] = ListenAddress.defaults
     /// Whether `http` are the defaults: a default address that cannot be bound (no IPv6 here) is skipped.
     public var httpIsDefault = true

@@ -28,7 +28,8 @@ public final class TrackerService: Service, Sendable {
             let managed = try configuration.redis == nil
                 ? ManagedRedis(directory: configuration.dataDirectory ?? ".", logger: logger) : nil
             let endpoint = configuration.redis ?? managed!.endpoint
-            store = RedisSwarmStore(endpoint: endpoint, prefix: configuration.redisPrefix, peerTimeout: configuration.effectivePeerTimeout)
+            store = RedisSwarmStore(endpoint: endpoint, prefix: configuration.redisPrefix, peerTimeout: configuration.effectivePeerTimeout,
+                                    threads: configuration.redisThreads)
             managedRedis = managed
             logger.notice("redis store", metadata: ["redis": "\(endpoint)", "prefix": "\(configuration.redisPrefix)"])
         }

@@ -16,6 +16,9 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Prefix of every Redis key, to keep several trackers apart on one server.")
     var redisPrefix = "tt"
 
+    @Option(help: "Redis store threads, each with its own connection; announces queued together share one round trip.")
+    var redisThreads = 2
+
     @Option(name: .customLong("http"), help: ArgumentHelp(
         "HOST:PORT to serve HTTP announces and scrapes on; repeatable. IPv6 hosts in brackets.",
         discussion: "Default: 0.0.0.0:6969 and [::]:6969.", valueName: "host:port"))
@@ -82,6 +85,7 @@ struct EngineOptions: ParsableArguments {
             throw ValidationError("--max-connections and --idle-timeout must be positive")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        guard (1...64).contains(redisThreads) else { throw ValidationError("--redis-threads must be between 1 and 64") }
         if let redis, RedisEndpoint(url: redis) == nil {
             throw ValidationError("--redis \(redis): expected redis://[:password@]host:port/db or unix:///path/to/socket?db=N")
         }
@@ -103,6 +107,7 @@ struct EngineOptions: ParsableArguments {
         config.store = store == .memory ? .memory : .redis
         config.redis = redis.flatMap(RedisEndpoint.init(url:))
         config.redisPrefix = redisPrefix
+        config.redisThreads = redisThreads
         if !http.isEmpty {
             config.http = http.compactMap(ListenAddress.init)
             config.httpIsDefault = false
