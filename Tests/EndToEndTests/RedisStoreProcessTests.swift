@@ -77,9 +77,7 @@ struct RedisStoreProcessTests {
         let directory = TrackerProcess.makeDataDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         do {
-            let first = try TrackerProcess(dataDirectory: directory)
-            _ = try HTTPProbe.get(host: "127.0.0.1", port: first.port, path: Self.announce(id: 1, port: 6001, left: 5, event: "started"))
-            _ = try HTTPProbe.get(host: "127.0.0.1", port: first.port, path: Self.announce(id: 1, port: 6001, left: 0, event: "completed"))
+            let first = try Self.trackerWithCompletedDownload(in: directory)
             _ = try HTTPProbe.get(host: "127.0.0.1", port: first.port, path: Self.announce(id: 2, port: 6002, left: 9, event: "started"))
             #expect(first.stop() == 0)
         }
@@ -98,9 +96,7 @@ struct RedisStoreProcessTests {
         let directory = TrackerProcess.makeDataDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         do {
-            let first = try TrackerProcess(dataDirectory: directory)
-            _ = try HTTPProbe.get(host: "127.0.0.1", port: first.port, path: Self.announce(id: 1, port: 6001, left: 5, event: "started"))
-            _ = try HTTPProbe.get(host: "127.0.0.1", port: first.port, path: Self.announce(id: 1, port: 6001, left: 0, event: "completed"))
+            let first = try Self.trackerWithCompletedDownload(in: directory)
             #expect(first.stop(signal: SIGKILL) != 0)
         }
         #expect(Self.redisServers(for: directory).count == 1, "the killed tracker's redis-server is left running")
@@ -114,18 +110,20 @@ struct RedisStoreProcessTests {
 
     @Test("without redis-server, the default store refuses to start and says how to fix it")
     func redisMissing() throws {
-        let process = Process()
-        process.executableURL = TrackerProcess.binary
-        process.arguments = ["serve", "--http", "127.0.0.1:0", "--data-dir", "/tmp/tt-e2e-missing"]
-        process.environment = ["TRACKERTUI_REDIS_SERVER": "/nonexistent/redis-server", "HOME": "/tmp"]
-        let err = Pipe()
-        process.standardError = err
-        try process.run()
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
+        let (status, text) = try TrackerProcess.runToCompletion(
+            ["serve", "--http", "127.0.0.1:0", "--data-dir", "/tmp/tt-e2e-missing"],
+            environment: ["TRACKERTUI_REDIS_SERVER": "/nonexistent/redis-server", "HOME": "/tmp"])
+        #expect(status != 0)
         #expect(text.contains("apt-get install redis-server"), "got: \(text)")
         #expect(text.contains("--store memory"), "got: \(text)")
+    }
+
+    /// A tracker with the managed Redis in `directory`, where peer 1 started and completed.
+    static func trackerWithCompletedDownload(in directory: URL) throws -> TrackerProcess {
+        let tracker = try TrackerProcess(dataDirectory: directory)
+        _ = try HTTPProbe.get(host: "127.0.0.1", port: tracker.port, path: Self.announce(id: 1, port: 6001, left: 5, event: "started"))
+        _ = try HTTPProbe.get(host: "127.0.0.1", port: tracker.port, path: Self.announce(id: 1, port: 6001, left: 0, event: "completed"))
+        return tracker
     }
 
     /// redis-server processes whose command line names this data directory.

@@ -41,6 +41,21 @@ final class TrackerProcess {
         try waitUntilListening(host: host)
     }
 
+    /// Runs the binary with `arguments` until it exits (for commands that must refuse to start):
+    /// its exit status and what it wrote on stderr.
+    static func runToCompletion(_ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, stderr: String) {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        if let environment { process.environment = environment }
+        let err = Pipe()
+        process.standardError = err
+        try process.run()
+        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, text)
+    }
+
     var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
 
     private func waitUntilListening(host: String) throws {

@@ -75,15 +75,8 @@ struct TrackerProcessTests {
 
     @Test("bad options are refused before anything starts")
     func badOptions() throws {
-        let process = Process()
-        process.executableURL = TrackerProcess.binary
-        process.arguments = ["serve", "--http", "nonsense"]
-        let err = Pipe()
-        process.standardError = err
-        try process.run()
-        let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        #expect(process.terminationStatus != 0)
+        let (status, text) = try TrackerProcess.runToCompletion(["serve", "--http", "nonsense"])
+        #expect(status != 0)
         #expect(text.contains("expected HOST:PORT"))
     }
 }
