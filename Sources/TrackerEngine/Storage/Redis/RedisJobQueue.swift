@@ -32,7 +32,7 @@ final class RedisJobQueue: @unchecked Sendable {
         self.capacity = capacity
     }
 
-    /// False (and the job failed) when full or stopped.
+    /// Queues a job; when the queue is full or stopped, the job fails at once instead.
     func push(_ job: RedisJob) {
         condition.lock()
         guard !stopping, jobs.count < capacity else {
@@ -62,11 +62,5 @@ final class RedisJobQueue: @unchecked Sendable {
         stopping = true
         condition.broadcast()
         condition.unlock()
-    }
-
-    var count: Int {
-        condition.lock()
-        defer { condition.unlock() }
-        return jobs.count
     }
 }
