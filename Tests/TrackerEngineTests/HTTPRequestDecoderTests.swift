@@ -1,5 +1,4 @@
 import NIOCore
-import NIOEmbedded
 import Testing
 @testable import TrackerEngine
 

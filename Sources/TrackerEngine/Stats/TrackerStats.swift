@@ -50,12 +50,4 @@ public final class TrackerStats: Sendable {
     public func failures(_ label: String) -> UInt64 {
         failureCounters[label]?.load(ordering: .relaxed) ?? 0
     }
-
-    /// Every counter by label, failures as `failures.<reason>`.
-    public func snapshot() -> [String: UInt64] {
-        var out: [String: UInt64] = [:]
-        for event in Event.allCases { out[event.label] = count(event) }
-        for (label, counter) in failureCounters { out["failures.\(label)"] = counter.load(ordering: .relaxed) }
-        return out
-    }
 }

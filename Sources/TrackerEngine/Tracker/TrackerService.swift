@@ -11,7 +11,6 @@ public final class TrackerService: Service, Sendable {
     public let logic: TrackerLogic
     private let logger: Logger
     private let clock: any TrackerClock
-    private let boundAddresses = Locked<[ListenAddress]>([])
     private let managedRedis: ManagedRedis?
 
     /// Builds the store (starting the managed redis-server when Redis is the store and no server
@@ -39,16 +38,12 @@ public final class TrackerService: Service, Sendable {
             fullScrapeInterval: configuration.fullScrapeInterval, maxScrapeHashes: configuration.maxScrapeHashes)
     }
 
-    /// The addresses actually bound (ports resolved), once `run` has bound them.
-    public var listeningAddresses: [ListenAddress] { boundAddresses.value }
-
     public func run() async throws {
         let server = EpollHTTPServer(responder: HTTPResponder(logic: logic, stats: stats), limits: configuration.httpLimits,
                                      threads: configuration.threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let bound = try server.start(configuration.http, optionalIPv6: configuration.httpIsDefault) { address, error in
             logger.warning("IPv6 listener not available, serving IPv4 only", metadata: ["address": "\(address)", "error": "\(error)"])
         }
-        boundAddresses.value = bound
         for address in bound { logger.notice("listening", metadata: ["http": "\(address)"]) }
         logger.notice("tracker started", metadata: [
             "store": "\(configuration.store.rawValue)", "interval": "\(configuration.policy.interval)",

@@ -15,15 +15,13 @@ final class RedisStoreWorker {
 
     private let settings: Settings
     private let queue: RedisJobQueue
-    private let health: RedisHealth
     private var session: RedisSession?
     private var backoff = 0.05
     private var nextAttempt = 0.0
 
-    init(settings: Settings, queue: RedisJobQueue, health: RedisHealth) {
+    init(settings: Settings, queue: RedisJobQueue) {
         self.settings = settings
         self.queue = queue
-        self.health = health
     }
 
     func run() {
@@ -34,21 +32,16 @@ final class RedisStoreWorker {
             }
             serve(batch, with: session)
         }
-        if session != nil { health.disconnected() }
     }
 
     private func liveSession() -> RedisSession? {
         if let session, !session.connection.isBroken { return session }
-        if session != nil {
-            session = nil
-            health.disconnected()
-        }
+        session = nil
         let now = Self.seconds()
         guard now >= nextAttempt else { return nil }
         do {
             session = try RedisSession(connection: RedisConnection(settings.endpoint, timeout: settings.timeout), keys: settings.keys)
             backoff = 0.05
-            health.connected()
             return session
         } catch {
             nextAttempt = now + backoff
@@ -58,7 +51,6 @@ final class RedisStoreWorker {
     }
 
     private func serve(_ batch: [RedisJob], with session: RedisSession) {
-        let started = Self.seconds()
         // 1. Every announce and scrape of the batch in one write.
         var answered = 0
         var touched: [(hex: String, millis: Int64)] = []
@@ -105,7 +97,6 @@ final class RedisStoreWorker {
                 }
                 answered += 1
             }
-            health.roundTrip(micros: Int((Self.seconds() - started) * 1_000_000))
             // 2. Swarms whose last activity in the torrents set is over 10 s old.
             if !touched.isEmpty {
                 for swarm in touched {

@@ -8,7 +8,6 @@ import Foundation
 /// retry later"). Blocking hiredis calls run on the store's own threads only.
 public final class RedisSwarmStore: SwarmStore {
     public let endpoint: RedisEndpoint
-    public let health = RedisHealth()
     public let peerTimeout: Int64
     public let torrentRetention: Int64
     let keys: RedisKeys
@@ -28,10 +27,10 @@ public final class RedisSwarmStore: SwarmStore {
         self.queue = RedisJobQueue(capacity: queueCapacity)
         let settings = RedisStoreWorker.Settings(endpoint: endpoint, keys: keys, timeout: timeout, peerTimeoutMillis: peerTimeout * 1000)
         for _ in 0..<max(1, threads) {
-            let queue = self.queue, health = self.health, finished = self.finished
+            let queue = self.queue, finished = self.finished
             finished.enter()
             let thread = Thread {
-                RedisStoreWorker(settings: settings, queue: queue, health: health).run()
+                RedisStoreWorker(settings: settings, queue: queue).run()
                 finished.leave()
             }
             thread.name = "trackertui-redis"
