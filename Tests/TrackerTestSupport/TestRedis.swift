@@ -13,22 +13,18 @@ public final class TestRedis: Sendable {
     public var endpoint: RedisEndpoint { RedisEndpoint(address: .tcp(host: "127.0.0.1", port: port)) }
     public var url: String { "redis://127.0.0.1:\(port)/0" }
 
-    /// Starts a server on `port` (a free one when nil).
-    public init(port: Int? = nil) throws {
+    /// Starts a server on `port` (a free one when nil), with `extraArguments` for redis-server.
+    public init(port: Int? = nil, extraArguments: [String] = []) throws {
         self.port = try port ?? FreePort.find()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("trackertui-redis-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         // Not Foundation's Process: `stop` reaps the child itself, which Foundation's monitor does not expect.
         let process = try ChildProcess(executable: Self.serverPath, arguments: [
             "--bind", "127.0.0.1", "--port", String(self.port), "--save", "", "--appendonly", "no",
-            "--dir", directory.path, "--logfile", directory.appendingPathComponent("redis.log").path])
+            "--dir", directory.path, "--logfile", directory.appendingPathComponent("redis.log").path] + extraArguments)
         pid = process.pid
-        Self.started.withLock { $0.insert(pid) }
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            if let connection = try? RedisConnection(endpoint, timeout: 0.5), (try? connection.command(["PING"])) == .status("PONG") { return }
-            usleep(20_000)
-        }
+        Self.started.withLock { _ = $0.insert(pid) }
+        if RedisConnection.waitUntilAnswering(endpoint, timeout: 10, stillStarting: { process.isRunning }) { return }
         stop()
         throw TestSetupError("redis-server did not answer on port \(self.port) within 10 s")
     }

@@ -56,18 +56,11 @@ public final class ManagedRedis: Sendable {
             throw StartError.didNotStart("\(error)")
         }
         self.process = Locked(process)
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            if let connection = try? RedisConnection(endpoint, timeout: 0.5),
-               (try? connection.command(["PING"])) == .status("PONG") {
-                logger.notice("managed redis-server started", metadata: ["redis": "\(endpoint)", "pid": "\(process.pid)"])
-                return
-            }
-            guard process.isRunning else {
-                throw StartError.didNotStart("it exited; see \(directory)/redis.log")
-            }
-            usleep(20_000)
+        if RedisConnection.waitUntilAnswering(endpoint, timeout: timeout, stillStarting: { process.isRunning }) {
+            logger.notice("managed redis-server started", metadata: ["redis": "\(endpoint)", "pid": "\(process.pid)"])
+            return
         }
+        guard process.isRunning else { throw StartError.didNotStart("it exited; see \(directory)/redis.log") }
         process.signal(SIGKILL)
         _ = process.wait(timeout: 1)
         throw StartError.didNotStart("no answer within \(Int(timeout)) s; see \(directory)/redis.log")

@@ -93,6 +93,21 @@ public final class RedisConnection {
         return Failure(description: "\(endpoint): \(message.isEmpty ? "connection lost" : message)")
     }
 
+    /// Waits until a server at `endpoint` answers PING (any reply, a NOAUTH error included), at most
+    /// `timeout` seconds, giving up early when `stillStarting` says the server is gone.
+    public static func waitUntilAnswering(_ endpoint: RedisEndpoint, timeout: Double, stillStarting: () -> Bool = { true }) -> Bool {
+        var waited = 0.0
+        while waited < timeout {
+            if let connection = try? RedisConnection(endpoint, timeout: 0.5), (try? connection.command(["PING"])) != nil {
+                return true
+            }
+            guard stillStarting() else { return false }
+            usleep(20_000)
+            waited += 0.02
+        }
+        return false
+    }
+
     /// hiredis writes with write(2): a server that went away must not kill the process.
     private static let ignoreSIGPIPE: Void = { _ = signal(SIGPIPE, SIG_IGN) }()
 }
