@@ -29,6 +29,25 @@ struct EpollHTTPServerTests {
         return "GET /announce?info_hash=\(hash)&peer_id=-TT0001-\(String(format: "%012d", id))&port=\(7000 + id)&left=\(left) HTTP/1.1\r\nHost: t\r\n\r\n"
     }
 
+    @Test("an IPv6 address that cannot be bound is skipped when optional, fatal when asked for")
+    func optionalIPv6() throws {
+        let unbindable = ListenAddress(host: "2001:db8::1", port: 0)  // documentation range: no interface has it
+        let server = EpollHTTPServer(responder: HTTPResponder(logic: TrackerLogic(store: MemorySwarmStore(shardCount: 1)), stats: TrackerStats()), threads: 1)
+        let skipped = Locked<[ListenAddress]>([])
+        let bound = try server.start([ListenAddress(host: "127.0.0.1", port: 0), unbindable], optionalIPv6: true) { address, _ in
+            skipped.update { $0.append(address) }
+        }
+        defer { server.stop() }
+        #expect(skipped.value == [unbindable])
+        #expect(bound.count == 1)
+        let client = try LoopbackClient(port: bound[0].port)
+        try client.send("GET / HTTP/1.1\r\n\r\n")
+        #expect(try client.readResponse().status == 200)
+
+        let strict = EpollHTTPServer(responder: HTTPResponder(logic: TrackerLogic(store: MemorySwarmStore(shardCount: 1)), stats: TrackerStats()), threads: 1)
+        #expect(throws: (any Error).self) { try strict.start([unbindable]) }
+    }
+
     @Test("keep-alive: several requests on one connection, each answered")
     func keepAlive() throws {
         let running = try Running()
