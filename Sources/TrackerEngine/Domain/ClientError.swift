@@ -12,6 +12,8 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
     case fullScrapeDisabled
     case fullScrapeRateLimited(retryAfterSeconds: Int)
     case storageUnavailable
+    case torrentBlacklisted
+    case banned
     case internalError
 
     public var description: String {
@@ -27,6 +29,8 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
         case .fullScrapeDisabled: return "full scrape is disabled on this tracker"
         case .fullScrapeRateLimited(let seconds): return "full scrape rate limited, retry in \(seconds) seconds"
         case .storageUnavailable: return "tracker storage unavailable, retry later"
+        case .torrentBlacklisted: return "torrent is blacklisted"
+        case .banned: return "banned"
         case .internalError: return "internal error"
         }
     }
@@ -45,6 +49,8 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
         case .fullScrapeDisabled: return "full_scrape_disabled"
         case .fullScrapeRateLimited: return "full_scrape_rate_limited"
         case .storageUnavailable: return "storage_unavailable"
+        case .torrentBlacklisted: return "torrent_blacklisted"
+        case .banned: return "banned"
         case .internalError: return "internal_error"
         }
     }

@@ -15,6 +15,10 @@
 /// - `fullScrape` answers every torrent with peers or completions.
 /// - `expire` drops peers not seen for the store's peer timeout and forgets empty swarms that have
 ///   nothing worth keeping; it returns how many peers it dropped.
+/// - `torrents(activeSince:now:)` lists torrents with their counts and lifecycle, all of them or
+///   only those announced to since a time (the dashboard's cheap refresh); `peers(of:now:)` lists
+///   one swarm's peers with their detail.
+/// - `health` says whether the store answers and how fast (a round trip through its queue).
 /// - `remove(peer:from:)` drops one peer now (a kick); `purge` drops a whole swarm, counts included.
 /// - Time is always passed in; a store never reads a clock.
 ///
@@ -30,12 +34,13 @@ public protocol SwarmStore: AnyObject, Sendable {
     func scrape(_ infoHashes: [InfoHash], now: TrackerTime, reply: @escaping @Sendable (Result<[ScrapeEntry], StoreError>) -> Void)
     func fullScrape(now: TrackerTime) async throws(StoreError) -> [ScrapeEntry]
     func expire(now: TrackerTime) async throws(StoreError) -> Int
-    func torrents(now: TrackerTime) async throws(StoreError) -> [TorrentInfo]
+    func torrents(activeSince: TrackerTime?, now: TrackerTime) async throws(StoreError) -> [TorrentInfo]
     func peers(of infoHash: InfoHash, now: TrackerTime) async throws(StoreError) -> [PeerDetail]
     @discardableResult
     func remove(peer: PeerEndpoint, from infoHash: InfoHash) async throws(StoreError) -> Bool
     @discardableResult
     func purge(_ infoHash: InfoHash) async throws(StoreError) -> Bool
+    func health() async -> StoreHealth
 }
 
 /// Why a store could not answer. Only `unavailable` is worth telling a client in detail.
@@ -54,6 +59,10 @@ public enum StoreError: Error, Sendable, Equatable {
 extension SwarmStore {
     public func announceImmediately(_ request: AnnounceRequest, now: TrackerTime) -> Result<AnnounceResult, StoreError>? { nil }
     public func scrapeImmediately(_ infoHashes: [InfoHash], now: TrackerTime) -> Result<[ScrapeEntry], StoreError>? { nil }
+
+    public func torrents(now: TrackerTime) async throws(StoreError) -> [TorrentInfo] {
+        try await torrents(activeSince: nil, now: now)
+    }
 
     /// `announce` for callers that can wait (tests, tools).
     public func announce(_ request: AnnounceRequest, now: TrackerTime) async throws(StoreError) -> AnnounceResult {

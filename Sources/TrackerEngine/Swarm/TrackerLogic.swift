@@ -11,10 +11,12 @@ public struct TrackerLogic: Sendable {
     public let fullScrapeLimiter: FullScrapeLimiter
     /// At most this many info_hash per scrape.
     public let maxScrapeHashes: Int
+    /// Blacklisted torrents and banned addresses, refused before the store is asked.
+    public let access: AccessControl
 
     public init(store: any SwarmStore, policy: AnnouncePolicy = AnnouncePolicy(), clock: any TrackerClock = SystemClock(),
                 sendsExternalIP: Bool = true, fullScrapeEnabled: Bool = true, fullScrapeInterval: Int64 = 60,
-                maxScrapeHashes: Int = 64) {
+                maxScrapeHashes: Int = 64, access: AccessControl = AccessControl()) {
         self.store = store
         self.policy = policy
         self.clock = clock
@@ -22,6 +24,7 @@ public struct TrackerLogic: Sendable {
         self.fullScrapeEnabled = fullScrapeEnabled
         self.fullScrapeLimiter = FullScrapeLimiter(interval: fullScrapeInterval)
         self.maxScrapeHashes = maxScrapeHashes
+        self.access = access
     }
 
     /// What an announce reply needs: the store's result and the options to write it with.
@@ -35,6 +38,7 @@ public struct TrackerLogic: Sendable {
     /// (then call `announce(_:from:reply:)`).
     public func announceImmediately(_ query: AnnounceQuery, from address: PeerEndpoint) -> Result<AnnounceReply, ClientError>? {
         let (request, options, now) = prepare(query, from: address)
+        if let refusal = access.refusal(for: query.infoHash, from: address, now: now) { return .failure(refusal) }
         guard let result = store.announceImmediately(request, now: now) else { return nil }
         return Self.reply(result, options: options, family: request.endpoint)
     }
@@ -42,6 +46,7 @@ public struct TrackerLogic: Sendable {
     public func announce(_ query: AnnounceQuery, from address: PeerEndpoint,
                          reply: @escaping @Sendable (Result<AnnounceReply, ClientError>) -> Void) {
         let (request, options, now) = prepare(query, from: address)
+        if let refusal = access.refusal(for: query.infoHash, from: address, now: now) { return reply(.failure(refusal)) }
         let family = request.endpoint
         store.announce(request, now: now) { result in
             reply(Self.reply(result, options: options, family: family))

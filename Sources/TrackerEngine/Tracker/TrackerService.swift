@@ -9,6 +9,12 @@ public final class TrackerService: Service, Sendable {
     public let stats = TrackerStats()
     public let store: any SwarmStore
     public let logic: TrackerLogic
+    /// Blacklist, bans and kicks, persisted in Redis (or files in the data directory with `--store memory`).
+    public let moderator: Moderator
+    public let startedAt: TrackerTime
+    /// This engine's name in the nodes registry: host and process id.
+    public let nodeID: String
+    private let boundAddresses = Locked<[String]>([])
     private let logger: Logger
     private let clock: any TrackerClock
     private let managedRedis: ManagedRedis?
@@ -19,10 +25,14 @@ public final class TrackerService: Service, Sendable {
         self.configuration = configuration
         self.logger = logger
         self.clock = clock
+        self.startedAt = clock.now()
+        self.nodeID = "\(ProcessInfo.processInfo.hostName)/\(getpid())"
+        let backend: any ModerationBackend
         switch configuration.store {
         case .memory:
             store = MemorySwarmStore(peerTimeout: configuration.effectivePeerTimeout)
             managedRedis = nil
+            backend = FileModerationBackend(directory: configuration.dataDirectory ?? ".")
         case .redis:
             let managed = try configuration.redis == nil
                 ? ManagedRedis(directory: configuration.dataDirectory ?? ".", logger: logger) : nil
@@ -30,13 +40,19 @@ public final class TrackerService: Service, Sendable {
             store = RedisSwarmStore(endpoint: endpoint, prefix: configuration.redisPrefix, peerTimeout: configuration.effectivePeerTimeout,
                                     threads: configuration.redisThreads)
             managedRedis = managed
+            backend = RedisModerationBackend(endpoint: endpoint, prefix: configuration.redisPrefix)
             logger.notice("redis store", metadata: ["redis": "\(endpoint)", "prefix": "\(configuration.redisPrefix)"])
         }
+        moderator = Moderator(backend: backend, store: store, clock: clock, logger: logger)
         logic = TrackerLogic(
             store: store, policy: configuration.policy, clock: clock,
             sendsExternalIP: configuration.sendsExternalIP, fullScrapeEnabled: configuration.fullScrapeEnabled,
-            fullScrapeInterval: configuration.fullScrapeInterval, maxScrapeHashes: configuration.maxScrapeHashes)
+            fullScrapeInterval: configuration.fullScrapeInterval, maxScrapeHashes: configuration.maxScrapeHashes,
+            access: moderator.access)
     }
+
+    /// The HTTP addresses actually bound, once `run` has started serving.
+    public var listening: [String] { boundAddresses.value }
 
     public func run() async throws {
         let server = EpollHTTPServer(responder: HTTPResponder(logic: logic, stats: stats), limits: configuration.httpLimits,
@@ -45,18 +61,26 @@ public final class TrackerService: Service, Sendable {
             logger.warning("IPv6 listener not available, serving IPv4 only", metadata: ["address": "\(address)", "error": "\(error)"])
         }
         for address in bound { logger.notice("listening", metadata: ["http": "\(address)"]) }
+        boundAddresses.update { $0 = bound.map { "http://\($0)" } }
+        moderator.start()
         logger.notice("tracker started", metadata: [
             "store": "\(configuration.store.rawValue)", "interval": "\(configuration.policy.interval)",
             "peer_timeout": "\(configuration.effectivePeerTimeout)", "threads": "\(server.threads)",
         ])
         do {
             try await cancelWhenGracefulShutdown {
-                try await self.sweepExpiredPeers()
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask { try await self.sweepExpiredPeers() }
+                    if let redis = self.store as? RedisSwarmStore { group.addTask { try await self.reportNode(to: redis) } }
+                    try await group.next()
+                    group.cancelAll()
+                }
             }
         } catch is CancellationError {
             // Graceful shutdown ends the sweeper: the expected way out.
         }
         logger.notice("shutting down")
+        moderator.stop()
         server.stop()
         logger.notice("stopped", metadata: ["announces": "\(stats.count(.announce))"])
     }
@@ -66,6 +90,16 @@ public final class TrackerService: Service, Sendable {
         (store as? RedisSwarmStore)?.shutdown()
         logger.debug("store stopped")
         managedRedis?.stop()
+    }
+
+    /// Every second, this engine's counters go to Redis for dashboards attached there.
+    private func reportNode(to redis: RedisSwarmStore) async throws {
+        while true {
+            let report = NodeReport(id: nodeID, startedAt: startedAt, listening: listening, announces: stats.count(.announce),
+                                    scrapes: stats.count(.scrape), failures: stats.count(.failure))
+            try? await redis.report(report, now: clock.now())
+            try await Task.sleep(for: .seconds(1))
+        }
     }
 
     /// Expiry on its own timer, like opentracker's: swarms are swept shard by shard.

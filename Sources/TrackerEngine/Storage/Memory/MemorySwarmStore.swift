@@ -117,14 +117,19 @@ public final class MemorySwarmStore: SwarmStore {
         return dropped
     }
 
-    public func torrents(now: TrackerTime) async throws(StoreError) -> [TorrentInfo] {
+    public func torrents(activeSince: TrackerTime?, now: TrackerTime) async throws(StoreError) -> [TorrentInfo] {
         var out: [TorrentInfo] = []
+        let since = activeSince.map { UInt32(clamping: $0.seconds) } ?? 0
         for shard in shards {
             shard.state.withLock { state in
-                for (infoHash, swarm) in state.swarms { out.append(swarm.info(infoHash)) }
+                for (infoHash, swarm) in state.swarms where swarm.lifecycle.lastActivity >= since { out.append(swarm.info(infoHash)) }
             }
         }
         return out
+    }
+
+    public func health() async -> StoreHealth {
+        StoreHealth(state: .inProcess, latencyMicros: nil, description: "memory")
     }
 
     public func peers(of infoHash: InfoHash, now: TrackerTime) async throws(StoreError) -> [PeerDetail] {

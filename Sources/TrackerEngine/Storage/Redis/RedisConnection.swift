@@ -87,6 +87,16 @@ public final class RedisConnection {
         return RedisReply(UnsafePointer(raw.assumingMemoryBound(to: redisReply.self)))
     }
 
+    /// Whether a reply can be read without blocking, waiting at most `milliseconds` for one
+    /// (for subscribers, which must look up now and then to see whether to stop).
+    public func waitUntilReadable(milliseconds: Int32) throws -> Bool {
+        guard let context, !isBroken else { throw Failure(description: "connection is broken") }
+        var descriptor = pollfd(fd: context.pointee.fd, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&descriptor, 1, milliseconds)
+        if ready < 0 && errno != EINTR { throw markBroken() }
+        return ready > 0
+    }
+
     private func markBroken() -> Failure {
         isBroken = true
         let message = context.map { String(cString: chiredis_errstr($0)) } ?? "no connection"

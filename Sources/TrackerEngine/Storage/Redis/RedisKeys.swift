@@ -6,6 +6,16 @@ struct RedisKeys: Sendable {
     /// `<prefix>:torrents`: ZSET hex info-hash → last activity (ms), for listing, full scrape and sweeps.
     var torrents: String { "\(prefix):torrents" }
 
+    /// `<prefix>:blacklist`: SET of hex info-hashes refused by moderators.
+    var blacklist: String { "\(prefix):blacklist" }
+    /// `<prefix>:bans`: ZSET address text → ban deadline (ms).
+    var bans: String { "\(prefix):bans" }
+    /// `<prefix>:events`: pub/sub channel announcing every moderation change.
+    var events: String { "\(prefix):events" }
+    /// `<prefix>:nodes`: ZSET node id → last heartbeat (ms); `<prefix>:node:<id>` HASH its counters.
+    var nodes: String { "\(prefix):nodes" }
+    func node(_ id: String) -> String { "\(prefix):node:\(id)" }
+
     struct Swarm {
         let seeders4, leechers4, seeders6, leechers6, detail, lifecycle: String
     }

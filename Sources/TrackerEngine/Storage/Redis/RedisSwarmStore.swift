@@ -127,9 +127,9 @@ public final class RedisSwarmStore: SwarmStore {
         }
     }
 
-    public func torrents(now: TrackerTime) async throws(StoreError) -> [TorrentInfo] {
+    public func torrents(activeSince: TrackerTime?, now: TrackerTime) async throws(StoreError) -> [TorrentInfo] {
         try await withSession { session in
-            let hexes = try Self.allTorrents(session)
+            let hexes = try Self.allTorrents(session, activeSince: activeSince)
             var out: [TorrentInfo] = []
             for chunk in hexes.chunked(256) {
                 var commands: [[[UInt8]]] = []
@@ -193,8 +193,21 @@ public final class RedisSwarmStore: SwarmStore {
 
     // MARK: helpers
 
-    private static func allTorrents(_ session: RedisSession) throws -> [String] {
-        let reply = try session.connection.command(["ZRANGE", session.keys.torrents, "0", "-1"])
+    /// A PING through the queue: the latency an announce would see, queueing included.
+    public func health() async -> StoreHealth {
+        let start = DispatchTime.now().uptimeNanoseconds
+        do {
+            _ = try await withSession { session in try session.connection.command(["PING"]) }
+            let micros = Int((DispatchTime.now().uptimeNanoseconds - start) / 1000)
+            return StoreHealth(state: .connected, latencyMicros: micros, description: "redis \(endpoint)")
+        } catch {
+            return StoreHealth(state: .unreachable, latencyMicros: nil, description: "redis \(endpoint)")
+        }
+    }
+
+    private static func allTorrents(_ session: RedisSession, activeSince: TrackerTime? = nil) throws -> [String] {
+        let reply = try session.connection.command(activeSince.map { ["ZRANGEBYSCORE", session.keys.torrents, String($0.milliseconds), "+inf"] }
+                                                   ?? ["ZRANGE", session.keys.torrents, "0", "-1"])
         return (reply.array ?? []).compactMap { $0.bytes.map { String(decoding: $0, as: UTF8.self) } }
     }
 

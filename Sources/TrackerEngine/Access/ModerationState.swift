@@ -1,0 +1,24 @@
+/// What moderators decided: blacklisted torrents and banned addresses with their deadlines.
+public struct ModerationState: Sendable, Equatable {
+    public var blacklist: Set<InfoHash>
+    public var bans: [PeerAddress: TrackerTime]
+
+    public init(blacklist: Set<InfoHash> = [], bans: [PeerAddress: TrackerTime] = [:]) {
+        self.blacklist = blacklist
+        self.bans = bans
+    }
+
+    public var isEmpty: Bool { blacklist.isEmpty && bans.isEmpty }
+
+    /// The refusal an announce gets, if any.
+    public func refusal(for infoHash: InfoHash, from address: PeerAddress, now: TrackerTime) -> ClientError? {
+        if blacklist.contains(infoHash) { return .torrentBlacklisted }
+        if let until = bans[address], now < until { return .banned }
+        return nil
+    }
+
+    /// The same state without bans whose deadline has passed.
+    public func withoutExpiredBans(now: TrackerTime) -> ModerationState {
+        ModerationState(blacklist: blacklist, bans: bans.filter { now < $0.value })
+    }
+}

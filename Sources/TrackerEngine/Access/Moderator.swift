@@ -1,0 +1,86 @@
+import Logging
+
+/// Carries out moderation: persists each decision in the backend, applies it to the rules the
+/// hot path checks, acts on the swarms (a blacklist purges, a kick removes) and logs it.
+/// The engine and an attached dashboard both use one; with Redis, changes made by either reach
+/// every node through the backend's watch.
+public final class Moderator: Sendable {
+    public let access: AccessControl
+    public let backend: any ModerationBackend
+    private let store: any SwarmStore
+    private let clock: any TrackerClock
+    private let logger: Logger
+
+    public init(backend: any ModerationBackend, store: any SwarmStore, access: AccessControl = AccessControl(),
+                clock: any TrackerClock = SystemClock(), logger: Logger) {
+        self.backend = backend
+        self.store = store
+        self.access = access
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Loads the lists and follows changes made elsewhere. A backend that cannot be read yet
+    /// (Redis still down) is retried by its watch.
+    public func start() {
+        reload()
+        backend.watch { [weak self] in self?.reload() }
+    }
+
+    public func stop() {
+        backend.stopWatching()
+    }
+
+    public func reload() {
+        do {
+            let state = try backend.load(now: clock.now())
+            if state != access.current.withoutExpiredBans(now: clock.now()) {
+                logger.info("moderation lists loaded", metadata: ["blacklisted": "\(state.blacklist.count)", "bans": "\(state.bans.count)"])
+            }
+            access.replace(with: state)
+        } catch {
+            logger.warning("cannot load moderation lists", metadata: ["from": "\(backend.location)", "error": "\(error)"])
+        }
+    }
+
+    /// Refuses the torrent from now on and drops its swarm at once.
+    public func blacklist(_ infoHash: InfoHash) async throws {
+        try backend.setBlacklisted(infoHash, true)
+        access.update { $0.blacklist.insert(infoHash) }
+        do {
+            try await store.purge(infoHash)
+        } catch {
+            logger.warning("blacklisted torrent's swarm not purged", metadata: ["info_hash": "\(infoHash)", "error": "\(error)"])
+        }
+        logger.notice("blacklisted", metadata: ["info_hash": "\(infoHash)"])
+    }
+
+    public func unblacklist(_ infoHash: InfoHash) async throws {
+        try backend.setBlacklisted(infoHash, false)
+        access.update { $0.blacklist.remove(infoHash) }
+        logger.notice("blacklist lifted", metadata: ["info_hash": "\(infoHash)"])
+    }
+
+    /// Drops one peer now; it may come back with its next announce.
+    @discardableResult
+    public func kick(_ peer: PeerEndpoint, from infoHash: InfoHash) async throws -> Bool {
+        let removed = try await store.remove(peer: peer, from: infoHash)
+        logger.notice("kicked", metadata: ["peer": "\(peer)", "info_hash": "\(infoHash)", "was_there": "\(removed)"])
+        return removed
+    }
+
+    /// Refuses every announce from `address` for `seconds`; `peer` (its entry in one swarm) goes now.
+    public func ban(_ address: PeerAddress, seconds: Int64, dropping peer: (PeerEndpoint, InfoHash)? = nil) async throws {
+        let until = clock.now().adding(seconds: seconds)
+        try backend.ban(address, until: until)
+        access.update { $0.bans[address] = until }
+        if let (endpoint, infoHash) = peer { _ = try? await store.remove(peer: endpoint, from: infoHash) }
+        logger.notice("banned", metadata: ["address": "\(address)", "seconds": "\(seconds)"])
+    }
+
+    public func unban(_ address: PeerAddress) async throws {
+        try backend.unban(address)
+        access.update { $0.bans[address] = nil }
+        logger.notice("ban lifted", metadata: ["address": "\(address)"])
+    }
+}

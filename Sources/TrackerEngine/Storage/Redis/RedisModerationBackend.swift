@@ -1,0 +1,115 @@
+import Atomics
+import Dispatch
+import Foundation
+import Glibc
+import Synchronization
+
+/// Moderation lists in Redis, shared by every node and dashboard on the same server and prefix:
+/// `<prefix>:blacklist` (SET of hex info-hashes), `<prefix>:bans` (ZSET address → deadline ms).
+/// Every change is published on `<prefix>:events`; `watch` subscribes and reloads on each message,
+/// and after every (re)connection, so a change made while a node was cut off still arrives.
+public final class RedisModerationBackend: ModerationBackend {
+    public let endpoint: RedisEndpoint
+    let keys: RedisKeys
+    private let connection = Mutex<RedisConnection?>(nil)
+    private let stopped = ManagedAtomic(false)
+    private let watcherDone = DispatchGroup()
+    private let timeout: Double
+
+    public init(endpoint: RedisEndpoint, prefix: String, timeout: Double = 1) {
+        self.endpoint = endpoint
+        self.keys = RedisKeys(prefix: prefix)
+        self.timeout = timeout
+    }
+
+    public var location: String { "redis \(endpoint) \(keys.blacklist), \(keys.bans)" }
+
+    /// Runs commands on the shared connection, reconnecting once when it is broken.
+    private func run(_ commands: [[String]]) throws -> [RedisReply] {
+        let endpoint = endpoint, timeout = timeout
+        return try connection.withLock { connection -> [RedisReply] in
+            do {
+                if connection == nil || connection!.isBroken { connection = try RedisConnection(endpoint, timeout: timeout) }
+                let live = connection!
+                for command in commands { try live.append(command.map { Array($0.utf8) }) }
+                let replies = try commands.map { _ in try live.readReply() }
+                if let error = replies.compactMap(\.errorMessage).first { throw ModerationError("redis: \(error)") }
+                return replies
+            } catch let error as ModerationError {
+                throw error
+            } catch {
+                connection = nil
+                throw ModerationError("redis unavailable: \(error)")
+            }
+        }
+    }
+
+    public func load(now: TrackerTime) throws -> ModerationState {
+        let replies = try run([["SMEMBERS", keys.blacklist],
+                               ["ZRANGEBYSCORE", keys.bans, "(\(now.milliseconds)", "+inf", "WITHSCORES"]])
+        var state = ModerationState()
+        for member in replies[0].array ?? [] {
+            if let bytes = member.bytes, let hash = InfoHash(hex: String(decoding: bytes, as: UTF8.self)) { state.blacklist.insert(hash) }
+        }
+        let bans = replies[1].array ?? []
+        for i in stride(from: 0, to: bans.count - 1, by: 2) {
+            guard let name = bans[i].bytes, let address = PeerAddress(String(decoding: name, as: UTF8.self)),
+                  let score = bans[i + 1].bytes.flatMap({ Double(String(decoding: $0, as: UTF8.self)) }) else { continue }
+            state.bans[address] = TrackerTime(milliseconds: Int64(score))
+        }
+        return state
+    }
+
+    public func setBlacklisted(_ infoHash: InfoHash, _ listed: Bool) throws {
+        _ = try run([[listed ? "SADD" : "SREM", keys.blacklist, infoHash.hex],
+                     ["PUBLISH", keys.events, "\(listed ? "blacklist" : "unblacklist") \(infoHash.hex)"]])
+    }
+
+    public func ban(_ address: PeerAddress, until: TrackerTime) throws {
+        _ = try run([["ZADD", keys.bans, String(until.milliseconds), address.description],
+                     ["PUBLISH", keys.events, "ban \(address)"]])
+    }
+
+    public func unban(_ address: PeerAddress) throws {
+        _ = try run([["ZREM", keys.bans, address.description], ["PUBLISH", keys.events, "unban \(address)"]])
+    }
+
+    public func watch(_ changed: @escaping @Sendable () -> Void) {
+        let endpoint = endpoint, channel = keys.events, stopped = stopped
+        watcherDone.enter()
+        let thread = Thread { [watcherDone] in
+            Self.subscribeLoop(endpoint: endpoint, channel: channel, stopped: stopped, changed: changed)
+            watcherDone.leave()
+        }
+        thread.name = "trackertui-moderation"
+        thread.start()
+    }
+
+    public func stopWatching() {
+        stopped.store(true, ordering: .relaxed)
+        _ = watcherDone.wait(timeout: .now() + 2)
+    }
+
+    /// Subscribes, then waits for messages half a second at a time (so that it can stop), and
+    /// reconnects with backoff when the connection drops.
+    private static func subscribeLoop(endpoint: RedisEndpoint, channel: String, stopped: ManagedAtomic<Bool>,
+                                      changed: @Sendable () -> Void) {
+        var backoff = 0.1
+        while !stopped.load(ordering: .relaxed) {
+            do {
+                let connection = try RedisConnection(endpoint, timeout: 1)
+                guard try connection.command(["SUBSCRIBE", channel]).errorMessage == nil else { throw ModerationError("SUBSCRIBE refused") }
+                backoff = 0.1
+                changed()
+                while !stopped.load(ordering: .relaxed) {
+                    guard try connection.waitUntilReadable(milliseconds: 500) else { continue }
+                    _ = try connection.readReply()
+                    changed()
+                }
+            } catch {
+                usleep(UInt32(backoff * 1_000_000))
+                backoff = min(backoff * 2, 2)
+            }
+        }
+    }
+}
