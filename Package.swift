@@ -19,6 +19,7 @@ let package = Package(
     targets: [
         .target(name: "CLinuxNet"),
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "CNCurses", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
         .target(
             name: "TrackerEngine",
             dependencies: [
@@ -35,6 +36,7 @@ let package = Package(
             name: "trackertui",
             dependencies: [
                 "TrackerEngine",
+                "CNCurses",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -125,4 +125,24 @@ struct EngineOptions: ParsableArguments {
     }
 }
 
+extension EngineOptions {
+    static func createDataDirectory(_ directory: String?) throws {
+        guard let directory else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw ValidationError("cannot create the data directory \(directory): \(error.localizedDescription)")
+        }
+    }
+
+    /// The engine, its managed redis-server started; a missing redis-server is a clear usage error.
+    static func makeTracker(_ config: TrackerConfiguration, logger: Logger) throws -> TrackerService {
+        do {
+            return try TrackerService(configuration: config, logger: logger)
+        } catch let error as ManagedRedis.StartError {
+            throw ValidationError(error.description)
+        }
+    }
+}
+
 extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -20,19 +20,8 @@ extension TrackerTUI {
             }
             let logger = Logger(label: "trackertui")
             let config = engine.configuration()
-            if let dir = config.dataDirectory {
-                do {
-                    try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-                } catch {
-                    throw ValidationError("cannot create the data directory \(dir): \(error.localizedDescription)")
-                }
-            }
-            let tracker: TrackerService
-            do {
-                tracker = try TrackerService(configuration: config, logger: logger)
-            } catch let error as ManagedRedis.StartError {
-                throw ValidationError(error.description)
-            }
+            try EngineOptions.createDataDirectory(config.dataDirectory)
+            let tracker = try EngineOptions.makeTracker(config, logger: logger)
             defer { tracker.shutdown() }
             let group = ServiceGroup(configuration: .init(
                 services: [.init(service: tracker)],

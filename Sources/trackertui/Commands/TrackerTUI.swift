@@ -4,9 +4,9 @@ import ArgumentParser
 struct TrackerTUI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trackertui",
-        abstract: "A BitTorrent tracker whose swarms live in Redis (or in memory); the live dashboard is coming.",
-        subcommands: [Serve.self, BenchMemory.self],
-        // Until the dashboard lands, a bare `trackertui` serves.
-        defaultSubcommand: Serve.self
+        abstract: "A BitTorrent tracker whose swarms live in Redis (or in memory), with a live dashboard to watch and moderate them.",
+        subcommands: [Dashboard.self, Serve.self, Attach.self, BenchMemory.self],
+        // A bare `trackertui` runs the engine with its dashboard.
+        defaultSubcommand: Dashboard.self
     )
 }

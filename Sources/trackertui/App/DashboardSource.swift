@@ -1,0 +1,50 @@
+import TrackerEngine
+
+/// Where the dashboard's numbers come from and where its actions go: the engine in this
+/// process, or (attach mode) a Redis shared by engines elsewhere.
+protocol DashboardSource: Sendable {
+    var store: any SwarmStore { get }
+    var moderator: Moderator { get }
+    var clock: any TrackerClock { get }
+    /// Counters summed over the engines shown, and who they are.
+    func engines() async -> EngineCounters
+}
+
+struct EngineCounters: Sendable {
+    var nodes: Int
+    var startedAt: TrackerTime?
+    var listening: [String]
+    var announces: UInt64
+    var scrapes: UInt64
+    var failures: UInt64
+}
+
+/// The engine running in this process.
+struct LocalEngineSource: DashboardSource {
+    let tracker: TrackerService
+    var store: any SwarmStore { tracker.store }
+    var moderator: Moderator { tracker.moderator }
+    let clock: any TrackerClock
+
+    func engines() async -> EngineCounters {
+        EngineCounters(nodes: 1, startedAt: tracker.startedAt, listening: tracker.listening,
+                       announces: tracker.stats.count(.announce), scrapes: tracker.stats.count(.scrape),
+                       failures: tracker.stats.count(.failure))
+    }
+}
+
+/// Engines elsewhere that share one Redis: their counters come from the nodes registry.
+struct AttachedRedisSource: DashboardSource {
+    let redis: RedisSwarmStore
+    let moderator: Moderator
+    let clock: any TrackerClock
+    var store: any SwarmStore { redis }
+
+    func engines() async -> EngineCounters {
+        let nodes = (try? await redis.liveNodes(now: clock.now())) ?? []
+        return EngineCounters(nodes: nodes.count, startedAt: nodes.map(\.startedAt).min(),
+                              listening: nodes.flatMap(\.listening),
+                              announces: nodes.reduce(0) { $0 + $1.announces }, scrapes: nodes.reduce(0) { $0 + $1.scrapes },
+                              failures: nodes.reduce(0) { $0 + $1.failures })
+    }
+}

@@ -1,0 +1,231 @@
+import TrackerEngine
+
+extension DashboardState {
+    /// The reducer: applies one intent and returns what the loop must do.
+    mutating func apply(_ intent: Intent) -> [Effect] {
+        if let pending = confirmation {
+            guard case .confirm(let yes) = intent else {
+                // Outside news still arrives while a question waits; keys other than y/n are ignored.
+                return intent.isNews ? applyNews(intent) : []
+            }
+            confirmation = nil
+            message = yes ? nil : "Cancelled."
+            return yes ? [pending.effect] : []
+        }
+        if intent.isNews { return applyNews(intent) }
+        if editingFilter { return applyFilterEdit(intent) }
+        message = nil
+        switch intent {
+        case .up: move(by: -1)
+        case .down: move(by: 1)
+        case .pageUp: move(by: -page)
+        case .pageDown: move(by: page)
+        case .home: move(by: Int.min / 2)
+        case .end: move(by: Int.max / 2)
+        case .open: return open()
+        case .back: back()
+        case .sortNext: setSort(SortColumn(rawValue: (sort.rawValue + 1) % SortColumn.allCases.count)!)
+        case .sortPrevious: setSort(SortColumn(rawValue: (sort.rawValue + SortColumn.allCases.count - 1) % SortColumn.allCases.count)!)
+        case .invertSort:
+            descending.toggle()
+            rebuildRows()
+        case .startFilter:
+            guard screen == .torrents else { return [] }
+            editingFilter = true
+        case .blacklist: askToBlacklist()
+        case .unblacklist: askToUnblacklist()
+        case .kick: askToKick()
+        case .ban: askToBan()
+        case .lift: askToLift()
+        case .showModeration: show(.moderation)
+        case .showLog: show(.log)
+        case .showHelp: show(.help)
+        case .quit:
+            if quitStopsEngine {
+                confirmation = PendingConfirmation(question: "Quit and stop the tracker? (y/n)", effect: .quit)
+            } else {
+                finished = true
+                return [.quit]
+            }
+        case .filterType, .filterErase, .filterAccept, .filterCancel, .confirm:
+            break
+        case .snapshot, .peersLoaded, .logUpdated, .actionFinished, .actionFailed, .resize:
+            break  // news, handled above
+        }
+        return []
+    }
+
+    private mutating func applyNews(_ intent: Intent) -> [Effect] {
+        switch intent {
+        case .snapshot(let snapshot):
+            self.snapshot = snapshot
+            rebuildRows()
+            moderationCursor.clamp(count: moderationItems.count, page: page)
+            if case .peers(let hash) = screen { return [.loadPeers(hash)] }
+        case let .peersLoaded(hash, peers):
+            guard case .peers(let open) = screen, open == hash else { return [] }
+            let selectedEndpoint = selectedPeer?.endpoint
+            self.peers = peers.sorted { ($0.isSeeder ? 0 : 1, $1.lastSeen, $0.endpoint.description) < ($1.isSeeder ? 0 : 1, $0.lastSeen, $1.endpoint.description) }
+            if let selectedEndpoint, let index = self.peers.firstIndex(where: { $0.endpoint == selectedEndpoint }) { peerCursor.index = index }
+            peerCursor.clamp(count: self.peers.count, page: page)
+        case .logUpdated(let lines):
+            let following = logCursor.index >= log.count - 1
+            log = lines
+            if following { logCursor.index = log.count - 1 }
+            logCursor.clamp(count: log.count, page: page)
+        case .actionFinished(let text):
+            message = text
+        case .actionFailed(let text):
+            message = "Failed: " + text
+        case let .resize(rows, columns):
+            terminalRows = rows
+            terminalColumns = columns
+            torrentCursor.clamp(count: self.rows.count, page: page)
+            peerCursor.clamp(count: peers.count, page: page)
+            moderationCursor.clamp(count: moderationItems.count, page: page)
+            logCursor.clamp(count: log.count, page: page)
+        default:
+            break
+        }
+        return []
+    }
+
+    private mutating func applyFilterEdit(_ intent: Intent) -> [Effect] {
+        switch intent {
+        case .filterType(let character):
+            guard filter.count < 64 else { return [] }
+            filter.append(character)
+        case .filterErase:
+            if !filter.isEmpty { filter.removeLast() }
+        case .filterAccept:
+            editingFilter = false
+        case .filterCancel:
+            editingFilter = false
+            filter = ""
+        default:
+            return []
+        }
+        rebuildRows()
+        return []
+    }
+
+    private mutating func move(by delta: Int) {
+        switch screen {
+        case .torrents:
+            torrentCursor.move(by: delta, count: rows.count, page: page)
+            selected = selectedRow?.infoHash
+        case .peers: peerCursor.move(by: delta, count: peers.count, page: page)
+        case .moderation: moderationCursor.move(by: delta, count: moderationItems.count, page: page)
+        case .log: logCursor.move(by: delta, count: log.count, page: page)
+        case .help: break
+        }
+    }
+
+    private mutating func open() -> [Effect] {
+        guard screen == .torrents, let row = selectedRow else { return [] }
+        screen = .peers(row.infoHash)
+        peers = []
+        peerCursor = ListCursor()
+        return [.loadPeers(row.infoHash)]
+    }
+
+    private mutating func back() {
+        switch screen {
+        case .torrents:
+            if !filter.isEmpty {
+                filter = ""
+                rebuildRows()
+            }
+        case .peers:
+            screen = .torrents
+            peers = []
+        case .moderation, .log, .help:
+            screen = returnTo
+        }
+    }
+
+    private mutating func show(_ target: Screen) {
+        if screen == target { return back() }
+        switch screen {
+        case .torrents, .peers: returnTo = screen
+        case .moderation, .log, .help: break
+        }
+        screen = target
+    }
+
+    private mutating func setSort(_ column: SortColumn) {
+        sort = column
+        descending = column.defaultDescending
+        rebuildRows()
+        message = "Sorted by \(column.title.lowercased())" + (descending ? ", largest first." : ".")
+    }
+
+    // MARK: moderation, each behind a y/n question
+
+    /// The torrent that `b`/`u` act on: the selected row, or the open torrent in the peers view.
+    private var targetTorrent: InfoHash? {
+        switch screen {
+        case .torrents: return selectedRow?.infoHash
+        case .peers(let hash): return hash
+        default: return nil
+        }
+    }
+
+    private mutating func askToBlacklist() {
+        guard let hash = targetTorrent else { return }
+        if snapshot.moderation.blacklist.contains(hash) {
+            message = "Already blacklisted."
+            return
+        }
+        confirmation = PendingConfirmation(question: "Blacklist \(hash.hex.prefix(16))… and drop its swarm? (y/n)", effect: .blacklist(hash))
+    }
+
+    private mutating func askToUnblacklist() {
+        let hash: InfoHash?
+        if screen == .moderation, case .blacklisted(let listed)? = selectedModerationItem { hash = listed } else { hash = targetTorrent }
+        guard let hash else { return }
+        guard snapshot.moderation.blacklist.contains(hash) else {
+            message = "Not blacklisted."
+            return
+        }
+        confirmation = PendingConfirmation(question: "Lift the blacklist on \(hash.hex.prefix(16))…? (y/n)", effect: .unblacklist(hash))
+    }
+
+    private mutating func askToKick() {
+        guard case .peers(let hash) = screen, let peer = selectedPeer else { return }
+        confirmation = PendingConfirmation(question: "Kick \(peer.endpoint)? (y/n)", effect: .kick(peer.endpoint, from: hash))
+    }
+
+    private mutating func askToBan() {
+        guard case .peers(let hash) = screen, let peer = selectedPeer else { return }
+        let address = PeerAddress(peer.endpoint)
+        confirmation = PendingConfirmation(question: "Ban \(address) for \(Format.duration(banSeconds))? (y/n)",
+                                           effect: .ban(address, seconds: banSeconds, dropping: peer.endpoint, from: hash))
+    }
+
+    private var selectedModerationItem: ModerationItem? {
+        let items = moderationItems
+        return items.indices.contains(moderationCursor.index) ? items[moderationCursor.index] : nil
+    }
+
+    /// `u` (or Delete) in the moderation view: lifts the selected blacklist entry or ban.
+    private mutating func askToLift() {
+        guard screen == .moderation, let item = selectedModerationItem else { return askToUnblacklist() }
+        switch item {
+        case .blacklisted(let hash):
+            confirmation = PendingConfirmation(question: "Lift the blacklist on \(hash.hex.prefix(16))…? (y/n)", effect: .unblacklist(hash))
+        case .banned(let address, _):
+            confirmation = PendingConfirmation(question: "Lift the ban on \(address)? (y/n)", effect: .unban(address))
+        }
+    }
+}
+
+extension Intent {
+    /// Intents from the outside world rather than from keys.
+    var isNews: Bool {
+        switch self {
+        case .snapshot, .peersLoaded, .logUpdated, .actionFinished, .actionFailed, .resize: return true
+        default: return false
+        }
+    }
+}

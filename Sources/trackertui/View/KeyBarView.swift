@@ -1,0 +1,23 @@
+/// htop's bottom bar: the main keys of the current screen, key name then label.
+struct KeyBarView {
+    func draw(_ state: DashboardState, on grid: inout CellGrid, row: Int) {
+        let keys: [(String, String)]
+        switch state.screen {
+        case .torrents:
+            keys = [("F1", "Help"), ("/", "Filter"), ("s", "Sort"), ("Enter", "Peers"), ("b", "Blacklist"), ("B", "Bans"),
+                    ("l", "Log"), ("q", "Quit")]
+        case .peers:
+            keys = [("Esc", "Back"), ("k", "Kick"), ("K", "Ban 1h"), ("b", "Blacklist"), ("F1", "Help"), ("q", "Quit")]
+        case .moderation:
+            keys = [("Esc", "Back"), ("u", "Lift"), ("F1", "Help"), ("q", "Quit")]
+        case .log, .help:
+            keys = [("Esc", "Back"), ("F1", "Help"), ("q", "Quit")]
+        }
+        var x = 0
+        for (key, label) in keys {
+            x += grid.put(key, row: row, column: x, role: .keyName)
+            x += grid.put(label + " ", row: row, column: x, role: .keyLabel)
+        }
+        grid.paint(row: row, from: x, role: .keyLabel)
+    }
+}

@@ -1,0 +1,27 @@
+import TrackerEngine
+
+/// The blacklist and the bans, each entry liftable with `u`.
+struct ModerationView {
+    func draw(_ state: DashboardState, on grid: inout CellGrid, from top: Int) {
+        let columns = [TableColumn(title: "KIND", width: 10, alignRight: false),
+                       TableColumn(title: "TARGET", width: max(20, grid.columns - 24), alignRight: false),
+                       TableColumn(title: "LEFT", width: 10, alignRight: true)]
+        grid.putTitles(columns, row: top)
+        let items = state.moderationItems
+        let cursor = state.moderationCursor
+        let now = state.snapshot.takenAt
+        for (offset, index) in (cursor.top..<min(items.count, cursor.top + state.page)).enumerated() {
+            let values: [String]
+            switch items[index] {
+            case .blacklisted(let hash):
+                let name = state.snapshot.torrents.first { $0.infoHash == hash }?.name
+                values = ["blacklist", hash.hex + (name.map { " " + $0 } ?? ""), "forever"]
+            case let .banned(address, until):
+                values = ["ban", address.description, Format.duration((until.milliseconds - now.milliseconds + 999) / 1000)]
+            }
+            grid.putRow(values, columns: columns, row: top + 1 + offset, selected: index == cursor.index,
+                        roles: [.blacklisted, .normal, .value], ellipsis: "~")
+        }
+        if items.isEmpty { grid.put("Nothing blacklisted, nobody banned.", row: top + 2, column: 2, role: .dim) }
+    }
+}
