@@ -63,6 +63,10 @@ let package = Package(
             ],
             exclude: ["Scripts"]
         ),
+        .testTarget(
+            name: "trackertuiTests",
+            dependencies: ["trackertui", "TrackerEngine"]
+        ),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -4,14 +4,14 @@ import TrackerEngine
 struct PeerTableView {
     static func columns(width: Int) -> [TableColumn] {
         let fixed: [TableColumn] = [
-            TableColumn(title: "ROLE", width: 4, alignRight: false),
+            TableColumn(title: "ROLE", width: 5, alignRight: false),
             TableColumn(title: "CLIENT", width: 18, alignRight: false),
             TableColumn(title: "UP", width: 6, alignRight: true),
             TableColumn(title: "DOWN", width: 6, alignRight: true),
             TableColumn(title: "LEFT", width: 6, alignRight: true),
             TableColumn(title: "SEEN", width: 5, alignRight: true),
         ]
-        let addressWidth = max(12, width - fixed.reduce(0) { $0 + $1.width + 1 } - 1)
+        let addressWidth = max(12, width - fixed.reduce(0) { $0 + $1.width + 1 })
         return [TableColumn(title: "ADDRESS", width: addressWidth, alignRight: false)] + fixed
     }
 

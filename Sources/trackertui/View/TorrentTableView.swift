@@ -12,7 +12,7 @@ struct TorrentTableView {
             TableColumn(title: SortColumn.rate.title, width: 7, alignRight: true),
             TableColumn(title: SortColumn.lastActivity.title, width: 6, alignRight: true),
         ]
-        let nameWidth = max(8, width - fixed.reduce(0) { $0 + $1.width + 1 } - 1)
+        let nameWidth = max(8, width - fixed.reduce(0) { $0 + $1.width + 1 })
         return [TableColumn(title: SortColumn.name.title, width: nameWidth, alignRight: false)] + fixed
     }
 

@@ -1,0 +1,152 @@
+import Testing
+@testable import trackertui
+import TrackerEngine
+
+/// The dashboard's state machine: keys in (as intents), state and effects out.
+@Suite("Dashboard reducer")
+struct ReducerTests {
+    @Test("the table starts sorted by seeders, largest first; s moves to the next column; I inverts")
+    func sorting() {
+        var state = Fixtures.state()
+        #expect(state.rows.map(\.infoHash.hex.first) == ["c", "a", "b"])
+        _ = state.apply(.sortNext)
+        #expect(state.sort == .leechers)
+        #expect(state.rows.first?.infoHash == Fixtures.hash("bb"))
+        _ = state.apply(.invertSort)
+        #expect(state.rows.first?.infoHash == Fixtures.hash("cc"), "fewest leechers first once inverted")
+        _ = state.apply(.sortPrevious)
+        _ = state.apply(.sortPrevious)
+        #expect(state.sort == .name)
+        #expect(state.rows.map(\.title) == [Fixtures.hash("bb").hex, "debian-12.iso", "ubuntu-24.04.iso"], "A→Z by title")
+    }
+
+    @Test("the filter matches info-hash prefixes and names; Esc clears it")
+    func filter() {
+        var state = Fixtures.state()
+        _ = state.apply(.startFilter)
+        for c in "UBU" { _ = state.apply(.filterType(c)) }
+        #expect(state.rows.map(\.name) == ["ubuntu-24.04.iso"], "names match without regard to case")
+        _ = state.apply(.filterErase)
+        _ = state.apply(.filterErase)
+        _ = state.apply(.filterErase)
+        _ = state.apply(.filterType("b"))
+        _ = state.apply(.filterType("b"))
+        _ = state.apply(.filterAccept)
+        #expect(state.editingFilter == false)
+        #expect(state.rows.map(\.infoHash) == [Fixtures.hash("bb")], "a hex prefix matches")
+        _ = state.apply(.back)
+        #expect(state.filter.isEmpty)
+        #expect(state.rows.count == 3)
+    }
+
+    @Test("the selection stays on its torrent when a refresh re-sorts the table")
+    func selectionFollowsTorrent() {
+        var state = Fixtures.state()
+        _ = state.apply(.down)
+        #expect(state.selected == Fixtures.hash("aa"))
+        _ = state.apply(.snapshot(Fixtures.snapshot([
+            Fixtures.row("aa", seeders: 1), Fixtures.row("bb", seeders: 50), Fixtures.row("cc", seeders: 20),
+        ])))
+        #expect(state.selectedRow?.infoHash == Fixtures.hash("aa"))
+        #expect(state.torrentCursor.index == 2)
+    }
+
+    @Test("scrolling keeps the cursor on a visible row and inside the table")
+    func scrolling() {
+        var state = DashboardState(quitStopsEngine: true)
+        _ = state.apply(.resize(rows: 24, columns: 80))
+        _ = state.apply(.snapshot(Fixtures.snapshot((0..<100).map { Fixtures.row(String(format: "%02x", $0), seeders: 100 - $0) })))
+        #expect(state.page == 17)
+        _ = state.apply(.pageDown)
+        #expect(state.torrentCursor.index == 17)
+        #expect(state.torrentCursor.top == 1)
+        _ = state.apply(.end)
+        #expect(state.torrentCursor.index == 99)
+        #expect(state.torrentCursor.top == 83)
+        _ = state.apply(.down)
+        #expect(state.torrentCursor.index == 99)
+        _ = state.apply(.home)
+        #expect(state.torrentCursor == ListCursor(index: 0, top: 0))
+        _ = state.apply(.up)
+        #expect(state.torrentCursor.index == 0)
+        _ = state.apply(.resize(rows: 10, columns: 80))
+        _ = state.apply(.end)
+        #expect(state.torrentCursor.top == 97, "3 rows visible at 10 lines")
+    }
+
+    @Test("b asks first; y blacklists the selected torrent, anything else cancels")
+    func blacklistIsConfirmed() {
+        var state = Fixtures.state()
+        #expect(state.apply(.blacklist).isEmpty)
+        #expect(state.confirmation?.question.hasPrefix("Blacklist cc00") == true)
+        #expect(state.apply(.confirm(false)).isEmpty)
+        #expect(state.confirmation == nil)
+        _ = state.apply(.blacklist)
+        #expect(state.apply(.confirm(true)) == [.blacklist(Fixtures.hash("cc"))])
+    }
+
+    @Test("a question waits through refreshes; keys other than y/n do not act meanwhile")
+    func questionWaits() {
+        var state = Fixtures.state()
+        _ = state.apply(.blacklist)
+        _ = state.apply(.snapshot(Fixtures.snapshot([Fixtures.row("cc", seeders: 1)])))
+        #expect(state.apply(.down).isEmpty)
+        #expect(state.confirmation != nil)
+    }
+
+    @Test("Enter opens the peers and asks for them; k kicks and K bans the selected peer, each after y; Esc goes back")
+    func peers() {
+        var state = Fixtures.state()
+        state.banSeconds = 600
+        #expect(state.apply(.open) == [.loadPeers(Fixtures.hash("cc"))])
+        #expect(state.screen == .peers(Fixtures.hash("cc")))
+        _ = state.apply(.peersLoaded(Fixtures.hash("cc"), [Fixtures.peer(2, seeder: false), Fixtures.peer(1, seeder: true)]))
+        #expect(state.peers.map(\.isSeeder) == [true, false], "seeders listed first")
+        _ = state.apply(.down)
+        _ = state.apply(.kick)
+        #expect(state.apply(.confirm(true)) == [.kick(Fixtures.peer(2, seeder: false).endpoint, from: Fixtures.hash("cc"))])
+        _ = state.apply(.ban)
+        #expect(state.confirmation?.question == "Ban 10.0.0.2 for 10m? (y/n)")
+        #expect(state.apply(.confirm(true)) == [.ban(PeerAddress("10.0.0.2")!, seconds: 600, dropping: Fixtures.peer(2, seeder: false).endpoint,
+                                                     from: Fixtures.hash("cc"))])
+        #expect(state.apply(.snapshot(Fixtures.snapshot([]))) == [.loadPeers(Fixtures.hash("cc"))], "the peers refresh with each sample")
+        _ = state.apply(.back)
+        #expect(state.screen == .torrents)
+    }
+
+    @Test("the moderation view lists blacklist then bans; u lifts the selected one")
+    func moderationView() {
+        var state = Fixtures.state()
+        let banned = PeerAddress("10.0.0.7")!
+        _ = state.apply(.snapshot(Fixtures.snapshot([], moderation: ModerationState(
+            blacklist: [Fixtures.hash("dd")], bans: [banned: Fixtures.now.adding(seconds: 90)]))))
+        _ = state.apply(.showModeration)
+        #expect(state.moderationItems == [.blacklisted(Fixtures.hash("dd")), .banned(banned, until: Fixtures.now.adding(seconds: 90))])
+        _ = state.apply(.lift)
+        #expect(state.apply(.confirm(true)) == [.unblacklist(Fixtures.hash("dd"))])
+        _ = state.apply(.down)
+        _ = state.apply(.lift)
+        #expect(state.apply(.confirm(true)) == [.unban(banned)])
+        _ = state.apply(.back)
+        #expect(state.screen == .torrents)
+    }
+
+    @Test("q asks when it stops the tracker, and quits at once when only attached")
+    func quitting() {
+        var engine = Fixtures.state(quitStopsEngine: true)
+        #expect(engine.apply(.quit).isEmpty)
+        #expect(engine.apply(.confirm(true)) == [.quit])
+        var attached = Fixtures.state(quitStopsEngine: false)
+        #expect(attached.apply(.quit) == [.quit])
+        #expect(attached.finished)
+    }
+
+    @Test("action results show on the status line; a failure says so")
+    func messages() {
+        var state = Fixtures.state()
+        _ = state.apply(.actionFailed("redis unavailable"))
+        #expect(state.message == "Failed: redis unavailable")
+        _ = state.apply(.down)
+        #expect(state.message == nil, "the next key clears it")
+    }
+}

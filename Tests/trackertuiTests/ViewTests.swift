@@ -1,0 +1,90 @@
+import Testing
+@testable import trackertui
+import TrackerEngine
+
+/// The screens drawn onto a cell grid: no terminal needed.
+@Suite("Dashboard views")
+struct ViewTests {
+    let view = DashboardView(glyphs: .unicode)
+
+    @Test("at 80×24: header meters, the sorted table, the status line and the key bar")
+    func torrentsScreen() {
+        let grid = view.render(Fixtures.state())
+        #expect(grid.rows == 24 && grid.columns == 80)
+        #expect(grid.line(0).hasPrefix("trackertui  up 1h02m  http://127.0.0.1:6969"))
+        #expect(grid.line(1).contains("redis unix:///tmp/r.sock  connected 0.4ms"))
+        #expect(grid.line(2).hasPrefix("Torrents 3  Peers 23  Seeders 15  Leechers 8  Blacklisted 0  Bans 0"))
+        #expect(grid.line(3).hasPrefix("Announces/s    13"), "rates of 10 and more are whole")
+        #expect(grid.line(3).contains("▁▂▃▆█ "), "the sparkline ends with the last five seconds")
+        #expect(grid.line(4).hasPrefix("NAME / INFO-HASH"))
+        #expect(grid.line(4).contains("SEED▼"), "the sort column is marked")
+        #expect(grid.line(5).hasPrefix("ubuntu-24.04.iso"))
+        #expect(grid.line(5).hasSuffix("9      0     40     1.0     5s"))
+        #expect(grid[5, 0].role == .selected, "the first row is selected")
+        #expect(grid[6, 0].role == .normal)
+        #expect(grid.line(22).hasPrefix("3 of 3 torrents"))
+        #expect(grid.line(23).hasPrefix("F1Help /Filter sSort EnterPeers bBlacklist"))
+    }
+
+    @Test("blacklisted torrents are marked; a pending question replaces the status line")
+    func marksAndQuestions() {
+        var state = Fixtures.state()
+        _ = state.apply(.snapshot(Fixtures.snapshot([Fixtures.row("ee", seeders: 0, idle: 0, blacklisted: true)],
+                                                    moderation: ModerationState(blacklist: [Fixtures.hash("ee")]))))
+        _ = state.apply(.unblacklist)
+        let grid = view.render(state)
+        #expect(grid.line(5).hasPrefix("⊘ ee000000"))
+        #expect(grid[5, 0].role == .selected)
+        #expect(grid.line(22).hasPrefix("Lift the blacklist on ee00000000000000…? (y/n)"))
+        #expect(grid[22, 0].role == .warning)
+    }
+
+    @Test("the peers view decodes clients and sizes")
+    func peersScreen() {
+        var state = Fixtures.state()
+        _ = state.apply(.open)
+        _ = state.apply(.peersLoaded(Fixtures.hash("cc"), [Fixtures.peer(1, seeder: true), Fixtures.peer(2, seeder: false, id: "-TR3000-abcdefghijkl")]))
+        let grid = view.render(state)
+        #expect(grid.line(4).hasPrefix("ADDRESS"))
+        #expect(grid.line(5).hasPrefix("10.0.0.1:6881"))
+        #expect(grid.line(5).contains("seed  qBittorrent 4.5.2"))
+        #expect(grid.line(5).contains("1.0M   3.0G     0B   10s"))
+        #expect(grid.line(6).contains("leech Transmission 3.00"))
+        #expect(grid.line(22).hasPrefix("Peers of cc000000"))
+        #expect(grid.line(23).hasPrefix("EscBack kKick KBan 1h"))
+    }
+
+    @Test("wide characters take two columns and are clipped whole; ASCII glyphs outside UTF-8")
+    func widthsAndFallback() {
+        var state = Fixtures.state()
+        _ = state.apply(.snapshot(Fixtures.snapshot([Fixtures.row("ff", name: String(repeating: "漢", count: 40), seeders: 3)])))
+        let grid = view.render(state)
+        let columns = TorrentTableView.columns(width: 80)
+        #expect(TextWidth.columns(String(grid.line(5).prefix { $0 != " " })) <= columns[0].width)
+        #expect(grid.line(5).hasSuffix("3      0      0     0.0     5s"), "the numbers stay in their columns")
+        let ascii = DashboardView(glyphs: .ascii).render(Fixtures.state())
+        #expect(ascii.line(4).contains("SEEDv"))
+        #expect(ascii.line(3).unicodeScalars.allSatisfy { $0.isASCII })
+    }
+
+    @Test("help lists every binding of the keymap")
+    func help() {
+        var state = Fixtures.state()
+        _ = state.apply(.resize(rows: 50, columns: 120))
+        _ = state.apply(.showHelp)
+        let text = view.render(state).text
+        for binding in Keymap.torrents + Keymap.peers + Keymap.moderation + Keymap.anywhere {
+            #expect(text.contains(binding.help), "help misses: \(binding.help)")
+        }
+    }
+
+    @Test("a tiny terminal draws without crashing")
+    func tiny() {
+        var state = Fixtures.state()
+        for (rows, columns) in [(1, 1), (3, 10), (8, 20), (0, 0)] {
+            _ = state.apply(.resize(rows: rows, columns: columns))
+            let grid = view.render(state)
+            #expect(grid.rows == max(0, rows))
+        }
+    }
+}
