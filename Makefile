@@ -3,14 +3,14 @@ SWIFT ?= swift
 # Arguments for `make run`, e.g. make run ARGS="--http 127.0.0.1:6969 --interval 900"
 ARGS ?=
 
-RUN_PACKAGES   = zlib1g-dev libhiredis-dev pkg-config redis-server
-TEST_PACKAGES  = $(RUN_PACKAGES) python3-libtorrent
+RUN_PACKAGES   = zlib1g-dev libhiredis-dev libncurses-dev pkg-config redis-server
+TEST_PACKAGES  = $(RUN_PACKAGES) python3-libtorrent tmux
 BENCH_PACKAGES = $(RUN_PACKAGES) wrk opentracker curl python3 util-linux iproute2 procps redis-tools
 
 .PHONY: run build release test bench bench-memory clean
 
 run: release
-	./.build/release/trackertui serve $(ARGS)
+	./.build/release/trackertui $(ARGS)
 
 build:
 	@scripts/ensure-packages.sh $(RUN_PACKAGES)
