@@ -48,7 +48,10 @@ final class EffectRunner: Sendable {
                 await sampler.requestFullListing()
             }
         case .unblacklist(let hash):
-            act("Blacklist lifted on \(hash.hex.prefix(16))….") { try await moderator.unblacklist(hash) }
+            act("Blacklist lifted on \(hash.hex.prefix(16))….") {
+                try await moderator.unblacklist(hash)
+                await sampler.requestFullListing()
+            }
         case let .kick(peer, hash):
             act("Kicked \(peer).") { try await moderator.kick(peer, from: hash) }
         case let .ban(address, seconds, peer, hash):

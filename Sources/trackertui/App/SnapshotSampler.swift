@@ -6,8 +6,15 @@ import TrackerEngine
 actor SnapshotSampler {
     private let source: any DashboardSource
     private let fullEvery: Int
-    private var torrents: [InfoHash: TorrentInfo] = [:]
-    private var rates: [InfoHash: RateWindow] = [:]
+    /// The table as last sampled, kept between samples so that a refresh touches only the
+    /// torrents announced to since (100k rows are not rebuilt every second).
+    private var rows: [TorrentRow] = []
+    private var rowIndex: [InfoHash: Int] = [:]
+    /// Each row's rate window, at the row's position.
+    private var rates: [RateWindow] = []
+    /// Bumped when rows move (a full listing): until then a row keeps its position.
+    private var generation = 0
+    private var blacklist: Set<InfoHash> = []
     private var lastListing: TrackerTime?
     private var samplesSinceFull = 0
     private var previous: (time: TrackerTime, counters: EngineCounters)?
@@ -40,19 +47,10 @@ actor SnapshotSampler {
         }
         previous = (now, engines)
         let moderation = source.moderator.access.current.withoutExpiredBans(now: now)
-        var rows = torrents.values.map { info in
-            TorrentRow(infoHash: info.infoHash, name: nil, seeders: info.counts.seeders, leechers: info.counts.leechers,
-                       completed: info.counts.completed, announcesPerMinute: rates[info.infoHash]?.perMinute(info.announces, now: now) ?? 0,
-                       lastActivity: info.lastActivity, blacklisted: moderation.blacklist.contains(info.infoHash))
-        }
-        // A blacklisted torrent's swarm is purged, but it stays listed (marked) while blacklisted.
-        for hash in moderation.blacklist where torrents[hash] == nil {
-            rows.append(TorrentRow(infoHash: hash, name: nil, seeders: 0, leechers: 0, completed: 0, announcesPerMinute: 0,
-                                   lastActivity: TrackerTime(seconds: 0), blacklisted: true))
-        }
+        if moderation.blacklist != blacklist { markBlacklisted(moderation.blacklist) }
         return DashboardSnapshot(takenAt: now, startedAt: engines.startedAt, listening: engines.listening, store: await health,
                                  nodes: engines.nodes, announcesPerSecond: perSecond.announces, scrapesPerSecond: perSecond.scrapes,
-                                 failuresPerSecond: perSecond.failures, announceHistory: history, torrents: rows, moderation: moderation)
+                                 failuresPerSecond: perSecond.failures, announceHistory: history, torrents: rows, rowGeneration: generation, moderation: moderation)
     }
 
     private func refreshTorrents(now: TrackerTime) async {
@@ -61,17 +59,54 @@ actor SnapshotSampler {
         let since = full ? nil : lastListing.map { $0.adding(seconds: -2) }
         guard let listed = try? await source.store.torrents(activeSince: since, now: now) else { return }
         if full {
-            torrents = Dictionary(listed.map { ($0.infoHash, $0) }, uniquingKeysWith: { $1 })
-            rates = rates.filter { torrents[$0.key] != nil }
+            // Keep the rate windows of torrents still listed; everything else starts afresh.
+            var previous: [InfoHash: RateWindow] = [:]
+            for (hash, index) in rowIndex where index < rates.count { previous[hash] = rates[index] }
+            rows = []
+            rows.reserveCapacity(listed.count)
+            rates = listed.map { previous[$0.infoHash] ?? RateWindow(start: now, announces: $0.announces) }
+            rowIndex = Dictionary(uniqueKeysWithValues: listed.enumerated().map { ($0.element.infoHash, $0.offset) })
+            generation += 1
             samplesSinceFull = 0
         } else {
-            for info in listed { torrents[info.infoHash] = info }
             samplesSinceFull += 1
         }
         for info in listed {
-            rates[info.infoHash, default: RateWindow(start: now, announces: info.announces)].advance(info.announces, now: now)
+            let index: Int
+            if let known = rowIndex[info.infoHash], known < rows.count {
+                index = known
+            } else {
+                index = rowIndex[info.infoHash] ?? rows.count
+                rowIndex[info.infoHash] = index
+                if index == rates.count { rates.append(RateWindow(start: now, announces: info.announces)) }
+            }
+            rates[index].advance(info.announces, now: now)
+            let row = TorrentRow(infoHash: info.infoHash, name: nil, seeders: info.counts.seeders, leechers: info.counts.leechers,
+                                 completed: info.counts.completed, announcesPerMinute: rates[index].perMinute(info.announces, now: now),
+                                 lastActivity: info.lastActivity, blacklisted: blacklist.contains(info.infoHash))
+            if index < rows.count { rows[index] = row } else { rows.append(row) }
         }
+        if full { addBlacklistedRows() }
         lastListing = now
+    }
+
+    /// Flags rows whose blacklisting changed; a blacklisted torrent's swarm is purged, but it
+    /// stays listed (marked) while blacklisted.
+    private func markBlacklisted(_ new: Set<InfoHash>) {
+        for hash in new.symmetricDifference(blacklist) {
+            if let index = rowIndex[hash] { rows[index].blacklisted = new.contains(hash) }
+        }
+        blacklist = new
+        addBlacklistedRows()
+    }
+
+    private func addBlacklistedRows() {
+        for hash in blacklist where rowIndex[hash] == nil {
+            rowIndex[hash] = rows.count
+            rows.append(TorrentRow(infoHash: hash, name: nil, seeders: 0, leechers: 0, completed: 0, announcesPerMinute: 0,
+                                   lastActivity: TrackerTime(seconds: 0), blacklisted: true))
+            rates.append(RateWindow(start: TrackerTime(seconds: 0), announces: 0))
+        }
     }
 }
 

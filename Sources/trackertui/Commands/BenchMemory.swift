@@ -74,8 +74,12 @@ extension TrackerTUI {
 
         static let now = TrackerTime(seconds: 1_700_000_000)
 
-        /// Every synthetic announce: peers spread round-robin over the torrents, full detail each.
         func requests() -> [AnnounceRequest] {
+            Self.syntheticRequests(peers: peers, torrents: torrents, ipv6Percent: ipv6Percent)
+        }
+
+        /// Every synthetic announce: peers spread round-robin over the torrents, full detail each.
+        static func syntheticRequests(peers: Int, torrents: Int, ipv6Percent: Int = 0) -> [AnnounceRequest] {
             var rng = SystemRandomNumberGenerator()
             let hashes = (0..<torrents).map { _ in InfoHash(Bytes20(a: rng.next(), b: rng.next(), c: UInt32(truncatingIfNeeded: rng.next()))) }
             return (0..<peers).map { i in

@@ -22,7 +22,7 @@ extension TrackerTUI {
             let ring = LogRing()
             let logger = try TerminalSession.bootstrapLogging(
                 logFile: dashboard.logFile ?? engine.resolvedDataDirectory + "/trackertui.log", level: engine.logLevel, ring: ring)
-            let tracker = try EngineOptions.makeTracker(config, logger: logger)
+            let tracker = try engine.makeTracker(config, logger: logger)
             defer { tracker.shutdown() }
             let group = ServiceGroup(configuration: .init(services: [.init(service: tracker)], logger: logger))
             let stop = ManagedAtomic(false)

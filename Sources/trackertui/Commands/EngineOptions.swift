@@ -60,6 +60,9 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
 
+    @Option(help: ArgumentHelp("PEERS:TORRENTS synthetic peers put in a memory store at start (benchmarks only).", visibility: .hidden))
+    var benchPrefill: String?
+
     enum StoreChoice: String, ExpressibleByArgument, CaseIterable {
         case redis, memory
     }
@@ -136,12 +139,24 @@ extension EngineOptions {
     }
 
     /// The engine, its managed redis-server started; a missing redis-server is a clear usage error.
-    static func makeTracker(_ config: TrackerConfiguration, logger: Logger) throws -> TrackerService {
+    func makeTracker(_ config: TrackerConfiguration, logger: Logger) throws -> TrackerService {
+        let tracker: TrackerService
         do {
-            return try TrackerService(configuration: config, logger: logger)
+            tracker = try TrackerService(configuration: config, logger: logger)
         } catch let error as ManagedRedis.StartError {
             throw ValidationError(error.description)
         }
+        if let benchPrefill, let memory = tracker.store as? MemorySwarmStore {
+            let parts = benchPrefill.split(separator: ":").compactMap { Int($0) }
+            guard parts.count == 2 else { throw ValidationError("--bench-prefill expects PEERS:TORRENTS") }
+            let now = SystemClock().now()
+            for var request in TrackerTUI.BenchMemory.syntheticRequests(peers: parts[0], torrents: parts[1]) {
+                request.event = .none
+                _ = memory.announceImmediately(request, now: now)
+            }
+            logger.notice("prefilled", metadata: ["peers": "\(parts[0])", "torrents": "\(parts[1])"])
+        }
+        return tracker
     }
 }
 

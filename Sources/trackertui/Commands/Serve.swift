@@ -21,7 +21,7 @@ extension TrackerTUI {
             let logger = Logger(label: "trackertui")
             let config = engine.configuration()
             try EngineOptions.createDataDirectory(config.dataDirectory)
-            let tracker = try EngineOptions.makeTracker(config, logger: logger)
+            let tracker = try engine.makeTracker(config, logger: logger)
             defer { tracker.shutdown() }
             let group = ServiceGroup(configuration: .init(
                 services: [.init(service: tracker)],

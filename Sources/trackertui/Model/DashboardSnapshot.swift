@@ -15,12 +15,15 @@ struct DashboardSnapshot: Sendable, Equatable {
     /// Announces per second over the last minute, oldest first.
     var announceHistory: [Double]
     var torrents: [TorrentRow]
+    /// While this stays the same, a torrent keeps its position in `torrents` (new ones are
+    /// appended), so the table can re-sort from its last order, which is nearly sorted already.
+    var rowGeneration = 0
     var moderation: ModerationState
 
     static let empty = DashboardSnapshot(
         takenAt: TrackerTime(seconds: 0), startedAt: nil, listening: [], store: StoreHealth(state: .connected, latencyMicros: nil, description: "…"),
         nodes: 0, announcesPerSecond: 0, scrapesPerSecond: 0, failuresPerSecond: 0, announceHistory: [], torrents: [],
-        moderation: ModerationState())
+        rowGeneration: 0, moderation: ModerationState())
 
     var totals: (seeders: Int, leechers: Int) {
         torrents.reduce(into: (0, 0)) { sum, row in
