@@ -5,7 +5,7 @@ ARGS ?=
 
 RUN_PACKAGES   = zlib1g-dev libhiredis-dev libncurses-dev pkg-config redis-server
 TEST_PACKAGES  = $(RUN_PACKAGES) python3-libtorrent tmux
-BENCH_PACKAGES = $(RUN_PACKAGES) wrk opentracker curl python3 util-linux iproute2 procps redis-tools
+BENCH_PACKAGES = $(RUN_PACKAGES) wrk opentracker curl python3 util-linux iproute2 procps redis-tools tmux
 
 .PHONY: run build release test bench bench-memory clean
 

@@ -6,11 +6,11 @@
 # (CONN_CLOSE=1: opentracker closes after every answer, so keep-alive would flatter us), and stop it.
 # trackertui runs with one HTTP worker thread, like opentracker's one TCP thread: first with the
 # memory store, then with the Redis store (its own managed redis-server, pinned to the same core,
-# and counted in the CPU per request). Then the memory fills (bench/memory.sh). Prints both summaries and a side-by-side table;
+# and counted in the CPU per request). Then the memory fills (bench/memory.sh) and the dashboard's cost (bench/dashboard.sh). Prints both summaries and a side-by-side table;
 # raw output stays under $OUT.
 #
 # Environment: RUNS [2]  TORRENTS [1000]  PEERS [100]  CONFIGS ["1:64"]  SCRIPTS ["announce scrape"]
-#              OT_PORT [6969]  TT_PORT [6970]  OUT [/tmp/trackerbench/results/run-<date>]  MEMORY [1]
+#              OT_PORT [6969]  TT_PORT [6970]  OUT [/tmp/trackerbench/results/run-<date>]  MEMORY [1]  DASHBOARD [1]
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
@@ -86,5 +86,9 @@ PY
 if [[ ${MEMORY:-1} == 1 ]]; then
   echo
   "$HERE/memory.sh" | tee "$OUT/memory.txt"
+fi
+if [[ ${DASHBOARD:-1} == 1 ]]; then
+  echo
+  OUT=$OUT/dashboard "$HERE/dashboard.sh" "$SECS" | tee "$OUT/dashboard.txt"
 fi
 echo "results: $OUT"
