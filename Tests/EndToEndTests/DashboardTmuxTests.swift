@@ -134,4 +134,24 @@ struct DashboardTmuxTests {
         #expect(try tmux.exitStatus() == 0, "attached, q quits at once")
         #expect(nodeA.stop() == 0 && nodeB.stop() == 0, "the engines keep running until stopped themselves")
     }
+
+    @Test("colours by default, none with NO_COLOR; SIGTERM restores the terminal and exits 0")
+    func colorsAndSignals() throws {
+        for noColor in [false, true] {
+            let port = try FreePort.find()
+            let data = TrackerProcess.makeDataDirectory()
+            defer { try? FileManager.default.removeItem(at: data) }
+            let tmux = try TmuxSession([TrackerProcess.binary.path, "--store", "memory", "--http", "127.0.0.1:\(port)", "--data-dir", data.path],
+                                       environment: noColor ? ["NO_COLOR": "1"] : [:])
+            try tmux.waitFor("0 of 0 torrents")
+            let screen = try tmux.screenWithAttributes()
+            // Foreground/background colour sequences: ESC[3Xm / ESC[4Xm (or combined with ';').
+            let colored = screen.range(of: #"\e\[([0-9;]*;)?[34][0-7](;[0-9;]*)?m"#, options: .regularExpression) != nil
+            #expect(colored == !noColor, "NO_COLOR=\(noColor): colour sequences \(colored ? "present" : "absent")")
+            #expect(screen.contains("\u{1B}[7m") || screen.contains(";7m") || !noColor, "without colour the bars are drawn in reverse video")
+            try tmux.signalProgram(SIGTERM)
+            #expect(try tmux.exitStatus() == 0)
+            try tmux.waitForScreen("the shell's screen back") { lines in !lines.contains { $0.hasPrefix("F1Help") } }
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import TrackerEngine
 
 /// A program running in a private tmux server: keys go in with send-keys, the screen comes out
@@ -41,6 +42,19 @@ final class TmuxSession {
     /// What the window shows now, one string per row.
     func screen() throws -> [String] {
         try tmux(["capture-pane", "-p", "-t", "main"]).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    }
+
+    /// The screen with its attributes as escape sequences (`capture-pane -e`).
+    func screenWithAttributes() throws -> String {
+        try tmux(["capture-pane", "-p", "-e", "-t", "main"])
+    }
+
+    /// Sends `signal` to the program (the child of the window's shell).
+    func signalProgram(_ signal: Int32) throws {
+        let shell = try tmux(["display-message", "-p", "-t", "main", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let children = try String(contentsOfFile: "/proc/\(shell)/task/\(shell)/children", encoding: .utf8)
+        guard let pid = children.split(separator: " ").first.flatMap({ Int32($0) }) else { throw E2EError("no program under the shell \(shell)") }
+        kill(pid, signal)
     }
 
     func send(_ keys: String...) throws {

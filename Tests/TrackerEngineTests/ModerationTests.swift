@@ -120,3 +120,23 @@ struct ModerationTests {
         #expect(throws: ModerationError.self) { try backend.setBlacklisted(Self.hash, true) }
     }
 }
+
+/// What the dashboard's store meter reads.
+@Suite("Store health")
+struct StoreHealthTests {
+    @Test("a live Redis reports connected with a round-trip latency; a dead one reports unreachable; memory is in process")
+    func health() async throws {
+        let live = RedisSwarmStore(endpoint: TestRedis.shared.endpoint, prefix: TestRedis.uniquePrefix(), threads: 1)
+        defer { live.shutdown() }
+        let up = await live.health()
+        #expect(up.state == .connected)
+        #expect((up.latencyMicros ?? -1) >= 0)
+        #expect(up.description.hasPrefix("redis "))
+        let dead = RedisSwarmStore(endpoint: RedisEndpoint(address: .tcp(host: "127.0.0.1", port: try FreePort.find())), threads: 1, timeout: 0.2)
+        defer { dead.shutdown() }
+        let down = await dead.health()
+        #expect(down.state == .unreachable)
+        #expect(down.latencyMicros == nil)
+        #expect(await MemorySwarmStore(shardCount: 4).health().state == .inProcess)
+    }
+}
