@@ -142,12 +142,21 @@ struct DashboardTmuxTests {
             let data = TrackerProcess.makeDataDirectory()
             defer { try? FileManager.default.removeItem(at: data) }
             let tmux = try TmuxSession([TrackerProcess.binary.path, "--store", "memory", "--http", "127.0.0.1:\(port)", "--data-dir", data.path],
-                                       environment: noColor ? ["NO_COLOR": "1"] : [:])
+                                       // Empty means unset (no-color.org): the test's own environment may carry NO_COLOR.
+                                       environment: ["NO_COLOR": noColor ? "1" : ""])
             try tmux.waitFor("0 of 0 torrents")
-            let screen = try tmux.screenWithAttributes()
             // Foreground/background colour sequences: ESC[3Xm / ESC[4Xm (or combined with ';').
-            let colored = screen.range(of: #"\e\[([0-9;]*;)?[34][0-7](;[0-9;]*)?m"#, options: .regularExpression) != nil
-            #expect(colored == !noColor, "NO_COLOR=\(noColor): colour sequences \(colored ? "present" : "absent")")
+            func hasColours(_ screen: String) -> Bool {
+                screen.range(of: #"\e\[([0-9;]*;)?[34][0-7](;[0-9;]*)?m"#, options: .regularExpression) != nil
+            }
+            var screen = try tmux.screenWithAttributes()
+            let deadline = Date().addingTimeInterval(5)
+            while !noColor, !hasColours(screen), Date() < deadline {  // a refresh or two, if the first capture raced the first frame
+                usleep(200_000)
+                screen = try tmux.screenWithAttributes()
+            }
+            let colored = hasColours(screen)
+            #expect(colored == !noColor, "NO_COLOR=\(noColor): colour sequences \(colored ? "present" : "absent") in:\n\(screen.debugDescription)")
             #expect(screen.contains("\u{1B}[7m") || screen.contains(";7m") || !noColor, "without colour the bars are drawn in reverse video")
             try tmux.signalProgram(SIGTERM)
             #expect(try tmux.exitStatus() == 0)

@@ -35,6 +35,7 @@ struct TextTests {
         #expect(Format.count(12_345_678) == "12M")
         #expect(Format.duration(59) == "59s")
         #expect(Format.duration(3725) == "1h02m")
+        #expect(Format.duration(7200) == "2h")
         #expect(Format.duration(90_000) == "1d01h")
         #expect(Format.bytes(512) == "512B")
         #expect(Format.bytes(1536) == "1.5K")

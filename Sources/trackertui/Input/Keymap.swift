@@ -37,7 +37,7 @@ enum Keymap {
     static let peers: [Binding] = [
         Binding(keys: [.character("j")], intent: .down, help: "move down"),
         Binding(keys: [.character("k")], intent: .kick, help: "kick the peer (it may come back)"),
-        Binding(keys: [.character("K")], intent: .ban, help: "ban the peer's address for an hour"),
+        Binding(keys: [.character("K")], intent: .ban, help: "ban the peer's address for a while"),
         Binding(keys: [.character("b")], intent: .blacklist, help: "blacklist this torrent"),
         Binding(keys: [.character("u")], intent: .unblacklist, help: "lift this torrent's blacklist"),
     ]

@@ -5,7 +5,7 @@ enum Format {
         let s = max(0, seconds)
         if s < 60 { return "\(s)s" }
         if s < 3600 { return "\(s / 60)m" }
-        if s < 86_400 { return "\(s / 3600)h" + pad2(s % 3600 / 60) + "m" }
+        if s < 86_400 { return "\(s / 3600)h" + (s % 3600 / 60 == 0 ? "" : pad2(s % 3600 / 60) + "m") }
         return "\(s / 86_400)d" + pad2(s % 86_400 / 3600) + "h"
     }
 

@@ -7,7 +7,7 @@ struct KeyBarView {
             keys = [("F1", "Help"), ("/", "Filter"), ("s", "Sort"), ("Enter", "Peers"), ("b", "Blacklist"), ("B", "Bans"),
                     ("l", "Log"), ("q", "Quit")]
         case .peers:
-            keys = [("Esc", "Back"), ("k", "Kick"), ("K", "Ban 1h"), ("b", "Blacklist"), ("F1", "Help"), ("q", "Quit")]
+            keys = [("Esc", "Back"), ("k", "Kick"), ("K", "Ban " + Format.duration(state.banSeconds)), ("b", "Blacklist"), ("F1", "Help"), ("q", "Quit")]
         case .moderation:
             keys = [("Esc", "Back"), ("u", "Lift"), ("F1", "Help"), ("q", "Quit")]
         case .log, .help:
