@@ -16,7 +16,9 @@
 /// - `expire` drops peers not seen for the store's peer timeout and forgets empty swarms that have
 ///   nothing worth keeping; it returns how many peers it dropped.
 /// - `torrents(activeSince:now:)` lists torrents with their counts and lifecycle, all of them or
-///   only those announced to since a time (the dashboard's cheap refresh); `peers(of:now:)` lists
+///   only those announced to since a time (the dashboard's cheap refresh; a store may note
+///   activity coarsely, Redis at most every 10 s per swarm). Its counts may include peers past
+///   their deadline until the next prune or sweep. `peers(of:now:)` lists
 ///   one swarm's peers with their detail.
 /// - `health` says whether the store answers and how fast (a round trip through its queue).
 /// - `remove(peer:from:)` drops one peer now (a kick); `purge` drops a whole swarm, counts included.
