@@ -27,8 +27,8 @@ public final class DelayedStore: SwarmStore {
 
     public func fullScrape(now: TrackerTime) async throws(StoreError) -> [ScrapeEntry] { try await inner.fullScrape(now: now) }
     public func expire(now: TrackerTime) async throws(StoreError) -> Int { try await inner.expire(now: now) }
-    public func torrents(activeSince: TrackerTime?, now: TrackerTime) async throws(StoreError) -> [TorrentInfo] {
-        try await inner.torrents(activeSince: activeSince, now: now)
+    public func torrents(activeSince: TrackerTime?, limit: Int?, now: TrackerTime) async throws(StoreError) -> [TorrentInfo] {
+        try await inner.torrents(activeSince: activeSince, limit: limit, now: now)
     }
     public func health() async -> StoreHealth { await inner.health() }
     public func peers(of infoHash: InfoHash, now: TrackerTime) async throws(StoreError) -> [PeerDetail] { try await inner.peers(of: infoHash, now: now) }

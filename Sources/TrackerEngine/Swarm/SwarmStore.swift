@@ -16,7 +16,8 @@
 /// - `expire` drops peers not seen for the store's peer timeout and forgets empty swarms that have
 ///   nothing worth keeping; it returns how many peers it dropped.
 /// - `torrents(activeSince:now:)` lists torrents with their counts and lifecycle, all of them or
-///   only those announced to since a time (the dashboard's cheap refresh; a store may note
+///   only those announced to since a time, the most recent `limit` of them (the dashboard's
+///   cheap, bounded refresh; a store may note
 ///   activity coarsely, Redis at most every 10 s per swarm). Its counts may include peers past
 ///   their deadline until the next prune or sweep. `peers(of:now:)` lists
 ///   one swarm's peers with their detail.
@@ -36,7 +37,7 @@ public protocol SwarmStore: AnyObject, Sendable {
     func scrape(_ infoHashes: [InfoHash], now: TrackerTime, reply: @escaping @Sendable (Result<[ScrapeEntry], StoreError>) -> Void)
     func fullScrape(now: TrackerTime) async throws(StoreError) -> [ScrapeEntry]
     func expire(now: TrackerTime) async throws(StoreError) -> Int
-    func torrents(activeSince: TrackerTime?, now: TrackerTime) async throws(StoreError) -> [TorrentInfo]
+    func torrents(activeSince: TrackerTime?, limit: Int?, now: TrackerTime) async throws(StoreError) -> [TorrentInfo]
     func peers(of infoHash: InfoHash, now: TrackerTime) async throws(StoreError) -> [PeerDetail]
     @discardableResult
     func remove(peer: PeerEndpoint, from infoHash: InfoHash) async throws(StoreError) -> Bool
@@ -63,7 +64,7 @@ extension SwarmStore {
     public func scrapeImmediately(_ infoHashes: [InfoHash], now: TrackerTime) -> Result<[ScrapeEntry], StoreError>? { nil }
 
     public func torrents(now: TrackerTime) async throws(StoreError) -> [TorrentInfo] {
-        try await torrents(activeSince: nil, now: now)
+        try await torrents(activeSince: nil, limit: nil, now: now)
     }
 
     /// `announce` for callers that can wait (tests, tools).

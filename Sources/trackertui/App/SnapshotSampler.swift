@@ -1,8 +1,9 @@
 import TrackerEngine
 
 /// Builds a `DashboardSnapshot` from a source once a second, cheaply: after the first full
-/// listing it asks the store only for torrents announced to since the last sample, and lists
-/// everything again every `fullEvery` samples (to drop purged torrents and expired peers).
+/// listing it asks the store only for the (at most `changedLimit`) torrents announced to most
+/// recently since the last sample, and lists everything again every `fullEvery` samples, or
+/// rows/500 for big tables (to catch up, drop purged torrents and count expired peers out).
 actor SnapshotSampler {
     private let source: any DashboardSource
     private let fullEvery: Int
@@ -20,9 +21,13 @@ actor SnapshotSampler {
     private var previous: (time: TrackerTime, counters: EngineCounters)?
     private var history: [Double] = []
 
-    init(source: any DashboardSource, fullEvery: Int = 30) {
+    /// At most this many torrents re-read per incremental refresh (about 20 µs each with Redis).
+    private let changedLimit: Int
+
+    init(source: any DashboardSource, fullEvery: Int = 30, changedLimit: Int = 500) {
         self.source = source
         self.fullEvery = fullEvery
+        self.changedLimit = changedLimit
     }
 
     /// The next sample lists every torrent again (after a purge, say).
@@ -54,10 +59,13 @@ actor SnapshotSampler {
     }
 
     private func refreshTorrents(now: TrackerTime) async {
-        let full = lastListing == nil || samplesSinceFull >= fullEvery
+        // Big tables are listed whole less often (every rows/500 samples, at least `fullEvery`),
+        // so that the full listing's cost, spread over the samples, stays a few ms a second.
+        let full = lastListing == nil || samplesSinceFull >= max(fullEvery, rows.count / 500)
         // A second of overlap, so an announce landing during the last listing is not missed.
         let since = full ? nil : lastListing.map { $0.adding(seconds: -2) }
-        guard let listed = try? await source.store.torrents(activeSince: since, now: now) else { return }
+        // Bounded: on a very busy tracker the least recent of the changed torrents wait for the full listing.
+        guard let listed = try? await source.store.torrents(activeSince: since, limit: full ? nil : changedLimit, now: now) else { return }
         if full {
             // Keep the rate windows of torrents still listed; everything else starts afresh.
             var previous: [InfoHash: RateWindow] = [:]

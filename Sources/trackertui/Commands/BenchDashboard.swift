@@ -80,7 +80,7 @@ extension TrackerTUI {
                 await refresh(sampler: sampler, state: &state, view: view, into: &steady)
             }
             let listStart = Self.cpuMillis()
-            let active = try await store.torrents(activeSince: clock.now().adding(seconds: -2), now: clock.now())
+            let active = try await store.torrents(activeSince: clock.now().adding(seconds: -2), limit: nil, now: clock.now())
             let listing = Self.cpuMillis() - listStart
             await sampler.requestFullListing()
             var relist = Timing()

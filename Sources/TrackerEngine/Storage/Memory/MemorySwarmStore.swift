@@ -117,13 +117,17 @@ public final class MemorySwarmStore: SwarmStore {
         return dropped
     }
 
-    public func torrents(activeSince: TrackerTime?, now: TrackerTime) async throws(StoreError) -> [TorrentInfo] {
+    public func torrents(activeSince: TrackerTime?, limit: Int?, now: TrackerTime) async throws(StoreError) -> [TorrentInfo] {
         var out: [TorrentInfo] = []
         let since = activeSince.map { UInt32(clamping: $0.seconds) } ?? 0
         for shard in shards {
             shard.state.withLock { state in
                 for (infoHash, swarm) in state.swarms where swarm.lifecycle.lastActivity >= since { out.append(swarm.info(infoHash)) }
             }
+        }
+        if let limit, out.count > limit {
+            out.sort { $0.lastActivity > $1.lastActivity }
+            out.removeLast(out.count - limit)
         }
         return out
     }

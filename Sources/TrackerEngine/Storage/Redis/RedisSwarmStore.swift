@@ -130,9 +130,9 @@ public final class RedisSwarmStore: SwarmStore {
     /// Plain commands, no script: one HMGET of the lifecycle and four ZCARDs per torrent, 256
     /// torrents a round trip (about a tenth of the scrape script's cost in redis-server). Like the
     /// announce counts, these include a peer past its deadline until its swarm is next pruned.
-    public func torrents(activeSince: TrackerTime?, now: TrackerTime) async throws(StoreError) -> [TorrentInfo] {
+    public func torrents(activeSince: TrackerTime?, limit: Int?, now: TrackerTime) async throws(StoreError) -> [TorrentInfo] {
         try await withSession { session in
-            let hexes = try Self.allTorrents(session, activeSince: activeSince)
+            let hexes = try Self.allTorrents(session, activeSince: activeSince, limit: limit)
             var out: [TorrentInfo] = []
             out.reserveCapacity(hexes.count)
             for chunk in hexes.chunked(256) {
@@ -211,9 +211,16 @@ public final class RedisSwarmStore: SwarmStore {
         }
     }
 
-    private static func allTorrents(_ session: RedisSession, activeSince: TrackerTime? = nil) throws -> [String] {
-        let reply = try session.connection.command(activeSince.map { ["ZRANGEBYSCORE", session.keys.torrents, String($0.milliseconds), "+inf"] }
-                                                   ?? ["ZRANGE", session.keys.torrents, "0", "-1"])
+    /// Hex info-hashes of the torrents set: all, or those active since a time, most recent first.
+    private static func allTorrents(_ session: RedisSession, activeSince: TrackerTime? = nil, limit: Int? = nil) throws -> [String] {
+        var command = ["ZRANGE", session.keys.torrents, "0", "-1"]
+        if let activeSince {
+            command = ["ZREVRANGEBYSCORE", session.keys.torrents, "+inf", String(activeSince.milliseconds)]
+            if let limit { command += ["LIMIT", "0", String(limit)] }
+        } else if let limit {
+            command = ["ZREVRANGE", session.keys.torrents, "0", String(limit - 1)]
+        }
+        let reply = try session.connection.command(command)
         return (reply.array ?? []).compactMap { $0.bytes.map { String(decoding: $0, as: UTF8.self) } }
     }
 
