@@ -163,4 +163,21 @@ struct DashboardTmuxTests {
             try tmux.waitForScreen("the shell's screen back") { lines in !lines.contains { $0.hasPrefix("F1Help") } }
         }
     }
+
+    @Test("outside a UTF-8 locale the dashboard draws ASCII only")
+    func asciiFallback() throws {
+        let port = try FreePort.find()
+        let data = TrackerProcess.makeDataDirectory()
+        defer { try? FileManager.default.removeItem(at: data) }
+        let tmux = try TmuxSession([TrackerProcess.binary.path, "--store", "memory", "--http", "127.0.0.1:\(port)", "--data-dir", data.path],
+                                   environment: ["LANG": "C", "LC_ALL": "C"])
+        try Self.waitUntilServing(port: port)
+        _ = try HTTPProbe.get(host: "127.0.0.1", port: port, path: Self.announce(Self.hashes[0], id: 1, port: 6001, left: 0))
+        let screen = try tmux.waitFor("1 of 1 torrents")
+        #expect(screen.contains { $0.contains("SEEDv") }, "the sort mark is ASCII")
+        #expect(screen.allSatisfy { $0.unicodeScalars.allSatisfy(\.isASCII) }, "\(screen.joined(separator: "\n"))")
+        try tmux.send("q")
+        try tmux.send("y")
+        #expect(try tmux.exitStatus() == 0)
+    }
 }
