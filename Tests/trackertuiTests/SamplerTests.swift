@@ -6,22 +6,6 @@ import TrackerEngine
 /// The sampler against a real (memory) store: listings, rates, totals and moderation marks.
 @Suite("Dashboard sampler")
 struct SamplerTests {
-    final class Clock: TrackerClock {
-        let time = Locked(TrackerTime(seconds: 1_700_000_000))
-        func now() -> TrackerTime { time.value }
-        func advance(_ seconds: Int64) { time.update { $0 = $0.adding(seconds: seconds) } }
-    }
-
-    struct Source: DashboardSource {
-        let store: any SwarmStore
-        let moderator: Moderator
-        let clock: any TrackerClock
-        let announces: Locked<UInt64>
-        func engines() async -> EngineCounters {
-            EngineCounters(nodes: 1, startedAt: nil, listening: [], announces: announces.value, scrapes: 0, failures: 0)
-        }
-    }
-
     static func request(_ hash: InfoHash, port: UInt16, left: UInt64) -> AnnounceRequest {
         AnnounceRequest(infoHash: hash, peerID: PeerID(bytes: Array("-qB4520-abcdefghijkl".utf8))!,
                         endpoint: .v4(IPv4Endpoint(address: 0x7F00_0001, port: port)), left: left, event: .started, numwant: 0)
@@ -29,12 +13,11 @@ struct SamplerTests {
 
     @Test("new announces appear in the next sample without a full listing; rates per second and per minute")
     func incremental() async throws {
-        let clock = Clock()
+        let clock = SteppedClock(TrackerTime(seconds: 1_700_000_000))
         let store = MemorySwarmStore(shardCount: 4)
         let backend = FileModerationBackend(directory: "/nonexistent-\(UInt64.random(in: 0...UInt64.max))")
-        let counter = Locked<UInt64>(0)
-        let source = Source(store: store, moderator: Moderator(backend: backend, store: store, clock: clock, logger: Logger(label: "t")),
-                            clock: clock, announces: counter)
+        let source = StoreOnlySource(store: store, moderator: Moderator(backend: backend, store: store, clock: clock, logger: Logger(label: "t")),
+                                     clock: clock)
         let sampler = SnapshotSampler(source: source, fullEvery: 1000)
         let a = Fixtures.hash("aa"), b = Fixtures.hash("bb")
         _ = store.announceImmediately(Self.request(a, port: 1, left: 0), now: clock.now())
@@ -42,9 +25,9 @@ struct SamplerTests {
         #expect(snapshot.torrents.map(\.infoHash) == [a])
 
         for second in 1...40 {
-            clock.advance(1)
+            clock.advance(seconds: 1)
             _ = store.announceImmediately(Self.request(a, port: UInt16(second + 1), left: 10), now: clock.now())
-            counter.update { $0 += 100 }
+            source.announces.update { $0 += 100 }
             if second == 40 { _ = store.announceImmediately(Self.request(b, port: 9, left: 10), now: clock.now()) }
             snapshot = await sampler.sample()
         }

@@ -1,7 +1,5 @@
 import ArgumentParser
-import Dispatch
 import Foundation
-import Logging
 import TrackerEngine
 
 extension TrackerTUI {
@@ -44,32 +42,15 @@ extension TrackerTUI {
 
         /// Redis: memory is the server's `used_memory` growth; the fill runs 512 announces at a time.
         func runRedis() throws {
-            let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tt-bench-\(getpid())").path
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            defer { try? FileManager.default.removeItem(atPath: directory) }
-            let redis = try ManagedRedis(directory: directory, logger: Logger(label: "bench"))
-            defer { redis.stop() }
-            let connection = try RedisConnection(redis.endpoint, timeout: 5)
-            let store = RedisSwarmStore(endpoint: redis.endpoint, prefix: "bench", peerTimeout: 3660)
-            defer { store.shutdown() }
-            let before = try Self.usedMemory(connection)
-            let inFlight = DispatchSemaphore(value: 512)
-            let failures = Locked(0)
+            let bench = try BenchRedis()
+            let before = try bench.info("memory", "used_memory")
             let start = Date()
-            for request in requests() {
-                inFlight.wait()
-                store.announce(request, now: Self.now) { result in
-                    if case .failure = result { failures.update { $0 += 1 } }
-                    inFlight.signal()
-                }
-            }
-            for _ in 0..<512 { inFlight.wait() }  // every answer is in
+            let failures = bench.announceAll(requests(), now: Self.now)
             let elapsed = Date().timeIntervalSince(start)
-            for _ in 0..<512 { inFlight.signal() }  // libdispatch refuses to free a semaphore below its start value
-            let after = try Self.usedMemory(connection)
+            let after = try bench.info("memory", "used_memory")
             print(String(format: "RESULT bench=memory store=redis peers=%d torrents=%d ipv6_pct=%d used_memory_delta_mib=%.1f bytes_per_peer=%.1f fill_secs=%.2f announces_per_sec=%.0f failures=%d",
-                         peers, torrents, ipv6Percent, Double(after - before) / 1_048_576, Double(after - before) / Double(peers),
-                         elapsed, Double(peers) / elapsed, failures.value))
+                         peers, torrents, ipv6Percent, (after - before) / 1_048_576, (after - before) / Double(peers),
+                         elapsed, Double(peers) / elapsed, failures))
         }
 
         static let now = TrackerTime(seconds: 1_700_000_000)
@@ -91,14 +72,6 @@ extension TrackerTUI {
                     uploaded: UInt64(i) * 1000, downloaded: UInt64(i) * 3000, left: i % 3 == 0 ? 0 : UInt64(i),
                     event: .started, numwant: 0, key: UInt32(truncatingIfNeeded: i))
             }
-        }
-
-        static func usedMemory(_ connection: RedisConnection) throws -> Int {
-            guard case .string(let info) = try connection.command(["INFO", "memory"]),
-                  let line = String(decoding: info, as: UTF8.self).split(separator: "\r\n").first(where: { $0.hasPrefix("used_memory:") }),
-                  let bytes = Int(line.dropFirst("used_memory:".count))
-            else { throw ValidationError("cannot read used_memory from INFO memory") }
-            return bytes
         }
 
         /// Resident set size from /proc/self/statm (pages × page size).

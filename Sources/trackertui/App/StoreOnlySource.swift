@@ -1,0 +1,29 @@
+import TrackerEngine
+
+/// A store shown with no engine around it: the counters are whatever the caller sets
+/// (the dashboard benchmark, the sampler's tests).
+struct StoreOnlySource: DashboardSource {
+    let store: any SwarmStore
+    let moderator: Moderator
+    let clock: any TrackerClock
+    let announces = Locked<UInt64>(0)
+
+    func engines() async -> EngineCounters {
+        EngineCounters(nodes: 1, startedAt: nil, listening: [], announces: announces.value, scrapes: 0, failures: 0)
+    }
+}
+
+/// A clock moved by hand.
+final class SteppedClock: TrackerClock {
+    private let time: Locked<TrackerTime>
+
+    init(_ start: TrackerTime) {
+        time = Locked(start)
+    }
+
+    func now() -> TrackerTime { time.value }
+
+    func advance(seconds: Int64) {
+        time.update { $0 = $0.adding(seconds: seconds) }
+    }
+}
