@@ -1,5 +1,3 @@
-import Atomics
-import Dispatch
 import Foundation
 import Synchronization
 
@@ -11,8 +9,7 @@ import Synchronization
 public final class FileModerationBackend: ModerationBackend {
     public let directory: String
     private let writeLock = Mutex(())
-    private let stopped = ManagedAtomic(false)
-    private let watcherDone = DispatchGroup()
+    private let watcher = Locked<StoppableThread?>(nil)
 
     public init(directory: String) {
         self.directory = directory
@@ -88,12 +85,11 @@ public final class FileModerationBackend: ModerationBackend {
     }
 
     public func watch(_ changed: @escaping @Sendable () -> Void) {
-        let paths = [blacklistPath, bansPath], stopped = stopped
-        watcherDone.enter()
-        let thread = Thread { [watcherDone] in
+        let paths = [blacklistPath, bansPath]
+        watcher.value = StoppableThread(name: "trackertui-moderation") { thread in
             var stamps = paths.map(Self.modificationTime)
             var ticks = 0
-            while !stopped.load(ordering: .relaxed) {
+            while !thread.isStopping {
                 usleep(250_000)
                 ticks += 1
                 guard ticks % 8 == 0 else { continue }
@@ -101,15 +97,11 @@ public final class FileModerationBackend: ModerationBackend {
                 if now != stamps { changed() }
                 stamps = now
             }
-            watcherDone.leave()
         }
-        thread.name = "trackertui-moderation"
-        thread.start()
     }
 
     public func stopWatching() {
-        stopped.store(true, ordering: .relaxed)
-        _ = watcherDone.wait(timeout: .now() + 1)
+        watcher.value?.stop(timeout: 1)
     }
 
     private static func modificationTime(_ path: String) -> Double? {

@@ -1,5 +1,3 @@
-import Atomics
-import Dispatch
 import Foundation
 import Glibc
 import Synchronization
@@ -12,8 +10,7 @@ public final class RedisModerationBackend: ModerationBackend {
     public let endpoint: RedisEndpoint
     let keys: RedisKeys
     private let connection = Mutex<RedisConnection?>(nil)
-    private let stopped = ManagedAtomic(false)
-    private let watcherDone = DispatchGroup()
+    private let watcher = Locked<StoppableThread?>(nil)
     private let timeout: Double
 
     public init(endpoint: RedisEndpoint, prefix: String, timeout: Double = 1) {
@@ -75,33 +72,28 @@ public final class RedisModerationBackend: ModerationBackend {
     }
 
     public func watch(_ changed: @escaping @Sendable () -> Void) {
-        let endpoint = endpoint, channel = keys.events, stopped = stopped
-        watcherDone.enter()
-        let thread = Thread { [watcherDone] in
-            Self.subscribeLoop(endpoint: endpoint, channel: channel, stopped: stopped, changed: changed)
-            watcherDone.leave()
+        let endpoint = endpoint, channel = keys.events
+        watcher.value = StoppableThread(name: "trackertui-moderation") { thread in
+            Self.subscribeLoop(endpoint: endpoint, channel: channel, thread: thread, changed: changed)
         }
-        thread.name = "trackertui-moderation"
-        thread.start()
     }
 
     public func stopWatching() {
-        stopped.store(true, ordering: .relaxed)
-        _ = watcherDone.wait(timeout: .now() + 2)
+        watcher.value?.stop(timeout: 2)
     }
 
     /// Subscribes, then waits for messages half a second at a time (so that it can stop), and
     /// reconnects with backoff when the connection drops.
-    private static func subscribeLoop(endpoint: RedisEndpoint, channel: String, stopped: ManagedAtomic<Bool>,
+    private static func subscribeLoop(endpoint: RedisEndpoint, channel: String, thread: StoppableThread,
                                       changed: @Sendable () -> Void) {
         var backoff = 0.1
-        while !stopped.load(ordering: .relaxed) {
+        while !thread.isStopping {
             do {
                 let connection = try RedisConnection(endpoint, timeout: 1)
                 guard try connection.command(["SUBSCRIBE", channel]).errorMessage == nil else { throw ModerationError("SUBSCRIBE refused") }
                 backoff = 0.1
                 changed()
-                while !stopped.load(ordering: .relaxed) {
+                while !thread.isStopping {
                     guard try connection.waitUntilReadable(milliseconds: 500) else { continue }
                     _ = try connection.readReply()
                     changed()
