@@ -53,3 +53,33 @@ struct TextTests {
         #expect(grid.put("x", row: 5, column: 0) == 0)
     }
 }
+
+/// What the screen writes to the terminal on each refresh.
+@Suite("Dashboard redraw")
+struct RedrawTests {
+    @Test("only the cells that changed are written, as runs of one role; a new size writes everything")
+    func changesOnly() {
+        var before = CellGrid(rows: 2, columns: 10)
+        before.put("seeders 12", row: 0, column: 0)
+        before.put("ok", row: 1, column: 0, role: .good)
+        var after = before
+        after.put("13", row: 0, column: 8)
+        after.put("ok", row: 1, column: 0, role: .bad)
+        #expect(after.changes(since: before) == [
+            CellGrid.Run(row: 0, column: 9, text: "3", role: .normal),
+            CellGrid.Run(row: 1, column: 0, text: "ok", role: .bad),
+        ])
+        #expect(after.changes(since: after).isEmpty, "nothing changed, nothing written")
+        #expect(after.changes(since: nil).map(\.text).joined() == after.text.replacingOccurrences(of: "\n", with: ""))
+        #expect(after.changes(since: CellGrid(rows: 3, columns: 10)).count == after.changes(since: nil).count)
+    }
+
+    @Test("a changed wide character is written whole")
+    func wideCharacters() {
+        var before = CellGrid(rows: 1, columns: 4)
+        before.put("ab", row: 0, column: 0)
+        var after = before
+        after.put("漢", row: 0, column: 0)
+        #expect(after.changes(since: before) == [CellGrid.Run(row: 0, column: 0, text: "漢", role: .normal)])
+    }
+}

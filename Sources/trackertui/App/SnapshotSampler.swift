@@ -66,33 +66,32 @@ actor SnapshotSampler {
         let since = full ? nil : lastListing.map { $0.adding(seconds: -2) }
         // Bounded: on a very busy tracker the least recent of the changed torrents wait for the full listing.
         guard let listed = try? await source.store.torrents(activeSince: since, limit: full ? nil : changedLimit, now: now) else { return }
+        // A full listing rebuilds the table; a torrent still listed keeps its rate window.
+        var carried: [InfoHash: RateWindow] = [:]
         if full {
-            // Keep the rate windows of torrents still listed; everything else starts afresh.
-            var previous: [InfoHash: RateWindow] = [:]
-            for (hash, index) in rowIndex where index < rates.count { previous[hash] = rates[index] }
+            for (hash, index) in rowIndex { carried[hash] = rates[index] }
             rows = []
+            rates = []
+            rowIndex = [:]
             rows.reserveCapacity(listed.count)
-            rates = listed.map { previous[$0.infoHash] ?? RateWindow(start: now, announces: $0.announces) }
-            rowIndex = Dictionary(uniqueKeysWithValues: listed.enumerated().map { ($0.element.infoHash, $0.offset) })
+            rates.reserveCapacity(listed.count)
             generation += 1
             samplesSinceFull = 0
         } else {
             samplesSinceFull += 1
         }
         for info in listed {
-            let index: Int
-            if let known = rowIndex[info.infoHash], known < rows.count {
-                index = known
-            } else {
-                index = rowIndex[info.infoHash] ?? rows.count
+            let known = rowIndex[info.infoHash]
+            let index = known ?? rows.count
+            if known == nil {
                 rowIndex[info.infoHash] = index
-                if index == rates.count { rates.append(RateWindow(start: now, announces: info.announces)) }
+                rates.append(carried[info.infoHash] ?? RateWindow(start: now, announces: info.announces))
             }
             rates[index].advance(info.announces, now: now)
             let row = TorrentRow(infoHash: info.infoHash, name: nil, seeders: info.counts.seeders, leechers: info.counts.leechers,
                                  completed: info.counts.completed, announcesPerMinute: rates[index].perMinute(info.announces, now: now),
                                  lastActivity: info.lastActivity, blacklisted: blacklist.contains(info.infoHash))
-            if index < rows.count { rows[index] = row } else { rows.append(row) }
+            if known == nil { rows.append(row) } else { rows[index] = row }
         }
         if full { addBlacklistedRows() }
         lastListing = now

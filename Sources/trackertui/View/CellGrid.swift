@@ -63,4 +63,35 @@ struct CellGrid: Equatable, Sendable {
     }
 
     var text: String { (0..<rows).map(line).joined(separator: "\n") }
+
+    /// A run of cells of one role to write at one place.
+    struct Run: Equatable {
+        var row: Int
+        var column: Int
+        var text: String
+        var role: ColorRole
+    }
+
+    /// What must be written to turn a screen showing `previous` into this grid: runs of changed
+    /// cells, one role each (everything when `previous` has another size or is nil). The right
+    /// half of a wide character travels with its left half.
+    func changes(since previous: CellGrid?) -> [Run] {
+        let previous = previous?.rows == rows && previous?.columns == columns ? previous : nil
+        var runs: [Run] = []
+        for row in 0..<rows {
+            var column = 0
+            while column < columns {
+                guard previous == nil || previous![row, column] != self[row, column] else { column += 1; continue }
+                let role = self[row, column].role
+                var run = Run(row: row, column: column, text: "", role: role)
+                while column < columns, self[row, column].role == role,
+                      previous == nil || previous![row, column] != self[row, column] || self[row, column].text.isEmpty {
+                    run.text += self[row, column].text
+                    column += 1
+                }
+                runs.append(run)
+            }
+        }
+        return runs
+    }
 }

@@ -80,32 +80,15 @@ final class CursesScreen {
     }
 
     func draw(_ grid: CellGrid) {
-        let previous = drawn?.rows == grid.rows && drawn?.columns == grid.columns ? drawn : nil
-        for row in 0..<grid.rows {
-            var column = 0
-            while column < grid.columns {
-                // Find the next run of changed cells with one role, and write it in one call.
-                guard previous == nil || previous![row, column] != grid[row, column] else { column += 1; continue }
-                let role = grid[row, column].role
-                let start = column
-                var text = ""
-                while column < grid.columns, grid[row, column].role == role,
-                      previous == nil || previous![row, column] != grid[row, column] || grid[row, column].text.isEmpty {
-                    text += unicode ? grid[row, column].text : Self.ascii(grid[row, column].text)
-                    column += 1
-                }
-                // The bottom-right cell cannot be written without scrolling on some terminals.
-                if row == grid.rows - 1, column == grid.columns, !text.isEmpty { text.removeLast() }
-                wattrset(cncurses_stdscr(), attributes[role.rawValue])
-                _ = mvwaddstr(cncurses_stdscr(), Int32(row), Int32(start), text)
-            }
+        for run in grid.changes(since: drawn) {
+            var text = unicode ? run.text : String(run.text.map { $0.isASCII ? $0 : "?" })
+            // The bottom-right cell cannot be written without scrolling on some terminals.
+            if run.row == grid.rows - 1, run.column + TextWidth.columns(run.text) == grid.columns, !text.isEmpty { text.removeLast() }
+            wattrset(cncurses_stdscr(), attributes[run.role.rawValue])
+            _ = mvwaddstr(cncurses_stdscr(), Int32(run.row), Int32(run.column), text)
         }
         wrefresh(cncurses_stdscr())
         drawn = grid
-    }
-
-    private static func ascii(_ text: String) -> String {
-        text.unicodeScalars.allSatisfy(\.isASCII) ? text : (text.isEmpty ? "" : "?")
     }
 
     /// Colour pairs on the terminal's default background, or attributes alone without colour.
