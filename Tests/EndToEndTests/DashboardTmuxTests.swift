@@ -81,9 +81,19 @@ struct DashboardTmuxTests {
         screen = try tmux.waitFor("Blacklisted 1")
         #expect(screen.contains { $0.hasPrefix("⊘ " + a.hex.prefix(20)) }, "the blacklisted torrent stays listed, marked")
 
+        // The action is logged: in the log file (nothing is written to the terminal) and in the log view.
+        let log = try String(contentsOf: data.appendingPathComponent("trackertui.log"), encoding: .utf8)
+        #expect(log.contains("blacklisted info_hash=\(a.hex)"))
+        try tmux.send("l")
+        screen = try tmux.waitFor("blacklisted info_hash=\(a.hex)")
+        #expect(screen.contains { $0.hasPrefix(" LOG") })
+        try tmux.send("Escape")
+        try tmux.waitFor("3 of 3 torrents")
+
         // 80×24: everything still fits.
         try tmux.resize(columns: 80, rows: 24)
-        screen = try tmux.waitForScreen("an 80×24 layout") { $0.count >= 24 && $0[23].hasPrefix("F1Help") }
+        // tmux first shows the old frame cropped (its key bar moved up): wait for the redrawn header too.
+        screen = try tmux.waitForScreen("an 80×24 layout") { $0.count >= 24 && $0[23].hasPrefix("F1Help") && $0[0].hasPrefix("trackertui") }
         #expect(screen.prefix(24).allSatisfy { $0.count <= 80 })
         #expect(screen[2].hasPrefix("Torrents 3"))
         #expect(screen[4].hasPrefix("NAME / INFO-HASH"))

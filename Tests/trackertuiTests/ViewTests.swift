@@ -26,6 +26,17 @@ struct ViewTests {
         #expect(grid.line(23).hasPrefix("F1Help /Filter sSort EnterPeers bBlacklist"))
     }
 
+    @Test("the store meter says when the store cannot be reached")
+    func unreachableStore() {
+        var state = Fixtures.state()
+        var snapshot = Fixtures.snapshot([])
+        snapshot.store = StoreHealth(state: .unreachable, latencyMicros: nil, description: "redis redis://127.0.0.1:6379/0")
+        _ = state.apply(.snapshot(snapshot))
+        let grid = view.render(state)
+        #expect(grid.line(1).contains("redis redis://127.0.0.1:6379/0  UNREACHABLE, reconnecting"))
+        #expect(grid[1, grid.line(1).distance(from: grid.line(1).startIndex, to: grid.line(1).range(of: "UNREACHABLE")!.lowerBound)].role == .bad)
+    }
+
     @Test("blacklisted torrents are marked; a pending question replaces the status line")
     func marksAndQuestions() {
         var state = Fixtures.state()

@@ -38,9 +38,8 @@ extension TrackerTUI {
                 throw ValidationError("cannot reach Redis at \(redis): \(error)")
             }
             let ring = LogRing()
-            let home = ProcessInfo.processInfo.environment["HOME"] ?? "."
             let logger = try TerminalSession.bootstrapLogging(
-                logFile: dashboard.logFile ?? home + "/.local/share/trackertui/dashboard.log", level: logLevel, ring: ring)
+                logFile: dashboard.logFile ?? EngineOptions.defaultDataDirectory + "/dashboard.log", level: logLevel, ring: ring)
             let store = RedisSwarmStore(endpoint: endpoint, prefix: redisPrefix, threads: 1)
             defer { store.shutdown() }
             let moderator = Moderator(backend: RedisModerationBackend(endpoint: endpoint, prefix: redisPrefix), store: store, logger: logger)

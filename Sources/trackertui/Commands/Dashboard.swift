@@ -47,7 +47,7 @@ extension TrackerTUI {
 
 /// Options of the dashboard itself, in both modes.
 struct DashboardOptions: ParsableArguments {
-    @Option(help: "Where to write the log while the dashboard owns the terminal. Default: trackertui.log in the data directory.")
+    @Option(help: "Where to write the log while the dashboard owns the terminal. Default: trackertui.log in the data directory (dashboard.log in the default one when attached).")
     var logFile: String?
 
     @Option(help: "Seconds a ban (K) lasts.")

@@ -98,8 +98,10 @@ struct EngineOptions: ParsableArguments {
         }
     }
 
-    var resolvedDataDirectory: String {
-        if let dataDir { return dataDir }
+    var resolvedDataDirectory: String { dataDir ?? Self.defaultDataDirectory }
+
+    /// $XDG_DATA_HOME/trackertui, else ~/.local/share/trackertui.
+    static var defaultDataDirectory: String {
         let env = ProcessInfo.processInfo.environment
         if let xdg = env["XDG_DATA_HOME"], !xdg.isEmpty { return xdg + "/trackertui" }
         return (env["HOME"] ?? ".") + "/.local/share/trackertui"

@@ -26,7 +26,7 @@ enum Keymap {
         Binding(keys: [.character("k")], intent: .up, help: "move up"),
         Binding(keys: [.character("j")], intent: .down, help: "move down"),
         Binding(keys: [.enter, .right], intent: .open, help: "the torrent's peers"),
-        Binding(keys: [.character("/"), .function(3)], intent: .startFilter, help: "filter by info-hash prefix or name"),
+        Binding(keys: [.character("/"), .function(3)], intent: .startFilter, help: "filter by info-hash prefix"),
         Binding(keys: [.character("s"), .character(">"), .function(4)], intent: .sortNext, help: "sort by the next column"),
         Binding(keys: [.character("<")], intent: .sortPrevious, help: "sort by the previous column"),
         Binding(keys: [.character("I")], intent: .invertSort, help: "invert the sort order"),
