@@ -37,17 +37,23 @@ public struct Bytes20: Hashable, Sendable {
 
     /// Lowercase hex, 40 characters.
     public var hex: String {
-        let digits: [UInt8] = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
         out.reserveCapacity(40)
-        withBytes { raw in
-            for byte in raw {
-                out.append(digits[Int(byte >> 4)])
-                out.append(digits[Int(byte & 0x0F)])
-            }
-        }
+        appendHex(to: &out)
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// Appends the 40 lowercase hex digits as UTF-8 (no String on the way).
+    public func appendHex(to out: inout [UInt8]) {
+        withBytes { raw in
+            for byte in raw {
+                out.append(Self.hexDigits[Int(byte >> 4)])
+                out.append(Self.hexDigits[Int(byte & 0x0F)])
+            }
+        }
+    }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Parses 40 hex digits (either case).
     public init?(hex: some StringProtocol) {

@@ -43,14 +43,16 @@ public struct TrackerLogic: Sendable {
         return Self.reply(result, options: options, family: request.endpoint)
     }
 
-    public func announce(_ query: AnnounceQuery, from address: PeerEndpoint,
+    /// - Parameter held: the store may hold the call until `releaseHeld()` (see `SwarmStore`).
+    public func announce(_ query: AnnounceQuery, from address: PeerEndpoint, held: Bool = false,
                          reply: @escaping @Sendable (Result<AnnounceReply, ClientError>) -> Void) {
         let (request, options, now) = prepare(query, from: address)
         if let refusal = access.refusal(for: query.infoHash, from: address, now: now) { return reply(.failure(refusal)) }
         let family = request.endpoint
-        store.announce(request, now: now) { result in
+        let answer: @Sendable (Result<AnnounceResult, StoreError>) -> Void = { result in
             reply(Self.reply(result, options: options, family: family))
         }
+        if held { store.announceHeld(request, now: now, reply: answer) } else { store.announce(request, now: now, reply: answer) }
     }
 
     /// The store's request and the reply's options for one announce.
@@ -85,10 +87,14 @@ public struct TrackerLogic: Sendable {
         store.scrapeImmediately(query.infoHashes, now: clock.now())?.mapError(\.clientError)
     }
 
-    public func scrape(_ query: ScrapeQuery, reply: @escaping @Sendable (Result<[ScrapeEntry], ClientError>) -> Void) {
-        store.scrape(query.infoHashes, now: clock.now()) { result in
-            reply(result.mapError(\.clientError))
-        }
+    public func scrape(_ query: ScrapeQuery, held: Bool = false, reply: @escaping @Sendable (Result<[ScrapeEntry], ClientError>) -> Void) {
+        let answer: @Sendable (Result<[ScrapeEntry], StoreError>) -> Void = { reply($0.mapError(\.clientError)) }
+        if held { store.scrapeHeld(query.infoHashes, now: clock.now(), reply: answer) } else { store.scrape(query.infoHashes, now: clock.now(), reply: answer) }
+    }
+
+    /// Hands the store what was held this round (see `SwarmStore`).
+    public func releaseHeld() {
+        store.releaseHeld()
     }
 
     /// Whether `address` may have a full scrape now.

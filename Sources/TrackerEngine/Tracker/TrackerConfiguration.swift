@@ -9,8 +9,10 @@ public struct TrackerConfiguration: Sendable {
     public var redis: RedisEndpoint?
     /// Every Redis key starts with this, so several trackers can share one server apart.
     public var redisPrefix = "tt"
-    /// Store threads, each with its own Redis connection.
-    public var redisThreads = 2
+    /// Store threads, each with its own Redis connection. One keeps up with a single-threaded
+    /// redis-server (its share of an announce is a third of the server's); more only split the
+    /// pipelines into smaller batches, which costs both sides more per announce.
+    public var redisThreads = 1
     public var http: [ListenAddress] = ListenAddress.defaults
     /// Whether `http` are the defaults: a default address that cannot be bound (no IPv6 here) is skipped.
     public var httpIsDefault = true

@@ -16,8 +16,8 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Prefix of every Redis key, to keep several trackers apart on one server.")
     var redisPrefix = "tt"
 
-    @Option(help: "Redis store threads, each with its own connection; announces queued together share one round trip.")
-    var redisThreads = 2
+    @Option(help: "Redis store threads, each with its own connection; announces queued together share one round trip. One is enough until redis-server itself is saturated; more split the batches.")
+    var redisThreads = 1
 
     @Option(name: .customLong("http"), help: ArgumentHelp(
         "HOST:PORT to serve HTTP announces and scrapes on; repeatable. IPv6 hosts in brackets.",

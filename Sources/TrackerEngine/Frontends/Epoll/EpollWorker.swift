@@ -69,6 +69,7 @@ final class EpollWorker {
                     handle(connection, flags: flags)
                 }
             }
+            responder.logic.releaseHeld()
             advanceClock()
         }
         for connection in Array(connections.values) { close(connection) }

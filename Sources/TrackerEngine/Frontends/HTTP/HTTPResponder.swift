@@ -82,16 +82,17 @@ public struct HTTPResponder: Sendable {
         }
     }
 
-    /// Starts pending work; `completion` is called once, on any thread.
+    /// Starts pending work; `completion` is called once, on any thread. The store may hold the
+    /// work until `releaseHeld()`, which the caller makes before it waits for anything.
     public func start(_ pending: PendingReply, completion: @escaping @Sendable (Reply) -> Void) {
         let framing = pending.framing
         switch pending.work {
         case let .announce(query, remote):
-            logic.announce(query, from: remote) { result in
+            logic.announce(query, from: remote, held: true) { result in
                 completion(self.announceReply(result, framing: framing))
             }
         case .scrape(let query):
-            logic.scrape(query) { result in
+            logic.scrape(query, held: true) { result in
                 completion(self.scrapeReply(result, framing: framing))
             }
         case .fullScrape:

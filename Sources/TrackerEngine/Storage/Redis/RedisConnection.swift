@@ -66,6 +66,17 @@ public final class RedisConnection {
         if status != REDIS_OK { throw markBroken() }
     }
 
+    /// Queues commands already in wire format (`RESPWriter`); each still gets its own reply.
+    func appendEncoded(_ bytes: [UInt8]) throws {
+        guard let context, !isBroken else { throw Failure(description: "connection is broken") }
+        let status = bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
+                redisAppendFormattedCommand(context, $0, buffer.count)
+            }
+        }
+        if status != REDIS_OK { throw markBroken() }
+    }
+
     private func withPointers(_ arguments: [[UInt8]], index: Int, into pointers: inout [UnsafePointer<CChar>?],
                               lengths: inout [Int], _ body: (UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> Int32) -> Int32 {
         if index == arguments.count {
@@ -80,11 +91,17 @@ public final class RedisConnection {
     }
 
     public func readReply() throws -> RedisReply {
+        try withNextReply { RedisReply($0) }
+    }
+
+    /// Reads one reply and lends hiredis's own object to `body`, uncopied: for replies with many
+    /// members, read once (a peer sample).
+    func withNextReply<T>(_ body: (UnsafePointer<redisReply>) throws -> T) throws -> T {
         guard let context, !isBroken else { throw Failure(description: "connection is broken") }
         var raw: UnsafeMutableRawPointer?
         guard redisGetReply(context, &raw) == REDIS_OK, let raw else { throw markBroken() }
         defer { freeReplyObject(raw) }
-        return RedisReply(UnsafePointer(raw.assumingMemoryBound(to: redisReply.self)))
+        return try body(UnsafePointer(raw.assumingMemoryBound(to: redisReply.self)))
     }
 
     /// Whether a reply can be read without blocking, waiting at most `milliseconds` for one

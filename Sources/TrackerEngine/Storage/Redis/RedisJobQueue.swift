@@ -27,13 +27,17 @@ final class RedisJobQueue: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs = CircularBuffer<RedisJob>(initialCapacity: 1024)
     private var stopping = false
+    /// Jobs were queued without a wake-up (`push(_:wake: false)`); `wakeIfHeld` owes one.
+    private var held = false
 
     init(capacity: Int) {
         self.capacity = capacity
     }
 
-    /// Queues a job; when the queue is full or stopped, the job fails at once instead.
-    func push(_ job: RedisJob) {
+    /// Queues a job; when the queue is full or stopped, the job fails at once instead. Without
+    /// `wake`, a sleeping store thread sees it only at the next `wakeIfHeld()` (or the next push
+    /// that wakes), so that one round of a frontend's work becomes one batch.
+    func push(_ job: RedisJob, wake: Bool = true) {
         condition.lock()
         guard !stopping, jobs.count < capacity else {
             condition.unlock()
@@ -41,7 +45,16 @@ final class RedisJobQueue: @unchecked Sendable {
             return
         }
         jobs.append(job)
-        condition.signal()
+        if wake { condition.signal() } else { held = true }
+        condition.unlock()
+    }
+
+    func wakeIfHeld() {
+        condition.lock()
+        if held {
+            held = false
+            condition.signal()
+        }
         condition.unlock()
     }
 

@@ -2,18 +2,20 @@
 /// slot). Times: `now` in ms for peer deadlines, whole seconds in the lifecycle hash.
 enum RedisScripts {
     /// KEYS: own-family seeders, leechers, other-family seeders, leechers, detail, lifecycle.
-    /// ARGV: endpoint, now ms, deadline ms, seeder 0/1, event 0-4, numwant, detail blob, want ids 0/1,
-    ///       prune limit, now s.
-    /// Returns {seeders, leechers, completed, compact peers, peer ids, touch 0/1}; touch asks the
-    /// caller to refresh the torrent in the torrents set (at most every 10 s per swarm).
+    /// ARGV: endpoint, now ms, deadline ms, seeder 0/1, event 0-4, detail blob, prune limit, now s.
+    /// Returns {seeders, leechers, completed, touch 0/1, own-family seeders, own-family leechers};
+    /// touch asks the caller to refresh the torrent in the torrents set (at most every 10 s per
+    /// swarm). The peer sample is not picked here: plain commands pipelined right after the script
+    /// return members for a quarter of the redis-server CPU that the same members cost when they
+    /// pass through Lua (see `RedisPeerSampler`).
     /// Every redis.call costs: a swarm's expired peers are pruned here at most every 30 s (the
     /// sweep does the rest), the lifecycle is read with one HMGET and written with one HSET, and
     /// counts are ZCARDs (a peer past its deadline counts until its swarm is next pruned).
     static let announce = """
         local S, L, OS, OL, D, T = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
         local ep, now, deadline = ARGV[1], tonumber(ARGV[2]), ARGV[3]
-        local seeder, event, numwant, blob = ARGV[4] == '1', tonumber(ARGV[5]), tonumber(ARGV[6]), ARGV[7]
-        local wantIDs, limit, nowS = ARGV[8] == '1', tonumber(ARGV[9]), ARGV[10]
+        local seeder, event, blob = ARGV[4] == '1', tonumber(ARGV[5]), ARGV[6]
+        local limit, nowS = tonumber(ARGV[7]), ARGV[8]
         local life = redis.call('HMGET', T, 'last_activity', 'completed', 'prune_at', 'first_started', 'first_completed', 'announces')
         local last, completed, pruneDue = life[1], tonumber(life[2] or '0'), now >= tonumber(life[3] or '0')
         if pruneDue then
@@ -77,30 +79,8 @@ enum RedisScripts {
           end
           redis.call('HSET', T, unpack(fields))
         end
-        local ns = redis.call('ZCARD', S) + redis.call('ZCARD', OS)
-        local nl = redis.call('ZCARD', L) + redis.call('ZCARD', OL)
-        local peers, ids = {}, {}
-        if event ~= 3 and numwant > 0 then
-          local function take(key, n)
-            if n <= 0 then return end
-            for _, m in ipairs(redis.call('ZRANDMEMBER', key, n)) do
-              if #peers >= numwant then return end
-              if m ~= ep then peers[#peers + 1] = m end
-            end
-          end
-          if seeder then
-            take(L, numwant)
-          else
-            take(S, numwant)
-            take(L, numwant - #peers + 1)
-          end
-          if wantIDs and #peers > 0 then
-            for i, d in ipairs(redis.call('HMGET', D, unpack(peers))) do
-              if d then ids[i] = string.sub(d, 1, 20) else ids[i] = string.rep('\\0', 20) end
-            end
-          end
-        end
-        return {ns, nl, completed, table.concat(peers), table.concat(ids), touch}
+        local ownS, ownL = redis.call('ZCARD', S), redis.call('ZCARD', L)
+        return {ownS + redis.call('ZCARD', OS), ownL + redis.call('ZCARD', OL), completed, touch, ownS, ownL}
         """
 
     /// KEYS: seeders4, leechers4, seeders6, leechers6, lifecycle. ARGV: now ms.

@@ -1,3 +1,4 @@
+import CHiredis
 import Glibc
 
 /// One store thread: owns one connection, takes whatever jobs are queued, writes all their
@@ -16,6 +17,9 @@ final class RedisStoreWorker {
     private let settings: Settings
     private let queue: RedisJobQueue
     private var session: RedisSession?
+    private var sampler = RedisPeerSampler()
+    private var seen = FingerprintSet()
+    private var writer = RESPWriter()
     private var backoff = 0.05
     private var nextAttempt = 0.0
 
@@ -50,114 +54,195 @@ final class RedisStoreWorker {
         }
     }
 
+    /// An announce between writing its commands and answering it.
+    private struct PendingAnnounce {
+        var request: AnnounceRequest
+        var now: TrackerTime
+        var reply: @Sendable (Result<AnnounceResult, StoreError>) -> Void
+        var plan: RedisPeerSampler.Plan
+        var outcome: Result<AnnounceResult, StoreError> = .failure(.unavailable)
+    }
+
     private func serve(_ batch: [RedisJob], with session: RedisSession) {
-        // 1. Every announce and scrape of the batch in one write.
+        var announces: [PendingAnnounce] = []
         var answered = 0
-        var touched: [(hex: String, millis: Int64)] = []
         do {
-            for job in batch {
-                switch job {
-                case let .announce(request, now, _):
-                    try session.connection.append(announceCommand(request, now: now, session: session))
-                case let .scrape(hashes, now, _):
-                    for hash in hashes { try session.connection.append(scrapeCommand(hash, now: now, session: session)) }
-                case .session:
-                    break
-                }
-            }
+            // 1. Every announce (script + peer sample) and scrape of the batch in one write.
+            writer.reset()
             for job in batch {
                 switch job {
                 case let .announce(request, now, reply):
-                    var result = try session.connection.readReply()
-                    if result.errorMessage?.hasPrefix("NOSCRIPT") == true {
-                        try session.loadScripts()
-                        result = try session.connection.command(announceCommand(request, now: now, session: session))
-                    }
-                    let (outcome, touch) = Self.decodeAnnounce(result)
-                    if touch { touched.append((request.infoHash.hex, now.milliseconds)) }
-                    reply(outcome)
-                case let .scrape(hashes, now, reply):
-                    var entries: [ScrapeEntry] = []
-                    var failure: StoreError?
-                    for hash in hashes {
-                        var result = try session.connection.readReply()
-                        if result.errorMessage?.hasPrefix("NOSCRIPT") == true {
-                            try session.loadScripts()
-                            result = try session.connection.command(scrapeCommand(hash, now: now, session: session))
-                        }
-                        switch Self.decodeScrape(result) {
-                        case .success(let counts?): entries.append(ScrapeEntry(infoHash: hash, counts: counts))
-                        case .success(nil): break
-                        case .failure(let error): failure = error
-                        }
-                    }
-                    reply(failure.map { .failure($0) } ?? .success(entries))
+                    let plan = encodeAnnounce(request, now: now, session: session)
+                    announces.append(PendingAnnounce(request: request, now: now, reply: reply, plan: plan))
+                case let .scrape(hashes, now, _):
+                    for hash in hashes { encodeScrape(hash, now: now, session: session) }
                 case .session:
                     break
                 }
-                answered += 1
             }
-            // 2. Swarms whose last activity in the torrents set is over 10 s old.
-            if !touched.isEmpty {
-                for swarm in touched {
-                    try session.connection.append([Array("ZADD".utf8), Array(session.keys.torrents.utf8),
-                                                   Array(String(swarm.millis).utf8), Array(swarm.hex.utf8)])
+            try session.connection.appendEncoded(writer.bytes)
+            // 2. The replies, in the same order.
+            var next = 0
+            var touched: [(hex: String, millis: Int64)] = []
+            for job in batch {
+                switch job {
+                case .announce:
+                    if try readAnnounce(&announces[next], session: session) {
+                        touched.append((announces[next].request.infoHash.hex, announces[next].now.milliseconds))
+                    }
+                    next += 1
+                case let .scrape(hashes, now, reply):
+                    reply(try readScrape(hashes, now: now, session: session))
+                    answered += 1
+                case .session:
+                    answered += 1
                 }
-                for _ in touched { _ = try session.connection.readReply() }
+            }
+            // 3. Peer ids for the few clients that still want them: one more round trip.
+            try addPeerIDs(&announces, session: session)
+            for announce in announces { announce.reply(announce.outcome) }
+            answered = batch.count
+            // 4. Swarms whose last activity in the torrents set is over 10 s old.
+            if !touched.isEmpty {
+                _ = try session.pipeline(touched.map { [Array("ZADD".utf8), Array(session.keys.torrents.utf8),
+                                                         Array(String($0.millis).utf8), Array($0.hex.utf8)] })
             }
         } catch {
             // The connection broke: whatever was not answered is answered now, as unavailable.
-            for job in batch.dropFirst(answered) {
-                if case .session = job { continue }
-                job.fail()
+            if answered < batch.count {
+                for job in batch {
+                    switch job {
+                    case .announce(_, _, let reply): reply(.failure(.unavailable))
+                    case .scrape: if answered == 0 { job.fail() }
+                    case .session: break
+                    }
+                }
             }
         }
-        // 3. Other work, one job at a time.
+        // 5. Other work, one job at a time.
         for job in batch {
             guard case .session(let body) = job else { continue }
             body(session.connection.isBroken ? liveSession() : session)
         }
     }
 
-    private func announceCommand(_ request: AnnounceRequest, now: TrackerTime, session: RedisSession) -> [[UInt8]] {
-        let swarm = session.keys.swarm(request.infoHash)
-        let keys: [String]
+    /// Reads an announce's script reply and its sample; true when the swarm needs a touch.
+    private func readAnnounce(_ announce: inout PendingAnnounce, session: RedisSession) throws -> Bool {
+        var result = try session.connection.readReply()
+        var collector = RedisSampleCollector(plan: announce.plan, memberSize: announce.request.endpoint.compact.count, seen: &seen)
+        for _ in 0..<announce.plan.replies {
+            try session.connection.withNextReply { reply in
+                guard reply.pointee.type == REDIS_REPLY_ARRAY else { return }
+                for index in 0..<reply.pointee.elements {
+                    let member = chiredis_element(reply, index)!.pointee
+                    guard member.type == REDIS_REPLY_STRING, let bytes = member.str else { continue }
+                    collector.add(UnsafeRawBufferPointer(start: bytes, count: Int(member.len)), seen: &seen)
+                }
+            }
+        }
+        if result.errorMessage?.hasPrefix("NOSCRIPT") == true {
+            // The sample above read the swarm as it was before this announce: good enough, once.
+            try session.loadScripts()
+            writer.reset()
+            var sampler = RedisPeerSampler()  // a throwaway: only the script is sent again
+            _ = encodeAnnounce(announce.request, now: announce.now, session: session, sampler: &sampler)
+            try session.connection.appendEncoded(writer.bytes)
+            result = try session.connection.readReply()
+            for _ in 0..<writer.commands - 1 { _ = try session.connection.readReply() }
+        }
+        guard let items = result.array, items.count == 6,
+              let seeders = items[0].integer, let leechers = items[1].integer, let completed = items[2].integer,
+              let touch = items[3].integer, let ownSeeders = items[4].integer, let ownLeechers = items[5].integer
+        else {
+            announce.outcome = .failure(.failed("unexpected announce reply: \(result.errorMessage ?? "\(result)")"))
+            return false
+        }
+        sampler.remember(announce.request, seeders: Int(ownSeeders), leechers: Int(ownLeechers))
+        let counts = SwarmCounts(seeders: Int(seeders), leechers: Int(leechers), completed: Int(completed))
+        announce.outcome = .success(AnnounceResult(counts: counts, compactPeers: collector.compact))
+        return touch == 1
+    }
+
+    private func readScrape(_ hashes: [InfoHash], now: TrackerTime, session: RedisSession) throws -> Result<[ScrapeEntry], StoreError> {
+        var entries: [ScrapeEntry] = []
+        var failure: StoreError?
+        for hash in hashes {
+            var result = try session.connection.readReply()
+            if result.errorMessage?.hasPrefix("NOSCRIPT") == true {
+                try session.loadScripts()
+                let swarm = session.keys.swarm(hash)
+                result = try session.evalsha(\.scrapeSHA, keys: [swarm.seeders4, swarm.leechers4, swarm.seeders6, swarm.leechers6, swarm.lifecycle],
+                                             arguments: [Array(String(now.milliseconds).utf8)])
+            }
+            switch Self.decodeScrape(result) {
+            case .success(let counts?): entries.append(ScrapeEntry(infoHash: hash, counts: counts))
+            case .success(nil): break
+            case .failure(let error): failure = error
+            }
+        }
+        return failure.map { .failure($0) } ?? .success(entries)
+    }
+
+    /// Fills `peerIDs` of the announces that asked for them, with one HMGET per swarm sampled.
+    private func addPeerIDs(_ announces: inout [PendingAnnounce], session: RedisSession) throws {
+        let wanting = announces.indices.filter { i in
+            guard announces[i].request.wantsPeerIDs, case .success(let result) = announces[i].outcome else { return false }
+            return !result.compactPeers.isEmpty
+        }
+        guard !wanting.isEmpty else { return }
+        let commands: [[[UInt8]]] = wanting.map { i in
+            guard case .success(let result) = announces[i].outcome else { return [] }
+            let size = announces[i].request.endpoint.compact.count
+            let members = stride(from: 0, to: result.compactPeers.count, by: size).map { Array(result.compactPeers[$0..<$0 + size]) }
+            return [Array("HMGET".utf8), Array(session.keys.swarm(announces[i].request.infoHash).detail.utf8)] + members
+        }
+        for (i, reply) in zip(wanting, try session.pipeline(commands)) {
+            guard case .success(var result) = announces[i].outcome else { continue }
+            result.peerIDs = (reply.array ?? []).map { detail in
+                detail.bytes.flatMap { $0.count >= 20 ? PeerID(bytes: $0[0..<20]) : nil } ?? PeerID(bytes: [UInt8](repeating: 0, count: 20))!
+            }
+            announces[i].outcome = .success(result)
+        }
+    }
+
+    /// Writes an announce's script call and its sample's commands; returns how to read the sample.
+    private func encodeAnnounce(_ request: AnnounceRequest, now: TrackerTime, session: RedisSession) -> RedisPeerSampler.Plan {
+        encodeAnnounce(request, now: now, session: session, sampler: &sampler)
+    }
+
+    private func encodeAnnounce(_ request: AnnounceRequest, now: TrackerTime, session: RedisSession,
+                                sampler: inout RedisPeerSampler) -> RedisPeerSampler.Plan {
+        let base = session.keys.swarmBase(request.infoHash)
+        let (ownS, ownL, otherS, otherL): (StaticString, StaticString, StaticString, StaticString)
         switch request.endpoint {
-        case .v4: keys = [swarm.seeders4, swarm.leechers4, swarm.seeders6, swarm.leechers6, swarm.detail, swarm.lifecycle]
-        case .v6: keys = [swarm.seeders6, swarm.leechers6, swarm.seeders4, swarm.leechers4, swarm.detail, swarm.lifecycle]
+        case .v4: (ownS, ownL, otherS, otherL) = ("s4", "l4", "s6", "l6")
+        case .v6: (ownS, ownL, otherS, otherL) = ("s6", "l6", "s4", "l4")
         }
         let nowSeconds = UInt32(clamping: now.seconds)
-        let arguments: [[UInt8]] = [
-            request.endpoint.compact,
-            Array(String(now.milliseconds).utf8),
-            Array(String(now.milliseconds + settings.peerTimeoutMillis).utf8),
-            request.isSeeder ? [UInt8(ascii: "1")] : [UInt8(ascii: "0")],
-            Array(String(request.event.rawValue).utf8),
-            Array(String(request.numwant).utf8),
-            RedisPeerBlob.encode(request, nowSeconds: nowSeconds),
-            request.wantsPeerIDs ? [UInt8(ascii: "1")] : [UInt8(ascii: "0")],
-            Array(String(settings.pruneLimit).utf8),
-            Array(String(nowSeconds).utf8),
-        ]
-        return RedisSession.evalshaCommand(session.announceSHA, keys: keys, arguments: arguments)
+        writer.command(3 + 6 + 8)
+        writer.bulk("EVALSHA")
+        writer.bulk(session.announceSHA)
+        writer.bulk("6")
+        for suffix in [ownS, ownL, otherS, otherL, "d", "t"] as [StaticString] { writer.bulk(base, suffix) }
+        writer.bulk(request.endpoint.compact)
+        writer.bulk(now.milliseconds)
+        writer.bulk(now.milliseconds + settings.peerTimeoutMillis)
+        writer.bulk(request.isSeeder ? "1" : "0")
+        writer.bulk(Int(request.event.rawValue))
+        writer.bulk(RedisPeerBlob.encode(request, nowSeconds: nowSeconds))
+        writer.bulk(settings.pruneLimit)
+        writer.bulk(Int64(nowSeconds))
+        return sampler.plan(for: request, swarm: base, seeders: ownS, leechers: ownL, into: &writer)
     }
 
-    private func scrapeCommand(_ hash: InfoHash, now: TrackerTime, session: RedisSession) -> [[UInt8]] {
-        let swarm = session.keys.swarm(hash)
-        return RedisSession.evalshaCommand(session.scrapeSHA, keys: [swarm.seeders4, swarm.leechers4, swarm.seeders6, swarm.leechers6, swarm.lifecycle],
-                                           arguments: [Array(String(now.milliseconds).utf8)])
-    }
-
-    static func decodeAnnounce(_ reply: RedisReply) -> (Result<AnnounceResult, StoreError>, touch: Bool) {
-        guard let items = reply.array, items.count == 6,
-              let seeders = items[0].integer, let leechers = items[1].integer, let completed = items[2].integer,
-              let peers = items[3].bytes, let ids = items[4].bytes
-        else {
-            return (.failure(.failed("unexpected announce reply: \(reply.errorMessage ?? "\(reply)")")), false)
-        }
-        let peerIDs = stride(from: 0, to: ids.count - 19, by: 20).compactMap { PeerID(bytes: ids[$0..<$0 + 20]) }
-        let counts = SwarmCounts(seeders: Int(seeders), leechers: Int(leechers), completed: Int(completed))
-        return (.success(AnnounceResult(counts: counts, compactPeers: peers, peerIDs: peerIDs)), items[5].integer == 1)
+    private func encodeScrape(_ hash: InfoHash, now: TrackerTime, session: RedisSession) {
+        let base = session.keys.swarmBase(hash)
+        writer.command(3 + 5 + 1)
+        writer.bulk("EVALSHA")
+        writer.bulk(session.scrapeSHA)
+        writer.bulk("5")
+        for suffix in ["s4", "l4", "s6", "l6", "t"] as [StaticString] { writer.bulk(base, suffix) }
+        writer.bulk(now.milliseconds)
     }
 
     /// Counts, nil for a torrent the store does not know.

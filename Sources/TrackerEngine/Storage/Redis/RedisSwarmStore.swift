@@ -57,6 +57,20 @@ public final class RedisSwarmStore: SwarmStore {
         queue.push(.scrape(infoHashes, now, reply))
     }
 
+    public func announceHeld(_ request: AnnounceRequest, now: TrackerTime, reply: @escaping @Sendable (Result<AnnounceResult, StoreError>) -> Void) {
+        queue.push(.announce(request, now, reply), wake: false)
+    }
+
+    public func scrapeHeld(_ infoHashes: [InfoHash], now: TrackerTime, reply: @escaping @Sendable (Result<[ScrapeEntry], StoreError>) -> Void) {
+        guard !infoHashes.isEmpty else { return reply(.success([])) }
+        queue.push(.scrape(infoHashes, now, reply), wake: false)
+    }
+
+    /// Wakes a store thread for the jobs held since the last release, if any.
+    public func releaseHeld() {
+        queue.wakeIfHeld()
+    }
+
     // MARK: everything else, as session jobs
 
     /// Runs `body` on a store thread with a live session.

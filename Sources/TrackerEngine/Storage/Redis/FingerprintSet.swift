@@ -1,0 +1,43 @@
+/// A small open-addressing set of 64-bit fingerprints, reused from one sample to the next
+/// (cleared by bumping a stamp, not by rewriting the table).
+struct FingerprintSet {
+    private var slots: [UInt64] = []
+    private var stamps: [UInt32] = []
+    private var stamp: UInt32 = 0
+
+    /// Empties the set, with room for `count` members at most a quarter full.
+    mutating func clear(expecting count: Int) {
+        var size = 64
+        while size < count * 4 { size *= 2 }
+        if slots.count < size {
+            slots = [UInt64](repeating: 0, count: size)
+            stamps = [UInt32](repeating: 0, count: size)
+            stamp = 0
+        }
+        stamp &+= 1
+        if stamp == 0 {
+            for i in stamps.indices { stamps[i] = 0 }
+            stamp = 1
+        }
+    }
+
+    /// False when the fingerprint was already there.
+    mutating func insert(_ value: UInt64) -> Bool {
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: value &* 0x9E37_79B9_7F4A_7C15 >> 32) & mask
+        while stamps[i] == stamp {
+            if slots[i] == value { return false }
+            i = (i + 1) & mask
+        }
+        stamps[i] = stamp
+        slots[i] = value
+        return true
+    }
+
+    /// FNV-1a of a member's bytes (a collision drops a peer from one sample, no more).
+    static func fingerprint(_ member: UnsafeRawBufferPointer) -> UInt64 {
+        var value: UInt64 = 0xCBF2_9CE4_8422_2325
+        for byte in member { value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        return value
+    }
+}

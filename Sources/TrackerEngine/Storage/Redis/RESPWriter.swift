@@ -1,0 +1,84 @@
+/// Encodes commands in Redis's wire format (RESP arrays of bulk strings) straight into one
+/// buffer, for a whole pipeline: the announce path's alternative to one argument array per
+/// command and hiredis's printf-style formatting of each. Hand the buffer to
+/// `RedisConnection.appendEncoded` once per batch.
+struct RESPWriter {
+    private(set) var bytes: [UInt8] = []
+    /// Commands written so far: each gets one reply.
+    private(set) var commands = 0
+
+    init(capacity: Int = 16_384) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    mutating func reset() {
+        bytes.removeAll(keepingCapacity: true)
+        commands = 0
+    }
+
+    /// Starts a command of `count` arguments; write exactly that many next.
+    mutating func command(_ count: Int) {
+        bytes.append(UInt8(ascii: "*"))
+        decimal(count)
+        newline()
+        commands += 1
+    }
+
+    mutating func bulk(_ argument: some Collection<UInt8>) {
+        header(argument.count)
+        bytes.append(contentsOf: argument)
+        newline()
+    }
+
+    /// One argument made of two parts (a key: the swarm's base, then its suffix).
+    mutating func bulk(_ first: [UInt8], _ second: StaticString) {
+        header(first.count + second.utf8CodeUnitCount)
+        bytes += first
+        second.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        newline()
+    }
+
+    mutating func bulk(_ text: StaticString) {
+        text.withUTF8Buffer { bulk($0) }
+    }
+
+    mutating func bulk(_ value: Int64) {
+        var length = value < 0 ? 2 : 1
+        var rest = value.magnitude / 10
+        while rest > 0 { length += 1; rest /= 10 }
+        header(length)
+        if value < 0 { bytes.append(UInt8(ascii: "-")) }
+        decimal(value.magnitude)
+        newline()
+    }
+
+    mutating func bulk(_ value: Int) {
+        bulk(Int64(value))
+    }
+
+    private mutating func header(_ length: Int) {
+        bytes.append(UInt8(ascii: "$"))
+        decimal(length)
+        newline()
+    }
+
+    private mutating func decimal(_ value: Int) {
+        decimal(UInt64(value))
+    }
+
+    /// Digits written in reverse, then turned around in place.
+    private mutating func decimal(_ value: UInt64) {
+        let start = bytes.count
+        var rest = value
+        repeat {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest % 10))
+            rest /= 10
+        } while rest > 0
+        bytes[start...].reverse()
+    }
+
+    private mutating func newline() {
+        bytes.append(UInt8(ascii: "\r"))
+        bytes.append(UInt8(ascii: "\n"))
+    }
+}
