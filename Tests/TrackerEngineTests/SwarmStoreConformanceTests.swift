@@ -234,4 +234,43 @@ struct SwarmStoreConformanceTests {
         let entries = try await store.scrape((0..<10).map { Fixture.hash(UInt64($0)) }, now: now)
         #expect(entries.map(\.counts.leechers).reduce(0, +) == 1600)
     }
+
+    @Test("samples over many announces: distinct, never the announcer, as many as exist up to numwant", arguments: StoreBackend.allCases)
+    func repeatedSamples(backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
+        let h = Fixture.hash(60)
+        // 10 seeders and 20 leechers.
+        for i in 1...30 {
+            _ = try await store.announce(Fixture.announce(h, Fixture.v4(UInt8(i)), id: UInt64(i), left: i <= 10 ? 0 : 5), now: now)
+        }
+        for round in 0..<5 {
+            for i in 1...30 {
+                let me = Fixture.v4(UInt8(i))
+                let numwant = [5, 15, 25, 29, 50][round]
+                let r = try await store.announce(Fixture.announce(h, me, id: UInt64(i), left: i <= 10 ? 0 : 5, numwant: numwant), now: now)
+                let peers = r.peers(family: me)
+                #expect(Set(peers).count == peers.count, "no peer twice")
+                #expect(!peers.contains(me))
+                let available = i <= 10 ? 20 : 29
+                #expect(peers.count == min(numwant, available))
+                if i <= 10 { #expect(peers.allSatisfy { p in (11...30).contains { Fixture.v4(UInt8($0)) == p } }, "a seeder gets leechers only") }
+            }
+        }
+    }
+
+    @Test("held calls are answered once released", arguments: StoreBackend.allCases)
+    func heldCalls(backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
+        let h = Fixture.hash(61)
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<AnnounceResult, StoreError>, Never>) in
+            store.announceHeld(Fixture.announce(h, Fixture.v4(1)), now: now) { continuation.resume(returning: $0) }
+            store.releaseHeld()
+        }
+        #expect(try result.get().counts.leechers == 1)
+        let scraped = await withCheckedContinuation { (continuation: CheckedContinuation<Result<[ScrapeEntry], StoreError>, Never>) in
+            store.scrapeHeld([h], now: now) { continuation.resume(returning: $0) }
+            store.releaseHeld()
+        }
+        #expect(try scraped.get().first?.counts.leechers == 1)
+    }
 }

@@ -121,6 +121,11 @@ public enum PeerEndpoint: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    public var isV6: Bool {
+        if case .v6 = self { return true }
+        return false
+    }
+
     /// The compact wire form: 6 or 18 bytes.
     public var compact: [UInt8] {
         addressBytes + [UInt8(port >> 8), UInt8(port & 0xFF)]

@@ -44,9 +44,10 @@ struct RedisPeerSampler {
             add(swarm, leechers, want: request.numwant, size: known?.leechers, plan: &plan, writer: &writer)
         } else {
             plan.skip = request.endpoint.compact
-            let fromSeeders = known.map { min(request.numwant, $0.seeders) } ?? request.numwant
-            add(swarm, seeders, want: fromSeeders, size: known?.seeders, plan: &plan, writer: &writer)
-            add(swarm, leechers, want: request.numwant - fromSeeders + 1, size: known?.leechers, plan: &plan, writer: &writer)
+            // Unknown sizes: as many of each as wanted (the collector keeps numwant, seeders first).
+            let fromSeeders = known.map { min(request.numwant, $0.seeders) }
+            add(swarm, seeders, want: fromSeeders ?? request.numwant, size: known?.seeders, plan: &plan, writer: &writer)
+            add(swarm, leechers, want: request.numwant - (fromSeeders ?? 0) + 1, size: known?.leechers, plan: &plan, writer: &writer)
         }
         return plan
     }
@@ -110,12 +111,5 @@ struct RedisSampleCollector {
         if !plan.skip.isEmpty, member.elementsEqual(plan.skip) { return }
         guard seen.insert(FingerprintSet.fingerprint(member)) else { return }
         compact.append(contentsOf: member)
-    }
-}
-
-private extension PeerEndpoint {
-    var isV6: Bool {
-        if case .v6 = self { return true }
-        return false
     }
 }

@@ -4,7 +4,6 @@ final class RedisSession {
     let connection: RedisConnection
     let keys: RedisKeys
     private(set) var announceSHA: [UInt8] = []
-    private(set) var scrapeSHA: [UInt8] = []
     private(set) var sweepSHA: [UInt8] = []
 
     init(connection: RedisConnection, keys: RedisKeys) throws {
@@ -15,7 +14,6 @@ final class RedisSession {
 
     func loadScripts() throws {
         announceSHA = try load(RedisScripts.announce)
-        scrapeSHA = try load(RedisScripts.scrape)
         sweepSHA = try load(RedisScripts.sweep)
     }
 

@@ -74,8 +74,8 @@ final class RedisStoreWorker {
                 case let .announce(request, now, reply):
                     let plan = encodeAnnounce(request, now: now, session: session)
                     announces.append(PendingAnnounce(request: request, now: now, reply: reply, plan: plan))
-                case let .scrape(hashes, now, _):
-                    for hash in hashes { encodeScrape(hash, now: now, session: session) }
+                case let .scrape(hashes, _, _):
+                    for hash in hashes { encodeScrape(hash, session: session) }
                 case .session:
                     break
                 }
@@ -91,8 +91,8 @@ final class RedisStoreWorker {
                         touched.append((announces[next].request.infoHash.hex, announces[next].now.milliseconds))
                     }
                     next += 1
-                case let .scrape(hashes, now, reply):
-                    reply(try readScrape(hashes, now: now, session: session))
+                case let .scrape(hashes, _, reply):
+                    reply(try readScrape(hashes, session: session))
                     answered += 1
                 case .session:
                     answered += 1
@@ -163,18 +163,11 @@ final class RedisStoreWorker {
         return touch == 1
     }
 
-    private func readScrape(_ hashes: [InfoHash], now: TrackerTime, session: RedisSession) throws -> Result<[ScrapeEntry], StoreError> {
+    private func readScrape(_ hashes: [InfoHash], session: RedisSession) throws -> Result<[ScrapeEntry], StoreError> {
         var entries: [ScrapeEntry] = []
         var failure: StoreError?
         for hash in hashes {
-            var result = try session.connection.readReply()
-            if result.errorMessage?.hasPrefix("NOSCRIPT") == true {
-                try session.loadScripts()
-                let swarm = session.keys.swarm(hash)
-                result = try session.evalsha(\.scrapeSHA, keys: [swarm.seeders4, swarm.leechers4, swarm.seeders6, swarm.leechers6, swarm.lifecycle],
-                                             arguments: [Array(String(now.milliseconds).utf8)])
-            }
-            switch Self.decodeScrape(result) {
+            switch RedisLifecycle.counts(fromScrape: try session.connection.readReply()) {
             case .success(let counts?): entries.append(ScrapeEntry(infoHash: hash, counts: counts))
             case .success(nil): break
             case .failure(let error): failure = error
@@ -219,7 +212,7 @@ final class RedisStoreWorker {
         case .v6: (ownS, ownL, otherS, otherL) = ("s6", "l6", "s4", "l4")
         }
         let nowSeconds = UInt32(clamping: now.seconds)
-        writer.command(3 + 6 + 8)
+        writer.command(3 + 6 + 9)
         writer.bulk("EVALSHA")
         writer.bulk(session.announceSHA)
         writer.bulk("6")
@@ -232,25 +225,16 @@ final class RedisStoreWorker {
         writer.bulk(RedisPeerBlob.encode(request, nowSeconds: nowSeconds))
         writer.bulk(settings.pruneLimit)
         writer.bulk(Int64(nowSeconds))
+        writer.bulk(request.endpoint.isV6 ? "6" : "4")
         return sampler.plan(for: request, swarm: base, seeders: ownS, leechers: ownL, into: &writer)
     }
 
-    private func encodeScrape(_ hash: InfoHash, now: TrackerTime, session: RedisSession) {
-        let base = session.keys.swarmBase(hash)
-        writer.command(3 + 5 + 1)
-        writer.bulk("EVALSHA")
-        writer.bulk(session.scrapeSHA)
-        writer.bulk("5")
-        for suffix in ["s4", "l4", "s6", "l6", "t"] as [StaticString] { writer.bulk(base, suffix) }
-        writer.bulk(now.milliseconds)
-    }
-
-    /// Counts, nil for a torrent the store does not know.
-    static func decodeScrape(_ reply: RedisReply) -> Result<SwarmCounts?, StoreError> {
-        guard let items = reply.array, items.count == 4, let s = items[0].integer, let l = items[1].integer,
-              let c = items[2].integer, let known = items[3].integer
-        else { return .failure(.failed("unexpected scrape reply: \(reply.errorMessage ?? "\(reply)")")) }
-        return .success(known == 1 ? SwarmCounts(seeders: Int(s), leechers: Int(l), completed: Int(c)) : nil)
+    /// A scrape is a plain HMGET of the lifecycle hash: counts and completions, no script.
+    private func encodeScrape(_ hash: InfoHash, session: RedisSession) {
+        writer.command(2 + RedisLifecycle.scrapeFields.count)
+        writer.bulk("HMGET")
+        writer.bulk(session.keys.swarmBase(hash), "t")
+        for field in RedisLifecycle.scrapeFields { writer.bulk(field) }
     }
 
     static func seconds() -> Double {

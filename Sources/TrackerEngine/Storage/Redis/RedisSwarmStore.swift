@@ -96,12 +96,10 @@ public final class RedisSwarmStore: SwarmStore {
             var entries: [ScrapeEntry] = []
             for chunk in hexes.chunked(512) {
                 let replies = try session.pipeline(chunk.map { hex in
-                    let swarm = session.keys.swarm(hex: hex)
-                    return RedisSession.evalshaCommand(session.scrapeSHA, keys: [swarm.seeders4, swarm.leechers4, swarm.seeders6, swarm.leechers6, swarm.lifecycle],
-                                                       arguments: [Array(String(now.milliseconds).utf8)])
+                    [Array("HMGET".utf8), Array(session.keys.swarm(hex: hex).lifecycle.utf8)] + RedisLifecycle.scrapeFields
                 })
                 for (hex, reply) in zip(chunk, replies) {
-                    if case .success(let counts?) = RedisStoreWorker.decodeScrape(reply), let hash = InfoHash(hex: hex) {
+                    if case .success(let counts?) = RedisLifecycle.counts(fromScrape: reply), let hash = InfoHash(hex: hex) {
                         entries.append(ScrapeEntry(infoHash: hash, counts: counts))
                     }
                 }
@@ -141,28 +139,20 @@ public final class RedisSwarmStore: SwarmStore {
         }
     }
 
-    /// Plain commands, no script: one HMGET of the lifecycle and four ZCARDs per torrent, 256
-    /// torrents a round trip (about a tenth of the scrape script's cost in redis-server). Like the
-    /// announce counts, these include a peer past its deadline until its swarm is next pruned.
+    /// Plain commands, no script: one HMGET of the lifecycle (counts included) per torrent, 256
+    /// torrents a round trip. Like the announce counts, these include a peer past its deadline
+    /// until its swarm is next pruned.
     public func torrents(activeSince: TrackerTime?, limit: Int?, now: TrackerTime) async throws(StoreError) -> [TorrentInfo] {
         try await withSession { session in
             let hexes = try Self.allTorrents(session, activeSince: activeSince, limit: limit)
             var out: [TorrentInfo] = []
             out.reserveCapacity(hexes.count)
             for chunk in hexes.chunked(256) {
-                var commands: [[[UInt8]]] = []
-                for hex in chunk {
-                    let swarm = session.keys.swarm(hex: hex)
-                    commands.append([Array("HMGET".utf8), Array(swarm.lifecycle.utf8)] + Self.lifecycleFields)
-                    for set in swarm.peerSets { commands.append([Array("ZCARD".utf8), Array(set.utf8)]) }
-                }
-                let replies = try session.pipeline(commands)
-                for (i, hex) in chunk.enumerated() {
-                    guard let hash = InfoHash(hex: hex) else { continue }
-                    let cards = (1...4).map { Int(replies[5 * i + $0].integer ?? 0) }
-                    if let info = Self.torrentInfo(hash, lifecycle: replies[5 * i], seeders: cards[0] + cards[2], leechers: cards[1] + cards[3]) {
-                        out.append(info)
-                    }
+                let replies = try session.pipeline(chunk.map { hex in
+                    [Array("HMGET".utf8), Array(session.keys.swarm(hex: hex).lifecycle.utf8)] + RedisLifecycle.listingFields
+                })
+                for (hex, reply) in zip(chunk, replies) {
+                    if let hash = InfoHash(hex: hex), let info = RedisLifecycle.torrentInfo(hash, listing: reply) { out.append(info) }
                 }
             }
             return out
@@ -191,14 +181,14 @@ public final class RedisSwarmStore: SwarmStore {
         try await withSession { session in
             let swarm = session.keys.swarm(infoHash)
             let member = peer.compact
-            let sets: [String]
-            switch peer {
-            case .v4: sets = [swarm.seeders4, swarm.leechers4]
-            case .v6: sets = [swarm.seeders6, swarm.leechers6]
-            }
+            let (sets, sizeFields) = peer.isV6 ? ([swarm.seeders6, swarm.leechers6], ["s6", "l6"])
+                                               : ([swarm.seeders4, swarm.leechers4], ["s4", "l4"])
             let replies = try session.pipeline(sets.map { [Array("ZREM".utf8), Array($0.utf8), member] }
                                                + [[Array("HDEL".utf8), Array(swarm.detail.utf8), member]])
-            return replies.prefix(2).contains { ($0.integer ?? 0) > 0 }
+            // The set that held the peer is one smaller (the lifecycle's copy of its size follows).
+            let removedFrom = zip(replies.prefix(2), sizeFields).filter { ($0.0.integer ?? 0) > 0 }.map(\.1)
+            _ = try session.pipeline(removedFrom.map { ["HINCRBY", swarm.lifecycle, $0, "-1"].map { Array($0.utf8) } })
+            return !removedFrom.isEmpty
         }
     }
 
@@ -236,21 +226,6 @@ public final class RedisSwarmStore: SwarmStore {
         }
         let reply = try session.connection.command(command)
         return (reply.array ?? []).compactMap { $0.bytes.map { String(decoding: $0, as: UTF8.self) } }
-    }
-
-    private static let lifecycleFields = ["announces", "first_seen", "last_activity", "first_started", "last_started",
-                                          "first_completed", "last_completed", "completed"].map { Array($0.utf8) }
-
-    /// A torrent from its lifecycle fields (in `lifecycleFields` order) and counts; nil for one
-    /// with neither (gone since it was listed).
-    private static func torrentInfo(_ hash: InfoHash, lifecycle: RedisReply, seeders: Int, leechers: Int) -> TorrentInfo? {
-        let values = (lifecycle.array ?? []).map(\.integer)
-        guard values.count == lifecycleFields.count, values.contains(where: { $0 != nil }) || seeders + leechers > 0 else { return nil }
-        func time(_ i: Int) -> TrackerTime? { values[i].map { TrackerTime(seconds: $0) } }
-        return TorrentInfo(infoHash: hash, counts: SwarmCounts(seeders: seeders, leechers: leechers, completed: Int(values[7] ?? 0)),
-                           announces: UInt64(max(0, values[0] ?? 0)),
-                           firstSeen: time(1) ?? TrackerTime(seconds: 0), lastActivity: time(2) ?? TrackerTime(seconds: 0),
-                           firstStarted: time(3), lastStarted: time(4), firstCompleted: time(5), lastCompleted: time(6))
     }
 }
 

@@ -1,0 +1,128 @@
+import Testing
+@testable import TrackerEngine
+
+/// The announce path's pure parts: RESP encoding, the peer sample's commands and its collection.
+@Suite("Redis wire format and peer sampling")
+struct RedisWireTests {
+    @Test("RESPWriter writes arrays of bulk strings byte for byte")
+    func respEncoding() {
+        var writer = RESPWriter()
+        writer.command(3)
+        writer.bulk("SET")
+        writer.bulk(Array("tt:{ab}:".utf8), "s4")
+        writer.bulk([UInt8]([0, 13, 10]))
+        writer.command(4)
+        writer.bulk("ZRANGE")
+        writer.bulk(0)
+        writer.bulk(Int64(-12))
+        writer.bulk(1_700_000_000_123 as Int64)
+        let expected = "*3\r\n$3\r\nSET\r\n$10\r\ntt:{ab}:s4\r\n$3\r\n\u{0}\r\n\r\n"
+            + "*4\r\n$6\r\nZRANGE\r\n$1\r\n0\r\n$3\r\n-12\r\n$13\r\n1700000000123\r\n"
+        #expect(writer.bytes == Array(expected.utf8))
+        #expect(writer.commands == 2)
+        writer.reset()
+        #expect(writer.bytes.isEmpty && writer.commands == 0)
+    }
+
+    @Test("FingerprintSet refuses a repeat until cleared, across many clears")
+    func fingerprints() {
+        var set = FingerprintSet()
+        var refusedFresh = 0, acceptedRepeat = 0
+        for round in 0..<1000 {
+            set.clear(expecting: 50)
+            for value in 0..<50 where !set.insert(UInt64(value * 7 + round)) { refusedFresh += 1 }
+            if set.insert(UInt64(round)) { acceptedRepeat += 1 }
+            if set.insert(UInt64(49 * 7 + round)) { acceptedRepeat += 1 }
+        }
+        #expect(refusedFresh == 0)
+        #expect(acceptedRepeat == 0)
+        set.clear(expecting: 200)
+        let afterGrowing = set.insert(3)
+        #expect(afterGrowing)
+    }
+
+    @Test("unknown swarm: ZRANDMEMBER (distinct members); a seeder asks leechers only; nothing for stopped or numwant 0")
+    func planWithoutSizes() throws {
+        var sampler = RedisPeerSampler()
+        let base = Array("tt:{x}:".utf8)
+        let leecher = Fixture.announce(Fixture.hash(1), Fixture.v4(1), left: 10, numwant: 20)
+        var writer = RESPWriter()
+        let plan = sampler.plan(for: leecher, swarm: base, seeders: "s4", leechers: "l4", into: &writer)
+        #expect(plan.replies == 2)
+        #expect(plan.skip == Fixture.v4(1).compact)
+        #expect(try Self.commands(writer.bytes) == [["ZRANDMEMBER", "tt:{x}:s4", "20"], ["ZRANDMEMBER", "tt:{x}:l4", "21"]])
+
+        writer.reset()
+        let seeder = Fixture.announce(Fixture.hash(1), Fixture.v4(2), left: 0, numwant: 20)
+        #expect(sampler.plan(for: seeder, swarm: base, seeders: "s4", leechers: "l4", into: &writer).skip.isEmpty)
+        #expect(try Self.commands(writer.bytes) == [["ZRANDMEMBER", "tt:{x}:l4", "20"]])
+
+        writer.reset()
+        _ = sampler.plan(for: Fixture.announce(Fixture.hash(1), Fixture.v4(3), event: .stopped), swarm: base, seeders: "s4", leechers: "l4", into: &writer)
+        _ = sampler.plan(for: Fixture.announce(Fixture.hash(1), Fixture.v4(3), numwant: 0), swarm: base, seeders: "s4", leechers: "l4", into: &writer)
+        #expect(writer.bytes.isEmpty)
+    }
+
+    @Test("known swarm: windows inside the set, wrapping once, never asking more than wanted")
+    func planWithSizes() throws {
+        var sampler = RedisPeerSampler()
+        let base = Array("k:".utf8)
+        let request = Fixture.announce(Fixture.hash(2), Fixture.v4(1), left: 10, numwant: 50)
+        sampler.remember(request, seeders: 30, leechers: 70)
+        for _ in 0..<200 {
+            var writer = RESPWriter()
+            let plan = sampler.plan(for: request, swarm: base, seeders: "s4", leechers: "l4", into: &writer)
+            let commands = try Self.commands(writer.bytes)
+            #expect(plan.replies == commands.count)
+            // All 30 seeders, then 21 leechers (one is the announcer) from a window of the 70.
+            #expect(commands[0] == ["ZRANGE", "k:s4", "0", "29"])
+            var wanted = 0
+            for command in commands.dropFirst() {
+                #expect(command[0] == "ZRANGE" && command[1] == "k:l4")
+                let start = try #require(Int(command[2])), stop = try #require(Int(command[3]))
+                #expect(start >= 0 && start <= stop && stop < 70 + 21)
+                wanted += min(stop, 69) - start + 1
+            }
+            #expect(commands.count <= 3)
+            #expect(wanted == 21)
+        }
+    }
+
+    @Test("the collector keeps members of the right size, never the announcer, no repeats, at most numwant")
+    func collector() {
+        var seen = FingerprintSet()
+        let plan = RedisPeerSampler.Plan(replies: 2, numwant: 3, skip: [1, 1, 1, 1, 1, 1])
+        var collector = RedisSampleCollector(plan: plan, memberSize: 6, seen: &seen)
+        for member: [UInt8] in [[1, 1, 1, 1, 1, 1], [2, 2, 2, 2, 2, 2], [3, 3, 3], [2, 2, 2, 2, 2, 2], [4, 4, 4, 4, 4, 4],
+                                [5, 5, 5, 5, 5, 5], [6, 6, 6, 6, 6, 6]] {
+            member.withUnsafeBytes { collector.add($0, seen: &seen) }
+        }
+        #expect(collector.compact == [2, 2, 2, 2, 2, 2, 4, 4, 4, 4, 4, 4, 5, 5, 5, 5, 5, 5])
+        #expect(collector.isFull)
+    }
+
+    /// Splits RESP arrays of bulk strings back into their arguments.
+    static func commands(_ bytes: [UInt8]) throws -> [[String]] {
+        var out: [[String]] = []
+        var i = 0
+        func line() throws -> String {
+            let start = i
+            while i + 1 < bytes.count, !(bytes[i] == 13 && bytes[i + 1] == 10) { i += 1 }
+            try #require(i + 1 < bytes.count)
+            defer { i += 2 }
+            return String(decoding: bytes[start..<i], as: UTF8.self)
+        }
+        while i < bytes.count {
+            let header = try line()
+            try #require(header.first == "*")
+            var command: [String] = []
+            for _ in 0..<(Int(header.dropFirst()) ?? 0) {
+                let length = try #require(Int(try line().dropFirst()))
+                command.append(String(decoding: bytes[i..<i + length], as: UTF8.self))
+                i += length + 2
+            }
+            out.append(command)
+        }
+        return out
+    }
+}
