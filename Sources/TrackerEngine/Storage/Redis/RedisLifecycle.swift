@@ -1,34 +1,59 @@
-/// Reading a swarm's lifecycle hash (`<prefix>:{<hex>}:t`): its times, counters and the sizes of
-/// its four peer sets (s4 l4 s6 l6, kept by the scripts). Scrapes and listings are one plain
-/// HMGET per torrent, no script.
+/// Reading a swarm's counts and lifecycle with plain commands, no script: for scrapes (hot) and
+/// listings (the dashboard). Each writes one HMGET of the lifecycle hash and a ZCARD of each of
+/// the four peer sets, so a swarm costs five replies, read back in the same order. ZCARD counts
+/// a peer past its deadline until its swarm is next pruned, like announce counts.
 enum RedisLifecycle {
-    /// What a scrape asks for: HMGET `scrapeFields` → `counts(fromScrape:)`.
-    static let scrapeFields = ["last_activity", "completed", "s4", "l4", "s6", "l6"].map { Array($0.utf8) }
+    /// Replies per swarm, for both scrapes and listings.
+    static let repliesPerSwarm = 5
 
-    /// Counts from a scrape's HMGET; nil for a torrent the store does not know (no lifecycle, no peers).
-    static func counts(fromScrape reply: RedisReply) -> Result<SwarmCounts?, StoreError> {
-        guard let items = reply.array, items.count == scrapeFields.count else {
-            return .failure(.failed("unexpected scrape reply: \(reply.errorMessage ?? "\(reply)")"))
-        }
-        let values = items.map { Int($0.integer ?? 0) }
-        let counts = SwarmCounts(seeders: max(0, values[2] + values[4]), leechers: max(0, values[3] + values[5]), completed: values[1])
-        return .success(items[0] == .null && counts.seeders + counts.leechers == 0 ? nil : counts)
+    private static let scrapeFields: [StaticString] = ["last_activity", "completed"]
+
+    static func writeScrape(swarm base: [UInt8], into writer: inout RESPWriter) {
+        write(scrapeFields, swarm: base, into: &writer)
     }
 
-    /// What a listing asks for: HMGET `listingFields` → `torrentInfo`.
-    static let listingFields = ["announces", "first_seen", "last_activity", "first_started", "last_started",
-                                "first_completed", "last_completed", "completed", "s4", "l4", "s6", "l6"].map { Array($0.utf8) }
+    /// Counts from a scrape's five replies; nil for a torrent the store does not know (no lifecycle, no peers).
+    static func counts(fromScrape replies: ArraySlice<RedisReply>) -> Result<SwarmCounts?, StoreError> {
+        let replies = Array(replies)
+        guard replies.count == repliesPerSwarm, let fields = replies[0].array, fields.count == scrapeFields.count else {
+            return .failure(.failed("unexpected scrape reply: \(replies.first?.errorMessage ?? "\(replies)")"))
+        }
+        let sizes = replies[1...].map { Int($0.integer ?? 0) }
+        let counts = SwarmCounts(seeders: sizes[0] + sizes[2], leechers: sizes[1] + sizes[3], completed: Int(fields[1].integer ?? 0))
+        return .success(fields[0] == .null && counts.seeders + counts.leechers == 0 ? nil : counts)
+    }
 
-    /// A torrent from its listing HMGET; nil for one with neither lifecycle nor peers (gone since it was listed).
-    static func torrentInfo(_ hash: InfoHash, listing reply: RedisReply) -> TorrentInfo? {
-        let values = (reply.array ?? []).map(\.integer)
-        guard values.count == listingFields.count, values.contains(where: { $0 != nil }) else { return nil }
+    private static let listingFields: [StaticString] = ["announces", "first_seen", "last_activity", "first_started", "last_started",
+                                                        "first_completed", "last_completed", "completed"]
+
+    static func writeListing(swarm base: [UInt8], into writer: inout RESPWriter) {
+        write(listingFields, swarm: base, into: &writer)
+    }
+
+    /// A torrent from its listing's five replies; nil for one with neither lifecycle nor peers (gone since it was listed).
+    static func torrentInfo(_ hash: InfoHash, listing replies: ArraySlice<RedisReply>) -> TorrentInfo? {
+        let replies = Array(replies)
+        guard replies.count == repliesPerSwarm else { return nil }
+        let values = (replies[0].array ?? []).map(\.integer)
+        let sizes = replies[1...].map { Int($0.integer ?? 0) }
+        guard values.count == listingFields.count, values.contains(where: { $0 != nil }) || sizes.contains(where: { $0 > 0 }) else { return nil }
         func time(_ i: Int) -> TrackerTime? { values[i].map { TrackerTime(seconds: $0) } }
-        func count(_ i: Int) -> Int { max(0, Int(values[i] ?? 0)) }
         return TorrentInfo(infoHash: hash,
-                           counts: SwarmCounts(seeders: count(8) + count(10), leechers: count(9) + count(11), completed: count(7)),
+                           counts: SwarmCounts(seeders: sizes[0] + sizes[2], leechers: sizes[1] + sizes[3], completed: Int(values[7] ?? 0)),
                            announces: UInt64(max(0, values[0] ?? 0)),
                            firstSeen: time(1) ?? TrackerTime(seconds: 0), lastActivity: time(2) ?? TrackerTime(seconds: 0),
                            firstStarted: time(3), lastStarted: time(4), firstCompleted: time(5), lastCompleted: time(6))
+    }
+
+    private static func write(_ fields: [StaticString], swarm base: [UInt8], into writer: inout RESPWriter) {
+        writer.command(2 + fields.count)
+        writer.bulk("HMGET")
+        writer.bulk(base, "t")
+        for field in fields { writer.bulk(field) }
+        for set: StaticString in ["s4", "l4", "s6", "l6"] {
+            writer.command(2)
+            writer.bulk("ZCARD")
+            writer.bulk(base, set)
+        }
     }
 }

@@ -167,7 +167,8 @@ final class RedisStoreWorker {
         var entries: [ScrapeEntry] = []
         var failure: StoreError?
         for hash in hashes {
-            switch RedisLifecycle.counts(fromScrape: try session.connection.readReply()) {
+            let replies = try (0..<RedisLifecycle.repliesPerSwarm).map { _ in try session.connection.readReply() }
+            switch RedisLifecycle.counts(fromScrape: replies[...]) {
             case .success(let counts?): entries.append(ScrapeEntry(infoHash: hash, counts: counts))
             case .success(nil): break
             case .failure(let error): failure = error
@@ -212,7 +213,7 @@ final class RedisStoreWorker {
         case .v6: (ownS, ownL, otherS, otherL) = ("s6", "l6", "s4", "l4")
         }
         let nowSeconds = UInt32(clamping: now.seconds)
-        writer.command(3 + 6 + 9)
+        writer.command(3 + 6 + 8)
         writer.bulk("EVALSHA")
         writer.bulk(session.announceSHA)
         writer.bulk("6")
@@ -225,16 +226,12 @@ final class RedisStoreWorker {
         writer.bulk(RedisPeerBlob.encode(request, nowSeconds: nowSeconds))
         writer.bulk(settings.pruneLimit)
         writer.bulk(Int64(nowSeconds))
-        writer.bulk(request.endpoint.isV6 ? "6" : "4")
         return sampler.plan(for: request, swarm: base, seeders: ownS, leechers: ownL, into: &writer)
     }
 
-    /// A scrape is a plain HMGET of the lifecycle hash: counts and completions, no script.
+    /// A scrape is plain commands (see `RedisLifecycle`), no script.
     private func encodeScrape(_ hash: InfoHash, session: RedisSession) {
-        writer.command(2 + RedisLifecycle.scrapeFields.count)
-        writer.bulk("HMGET")
-        writer.bulk(session.keys.swarmBase(hash), "t")
-        for field in RedisLifecycle.scrapeFields { writer.bulk(field) }
+        RedisLifecycle.writeScrape(swarm: session.keys.swarmBase(hash), into: &writer)
     }
 
     static func seconds() -> Double {

@@ -95,11 +95,13 @@ public final class RedisSwarmStore: SwarmStore {
             let hexes = try Self.allTorrents(session)
             var entries: [ScrapeEntry] = []
             for chunk in hexes.chunked(512) {
-                let replies = try session.pipeline(chunk.map { hex in
-                    [Array("HMGET".utf8), Array(session.keys.swarm(hex: hex).lifecycle.utf8)] + RedisLifecycle.scrapeFields
-                })
-                for (hex, reply) in zip(chunk, replies) {
-                    if case .success(let counts?) = RedisLifecycle.counts(fromScrape: reply), let hash = InfoHash(hex: hex) {
+                var writer = RESPWriter()
+                let hashes = chunk.compactMap { InfoHash(hex: $0) }
+                for hash in hashes { RedisLifecycle.writeScrape(swarm: session.keys.swarmBase(hash), into: &writer) }
+                let replies = try session.pipeline(writer)
+                for (i, hash) in hashes.enumerated() {
+                    let per = RedisLifecycle.repliesPerSwarm
+                    if case .success(let counts?) = RedisLifecycle.counts(fromScrape: replies[per * i..<per * (i + 1)]) {
                         entries.append(ScrapeEntry(infoHash: hash, counts: counts))
                     }
                 }
@@ -139,20 +141,21 @@ public final class RedisSwarmStore: SwarmStore {
         }
     }
 
-    /// Plain commands, no script: one HMGET of the lifecycle (counts included) per torrent, 256
-    /// torrents a round trip. Like the announce counts, these include a peer past its deadline
-    /// until its swarm is next pruned.
+    /// Plain commands, no script: one HMGET of the lifecycle and four ZCARDs per torrent (see
+    /// `RedisLifecycle`), 256 torrents a round trip.
     public func torrents(activeSince: TrackerTime?, limit: Int?, now: TrackerTime) async throws(StoreError) -> [TorrentInfo] {
         try await withSession { session in
             let hexes = try Self.allTorrents(session, activeSince: activeSince, limit: limit)
             var out: [TorrentInfo] = []
             out.reserveCapacity(hexes.count)
             for chunk in hexes.chunked(256) {
-                let replies = try session.pipeline(chunk.map { hex in
-                    [Array("HMGET".utf8), Array(session.keys.swarm(hex: hex).lifecycle.utf8)] + RedisLifecycle.listingFields
-                })
-                for (hex, reply) in zip(chunk, replies) {
-                    if let hash = InfoHash(hex: hex), let info = RedisLifecycle.torrentInfo(hash, listing: reply) { out.append(info) }
+                var writer = RESPWriter()
+                let hashes = chunk.compactMap { InfoHash(hex: $0) }
+                for hash in hashes { RedisLifecycle.writeListing(swarm: session.keys.swarmBase(hash), into: &writer) }
+                let replies = try session.pipeline(writer)
+                let per = RedisLifecycle.repliesPerSwarm
+                for (i, hash) in hashes.enumerated() {
+                    if let info = RedisLifecycle.torrentInfo(hash, listing: replies[per * i..<per * (i + 1)]) { out.append(info) }
                 }
             }
             return out
@@ -181,14 +184,10 @@ public final class RedisSwarmStore: SwarmStore {
         try await withSession { session in
             let swarm = session.keys.swarm(infoHash)
             let member = peer.compact
-            let (sets, sizeFields) = peer.isV6 ? ([swarm.seeders6, swarm.leechers6], ["s6", "l6"])
-                                               : ([swarm.seeders4, swarm.leechers4], ["s4", "l4"])
+            let sets = peer.isV6 ? [swarm.seeders6, swarm.leechers6] : [swarm.seeders4, swarm.leechers4]
             let replies = try session.pipeline(sets.map { [Array("ZREM".utf8), Array($0.utf8), member] }
                                                + [[Array("HDEL".utf8), Array(swarm.detail.utf8), member]])
-            // The set that held the peer is one smaller (the lifecycle's copy of its size follows).
-            let removedFrom = zip(replies.prefix(2), sizeFields).filter { ($0.0.integer ?? 0) > 0 }.map(\.1)
-            _ = try session.pipeline(removedFrom.map { ["HINCRBY", swarm.lifecycle, $0, "-1"].map { Array($0.utf8) } })
-            return !removedFrom.isEmpty
+            return replies.prefix(2).contains { ($0.integer ?? 0) > 0 }
         }
     }
 
@@ -230,6 +229,12 @@ public final class RedisSwarmStore: SwarmStore {
 }
 
 extension RedisSession {
+    /// Sends every command the writer holds, then reads every reply: one round trip (no scripts).
+    func pipeline(_ writer: RESPWriter) throws -> [RedisReply] {
+        try connection.appendEncoded(writer.bytes)
+        return try (0..<writer.commands).map { _ in try connection.readReply() }
+    }
+
     /// Sends every command, then reads every reply: one round trip.
     func pipeline(_ commands: [[[UInt8]]]) throws -> [RedisReply] {
         for command in commands { try connection.append(command) }
