@@ -7,7 +7,8 @@ import NIOCore
 /// spreads connections across workers with SO_REUSEPORT) and its own connections. With
 /// TCP_DEFER_ACCEPT a connection is accepted only once its request has arrived, so the common
 /// case (one request, then close) is accept → read → send → close, never registered with epoll.
-/// Keep-alive, partial and waiting connections are registered; idle ones are closed on a
+/// Keep-alive, partial and send-blocked connections are registered; one waiting for the store is
+/// only kept in the table until its reply arrives through the mailbox. Idle ones are closed on a
 /// one-second tick. Everything here runs on the worker's thread only.
 final class EpollWorker {
     struct Limits {
@@ -241,6 +242,13 @@ final class EpollWorker {
             close(connection)
             return
         }
+        if connection.busy, connection.unsent == nil, connection.registeredEvents == nil {
+            // Waiting for the store: kept where its reply will find it, but not given to epoll
+            // (two epoll_ctl calls saved per request); input that arrives meanwhile waits in
+            // the socket and is seen once the reply is out.
+            connections[connection.fd] = connection
+            return
+        }
         var wanted = EPOLLRDHUP.rawValue
         if !connection.inputClosed { wanted |= EPOLLIN.rawValue }
         if connection.unsent != nil { wanted |= EPOLLOUT.rawValue }
@@ -257,7 +265,7 @@ final class EpollWorker {
     private func close(_ connection: HTTPConnection) {
         guard !connection.isClosed else { return }
         connection.isClosed = true
-        if connection.registeredEvents != nil, connections[connection.fd] === connection {
+        if connections[connection.fd] === connection {
             connections[connection.fd] = nil
         }
         // Closing the descriptor also takes it out of the epoll set.
