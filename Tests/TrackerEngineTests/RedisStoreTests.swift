@@ -27,4 +27,21 @@ struct RedisStoreTests {
         #expect(Set(seeder.peers(family: Fixture.v4(0))).count == 31)
         #expect(seeder.counts == SwarmCounts(seeders: 1, leechers: 31, completed: 0))
     }
+
+    @Test("scripts flushed from the server are loaded again: announces and sweeps go on")
+    func scriptsReloaded() async throws {
+        let redis = try TestRedis()  // its own server: a flush must not reach other tests
+        defer { redis.stop() }
+        let store = RedisSwarmStore(endpoint: redis.endpoint, prefix: TestRedis.uniquePrefix(), threads: 1)
+        defer { store.shutdown() }
+        let h = Fixture.hash(72)
+        _ = try await store.announce(Fixture.announce(h, Fixture.v4(1), id: 1, left: 0), now: now)
+        let side = try RedisConnection(redis.endpoint, timeout: 1)
+        _ = try side.command(["SCRIPT", "FLUSH"])
+        let r = try await store.announce(Fixture.announce(h, Fixture.v4(2), id: 2, left: 5), now: now)
+        #expect(r.counts == SwarmCounts(seeders: 1, leechers: 1, completed: 0))
+        #expect(r.peers(family: Fixture.v4(0)) == [Fixture.v4(1)])
+        _ = try side.command(["SCRIPT", "FLUSH"])
+        #expect(try await store.expire(now: now.adding(seconds: 7200)) == 2)
+    }
 }
