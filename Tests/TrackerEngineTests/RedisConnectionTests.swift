@@ -1,5 +1,5 @@
 import Testing
-import TrackerEngine
+@testable import TrackerEngine
 import TrackerTestSupport
 
 @Suite("Redis connection")
@@ -55,5 +55,26 @@ struct RedisConnectionTests {
         #expect(try connection.readReply() == .status("OK"))
         #expect(try connection.readReply() == .string(value))
         #expect(try connection.readReply() == .integer(7))
+    }
+
+    @Test("array members are read into one buffer, of the asked size only; other replies are untouched")
+    func membersIntoSink() throws {
+        let connection = try RedisConnection(TestRedis.shared.endpoint, timeout: 1)
+        let key = TestRedis.uniquePrefix() + ":members"
+        _ = try connection.command(["ZADD", key, "1", "aaaaaa", "2", "bbbbbb", "3", "short", "4", "cccccc"])
+        var read: [UInt8] = []
+        try connection.append(["ZRANGE", key, "0", "-1"].map { Array($0.utf8) })
+        #expect(try connection.readMembers(size: 6) { read = Array($0) })
+        #expect(read == Array("aaaaaabbbbbbcccccc".utf8))
+
+        // An empty array, then an error: nothing lent, and the connection reads plain replies again.
+        try connection.append(["ZRANGE", key + ":none", "0", "-1"].map { Array($0.utf8) })
+        #expect(try connection.readMembers(size: 6) { read = Array($0) })
+        #expect(read.isEmpty)
+        try connection.append(["ZRANGE", key].map { Array($0.utf8) })
+        #expect(try !connection.readMembers(size: 6) { _ in Issue.record("an error has no members") })
+        #expect(try connection.command(["ZRANGE", key, "0", "0"]) == .array([.string(Array("aaaaaa".utf8))]))
+        #expect(try connection.command(["HMGET", key + ":h", "x"]) == .array([.null]))
+        #expect(try connection.command(["ZCARD", key]) == .integer(4))
     }
 }

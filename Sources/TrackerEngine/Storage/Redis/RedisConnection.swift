@@ -10,6 +10,13 @@ public final class RedisConnection {
     }
 
     private var context: UnsafeMutablePointer<redisContext>?
+    /// Where `readMembers` collects array members (see `chiredis_sink` in the shim); it outlives
+    /// the context, whose reader points at it.
+    private let sink: UnsafeMutablePointer<chiredis_sink> = {
+        let sink = UnsafeMutablePointer<chiredis_sink>.allocate(capacity: 1)
+        sink.initialize(to: chiredis_sink())
+        return sink
+    }()
     public let endpoint: RedisEndpoint
     public private(set) var isBroken = false
 
@@ -30,6 +37,7 @@ public final class RedisConnection {
             throw Failure(description: "\(endpoint): \(message)")
         }
         redisSetTimeout(context, tv)
+        chiredis_sink_install(context, sink)
         if let password = endpoint.password {
             if let error = try command(["AUTH", password]).errorMessage { throw Failure(description: "AUTH: \(error)") }
         }
@@ -40,6 +48,8 @@ public final class RedisConnection {
 
     deinit {
         if let context { redisFree(context) }
+        free(sink.pointee.bytes)
+        sink.deallocate()
     }
 
     /// Runs one command and waits for its reply.
@@ -91,17 +101,30 @@ public final class RedisConnection {
     }
 
     public func readReply() throws -> RedisReply {
-        try withNextReply { RedisReply($0) }
-    }
-
-    /// Reads one reply and lends hiredis's own object to `body`, uncopied: for replies with many
-    /// members, read once (a peer sample).
-    func withNextReply<T>(_ body: (UnsafePointer<redisReply>) throws -> T) throws -> T {
         guard let context, !isBroken else { throw Failure(description: "connection is broken") }
         var raw: UnsafeMutableRawPointer?
         guard redisGetReply(context, &raw) == REDIS_OK, let raw else { throw markBroken() }
         defer { freeReplyObject(raw) }
-        return try body(UnsafePointer(raw.assumingMemoryBound(to: redisReply.self)))
+        return RedisReply(UnsafePointer(raw.assumingMemoryBound(to: redisReply.self)))
+    }
+
+    /// Reads one array reply and lends `body` its members of `size` bytes, back to back, without
+    /// building a reply object per member (the sink); other members are left out. False when the
+    /// reply was not an array (an error): nothing is lent.
+    func readMembers(size: Int, _ body: (UnsafeRawBufferPointer) -> Void) throws -> Bool {
+        guard let context, !isBroken else { throw Failure(description: "connection is broken") }
+        sink.pointee.active = 1
+        sink.pointee.used = 0
+        sink.pointee.member_size = size
+        defer { sink.pointee.active = 0 }
+        var raw: UnsafeMutableRawPointer?
+        guard redisGetReply(context, &raw) == REDIS_OK, let raw else { throw markBroken() }
+        guard raw == UnsafeMutableRawPointer(sink) else {
+            freeReplyObject(raw)
+            return false
+        }
+        body(UnsafeRawBufferPointer(start: sink.pointee.bytes, count: sink.pointee.used))
+        return true
     }
 
     /// Whether a reply can be read without blocking, waiting at most `milliseconds` for one

@@ -129,14 +129,12 @@ final class RedisStoreWorker {
     /// Reads an announce's script reply and its sample; true when the swarm needs a touch.
     private func readAnnounce(_ announce: inout PendingAnnounce, session: RedisSession) throws -> Bool {
         var result = try session.connection.readReply()
-        var collector = RedisSampleCollector(plan: announce.plan, memberSize: announce.request.endpoint.compact.count, seen: &seen)
+        let size = announce.request.endpoint.compact.count
+        var collector = RedisSampleCollector(plan: announce.plan, memberSize: size, seen: &seen)
         for _ in 0..<announce.plan.replies {
-            try session.connection.withNextReply { reply in
-                guard reply.pointee.type == REDIS_REPLY_ARRAY else { return }
-                for index in 0..<reply.pointee.elements {
-                    let member = chiredis_element(reply, index)!.pointee
-                    guard member.type == REDIS_REPLY_STRING, let bytes = member.str else { continue }
-                    collector.add(UnsafeRawBufferPointer(start: bytes, count: Int(member.len)), seen: &seen)
+            _ = try session.connection.readMembers(size: size) { members in
+                for start in stride(from: 0, to: members.count, by: size) {
+                    collector.add(UnsafeRawBufferPointer(rebasing: members[start..<start + size]), seen: &seen)
                 }
             }
         }
