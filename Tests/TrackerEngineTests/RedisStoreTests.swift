@@ -1,3 +1,6 @@
+import Dispatch
+import Foundation
+import Glibc
 import Testing
 import TrackerTestSupport
 @testable import TrackerEngine
@@ -43,5 +46,87 @@ struct RedisStoreTests {
         #expect(r.peers(family: Fixture.v4(0)) == [Fixture.v4(1)])
         _ = try side.command(["SCRIPT", "FLUSH"])
         #expect(try await store.expire(now: now.adding(seconds: 7200)) == 2)
+    }
+
+    @Test("a connection that breaks half-way through a batch answers every job of it, once")
+    func brokenMidBatch() async throws {
+        // A fake server: loads scripts and answers PING, then answers only the batch's first
+        // scrape (five commands) and hangs up.
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        try #require(withSocketAddress(host: "127.0.0.1", port: 0) { bind(listener, $0, $1) } == 0 && listen(listener, 1) == 0)
+        let port = try #require(boundPort(listener))
+        let server = Thread {
+            let fd = accept(listener, nil, nil)
+            guard fd >= 0 else { return }
+            defer { close(fd) }
+            var input: [UInt8] = []
+            var answered = 0
+            while answered < 5 {
+                var chunk = [UInt8](repeating: 0, count: 65_536)
+                let count = read(fd, &chunk, chunk.count)
+                guard count > 0 else { return }
+                input += chunk[0..<count]
+                var reply = ""
+                for command in Self.completeCommands(&input) {
+                    if command.first == "SCRIPT" {
+                        reply += "$40\r\n" + String(repeating: "a", count: 40) + "\r\n"
+                    } else if command.first == "PING" {
+                        reply += "+PONG\r\n"
+                    } else if answered < 5 {
+                        reply += answered == 0 ? "*2\r\n$-1\r\n$-1\r\n" : ":1\r\n"
+                        answered += 1
+                    }
+                }
+                _ = reply.utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count - 1) }
+            }
+        }
+        server.start()
+
+        let store = RedisSwarmStore(endpoint: RedisEndpoint(address: .tcp(host: "127.0.0.1", port: port)), prefix: "t", threads: 1)
+        defer { store.shutdown() }
+        // Connected, and the store thread idle again: the three jobs below make one batch.
+        #expect(await store.health().state == .connected)
+        let replies = Locked<[String: [String]]>([:])
+        let group = DispatchGroup()
+        @Sendable func record(_ job: String, _ outcome: String) {
+            replies.update { $0[job, default: []].append(outcome) }
+            group.leave()
+        }
+        for _ in 0..<3 { group.enter() }
+        store.scrapeHeld([Fixture.hash(80)], now: now) { record("scrape 1", (try? $0.get().first?.counts.leechers).map { "\($0 ?? -1)" } ?? "failed") }
+        store.announceHeld(Fixture.announce(Fixture.hash(81), Fixture.v4(1)), now: now) { record("announce", $0 == .failure(.unavailable) ? "unavailable" : "\($0)") }
+        store.scrapeHeld([Fixture.hash(82)], now: now) { record("scrape 2", $0 == .failure(.unavailable) ? "unavailable" : "\($0)") }
+        store.releaseHeld()
+        #expect(group.wait(timeout: .now() + 5) == .success, "every job answered: \(replies.value)")
+        usleep(100_000)  // a second answer would come now
+        #expect(replies.value == ["scrape 1": ["2"], "announce": ["unavailable"], "scrape 2": ["unavailable"]])
+    }
+
+    /// Takes the complete RESP commands off the front of `input`, as their arguments.
+    static func completeCommands(_ input: inout [UInt8]) -> [[String]] {
+        var commands: [[String]] = []
+        var i = 0
+        func line() -> String? {
+            var end = i
+            while end + 1 < input.count, !(input[end] == 13 && input[end + 1] == 10) { end += 1 }
+            guard end + 1 < input.count else { return nil }
+            defer { i = end + 2 }
+            return String(decoding: input[i..<end], as: UTF8.self)
+        }
+        while true {
+            let start = i
+            guard let header = line(), let count = Int(header.dropFirst()) else { i = start; break }
+            var command: [String] = []
+            for _ in 0..<count {
+                guard let length = line().flatMap({ Int($0.dropFirst()) }), i + length + 2 <= input.count else { break }
+                command.append(String(decoding: input[i..<i + length], as: UTF8.self))
+                i += length + 2
+            }
+            guard command.count == count else { i = start; break }
+            commands.append(command)
+        }
+        input.removeFirst(i)
+        return commands
     }
 }

@@ -65,7 +65,10 @@ final class RedisStoreWorker {
 
     private func serve(_ batch: [RedisJob], with session: RedisSession) {
         var announces: [PendingAnnounce] = []
-        var answered = 0
+        // How far answering got, for a connection that breaks half-way: scrapes are answered in
+        // order as their replies are read, announces all together once their peer ids are in.
+        var scrapesAnswered = 0
+        var announcesAnswered = false
         do {
             // 1. Every announce (script + peer sample) and scrape of the batch in one write.
             writer.reset()
@@ -93,15 +96,15 @@ final class RedisStoreWorker {
                     next += 1
                 case let .scrape(hashes, _, reply):
                     reply(try readScrape(hashes, session: session))
-                    answered += 1
+                    scrapesAnswered += 1
                 case .session:
-                    answered += 1
+                    break
                 }
             }
             // 3. Peer ids for the few clients that still want them: one more round trip.
             try addPeerIDs(&announces, session: session)
             for announce in announces { announce.reply(announce.outcome) }
-            answered = batch.count
+            announcesAnswered = true
             // 4. Swarms whose last activity in the torrents set is over 10 s old.
             if !touched.isEmpty {
                 _ = try session.pipeline(touched.map { [Array("ZADD".utf8), Array(session.keys.torrents.utf8),
@@ -109,13 +112,14 @@ final class RedisStoreWorker {
             }
         } catch {
             // The connection broke: whatever was not answered is answered now, as unavailable.
-            if answered < batch.count {
-                for job in batch {
-                    switch job {
-                    case .announce(_, _, let reply): reply(.failure(.unavailable))
-                    case .scrape: if answered == 0 { job.fail() }
-                    case .session: break
-                    }
+            var scrape = 0
+            for job in batch {
+                switch job {
+                case .announce: if !announcesAnswered { job.fail() }
+                case .scrape:
+                    if scrape >= scrapesAnswered { job.fail() }
+                    scrape += 1
+                case .session: break
                 }
             }
         }
