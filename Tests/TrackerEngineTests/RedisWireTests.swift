@@ -47,19 +47,19 @@ struct RedisWireTests {
         let base = Array("tt:{x}:".utf8)
         let leecher = Fixture.announce(Fixture.hash(1), Fixture.v4(1), left: 10, numwant: 20)
         var writer = RESPWriter()
-        let plan = sampler.plan(for: leecher, swarm: base, seeders: "s4", leechers: "l4", into: &writer)
+        let plan = sampler.plan(for: leecher, announcer: leecher.endpoint.compact, swarm: base, seeders: "s4", leechers: "l4", into: &writer)
         #expect(plan.replies == 2)
         #expect(plan.skip == Fixture.v4(1).compact)
         #expect(try Self.commands(writer.bytes) == [["ZRANDMEMBER", "tt:{x}:s4", "20"], ["ZRANDMEMBER", "tt:{x}:l4", "21"]])
 
         writer.reset()
         let seeder = Fixture.announce(Fixture.hash(1), Fixture.v4(2), left: 0, numwant: 20)
-        #expect(sampler.plan(for: seeder, swarm: base, seeders: "s4", leechers: "l4", into: &writer).skip.isEmpty)
+        #expect(sampler.plan(for: seeder, announcer: seeder.endpoint.compact, swarm: base, seeders: "s4", leechers: "l4", into: &writer).skip.isEmpty)
         #expect(try Self.commands(writer.bytes) == [["ZRANDMEMBER", "tt:{x}:l4", "20"]])
 
         writer.reset()
-        _ = sampler.plan(for: Fixture.announce(Fixture.hash(1), Fixture.v4(3), event: .stopped), swarm: base, seeders: "s4", leechers: "l4", into: &writer)
-        _ = sampler.plan(for: Fixture.announce(Fixture.hash(1), Fixture.v4(3), numwant: 0), swarm: base, seeders: "s4", leechers: "l4", into: &writer)
+        _ = sampler.plan(for: Fixture.announce(Fixture.hash(1), Fixture.v4(3), event: .stopped), announcer: [], swarm: base, seeders: "s4", leechers: "l4", into: &writer)
+        _ = sampler.plan(for: Fixture.announce(Fixture.hash(1), Fixture.v4(3), numwant: 0), announcer: [], swarm: base, seeders: "s4", leechers: "l4", into: &writer)
         #expect(writer.bytes.isEmpty)
     }
 
@@ -71,7 +71,7 @@ struct RedisWireTests {
         sampler.remember(request, seeders: 30, leechers: 70)
         for _ in 0..<200 {
             var writer = RESPWriter()
-            let plan = sampler.plan(for: request, swarm: base, seeders: "s4", leechers: "l4", into: &writer)
+            let plan = sampler.plan(for: request, announcer: request.endpoint.compact, swarm: base, seeders: "s4", leechers: "l4", into: &writer)
             let commands = try Self.commands(writer.bytes)
             #expect(plan.replies == commands.count)
             // All 30 seeders, then 21 leechers (one is the announcer) from a window of the 70.

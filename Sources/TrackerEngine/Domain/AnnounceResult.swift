@@ -14,11 +14,7 @@ public struct AnnounceResult: Sendable, Equatable {
 
     /// The peers as endpoints (for tests and the dictionary model).
     public func peers(family: PeerEndpoint) -> [PeerEndpoint] {
-        let size: Int
-        switch family {
-        case .v4: size = IPv4Endpoint.compactSize
-        case .v6: size = IPv6Endpoint.compactSize
-        }
+        let size = family.compactSize
         return stride(from: 0, to: compactPeers.count - size + 1, by: size).compactMap {
             PeerEndpoint(compact: compactPeers[$0..<$0 + size])
         }

@@ -126,6 +126,11 @@ public enum PeerEndpoint: Hashable, Sendable, CustomStringConvertible {
         return false
     }
 
+    /// The length of the compact wire form: 6 or 18.
+    public var compactSize: Int {
+        isV6 ? IPv6Endpoint.compactSize : IPv4Endpoint.compactSize
+    }
+
     /// The compact wire form: 6 or 18 bytes.
     public var compact: [UInt8] {
         addressBytes + [UInt8(port >> 8), UInt8(port & 0xFF)]

@@ -31,15 +31,35 @@ struct RedisKeys: Sendable {
     }
 
     func swarm(hex: String) -> Swarm {
-        let base = "\(prefix):{\(hex)}"
-        return Swarm(seeders4: base + ":s4", leechers4: base + ":l4", seeders6: base + ":s6", leechers6: base + ":l6",
-                     detail: base + ":d", lifecycle: base + ":t")
+        let base = "\(prefix):{\(hex)}:"
+        func key(_ suffix: StaticString) -> String { base + suffix.description }
+        return Swarm(seeders4: key(FamilySets.v4.seeders), leechers4: key(FamilySets.v4.leechers),
+                     seeders6: key(FamilySets.v6.seeders), leechers6: key(FamilySets.v6.leechers),
+                     detail: key(Self.detailSuffix), lifecycle: key(Self.lifecycleSuffix))
     }
+
+    /// The suffixes of a swarm's keys after `<prefix>:{<hex>}:`: one family's two peer sets, the
+    /// detail hash, the lifecycle hash. The one place that names them.
+    struct FamilySets {
+        let isV6: Bool
+        var seeders: StaticString { isV6 ? "s6" : "s4" }
+        var leechers: StaticString { isV6 ? "l6" : "l4" }
+        var other: FamilySets { FamilySets(isV6: !isV6) }
+
+        static let v4 = FamilySets(isV6: false)
+        static let v6 = FamilySets(isV6: true)
+        static let both = [v4, v6]
+        static func of(_ endpoint: PeerEndpoint) -> FamilySets { FamilySets(isV6: endpoint.isV6) }
+    }
+
+    static let detailSuffix: StaticString = "d"
+    static let lifecycleSuffix: StaticString = "t"
 }
 
 extension RedisKeys {
     /// What a swarm's keys share, `<prefix>:{<hex>}:`, as bytes built without String work: the
-    /// announce path writes each key as this plus its suffix (`s4` `l4` `s6` `l6` `d` `t`).
+    /// announce path writes each key as this plus its suffix (`FamilySets`, `detailSuffix`,
+    /// `lifecycleSuffix`).
     func swarmBase(_ infoHash: InfoHash) -> [UInt8] {
         var base = prefixBytes
         base.reserveCapacity(prefixBytes.count + 46)

@@ -14,11 +14,10 @@ enum RedisLifecycle {
 
     /// Counts from a scrape's five replies; nil for a torrent the store does not know (no lifecycle, no peers).
     static func counts(fromScrape replies: ArraySlice<RedisReply>) -> Result<SwarmCounts?, StoreError> {
-        let replies = Array(replies)
-        guard replies.count == repliesPerSwarm, let fields = replies[0].array, fields.count == scrapeFields.count else {
+        guard replies.count == repliesPerSwarm, let fields = replies.first?.array, fields.count == scrapeFields.count else {
             return .failure(.failed("unexpected scrape reply: \(replies.first?.errorMessage ?? "\(replies)")"))
         }
-        let sizes = replies[1...].map { Int($0.integer ?? 0) }
+        let sizes = replies.dropFirst().map { Int($0.integer ?? 0) }
         let counts = SwarmCounts(seeders: sizes[0] + sizes[2], leechers: sizes[1] + sizes[3], completed: Int(fields[1].integer ?? 0))
         return .success(fields[0] == .null && counts.seeders + counts.leechers == 0 ? nil : counts)
     }
@@ -32,10 +31,9 @@ enum RedisLifecycle {
 
     /// A torrent from its listing's five replies; nil for one with neither lifecycle nor peers (gone since it was listed).
     static func torrentInfo(_ hash: InfoHash, listing replies: ArraySlice<RedisReply>) -> TorrentInfo? {
-        let replies = Array(replies)
         guard replies.count == repliesPerSwarm else { return nil }
-        let values = (replies[0].array ?? []).map(\.integer)
-        let sizes = replies[1...].map { Int($0.integer ?? 0) }
+        let values = (replies.first?.array ?? []).map(\.integer)
+        let sizes = replies.dropFirst().map { Int($0.integer ?? 0) }
         guard values.count == listingFields.count, values.contains(where: { $0 != nil }) || sizes.contains(where: { $0 > 0 }) else { return nil }
         func time(_ i: Int) -> TrackerTime? { values[i].map { TrackerTime(seconds: $0) } }
         return TorrentInfo(infoHash: hash,
@@ -48,12 +46,14 @@ enum RedisLifecycle {
     private static func write(_ fields: [StaticString], swarm base: [UInt8], into writer: inout RESPWriter) {
         writer.command(2 + fields.count)
         writer.bulk("HMGET")
-        writer.bulk(base, "t")
+        writer.bulk(base, RedisKeys.lifecycleSuffix)
         for field in fields { writer.bulk(field) }
-        for set: StaticString in ["s4", "l4", "s6", "l6"] {
-            writer.command(2)
-            writer.bulk("ZCARD")
-            writer.bulk(base, set)
+        for family in RedisKeys.FamilySets.both {
+            for set in [family.seeders, family.leechers] {
+                writer.command(2)
+                writer.bulk("ZCARD")
+                writer.bulk(base, set)
+            }
         }
     }
 }

@@ -33,9 +33,9 @@ struct RedisPeerSampler {
         self.maxRemembered = maxRemembered
     }
 
-    /// Writes the sample's commands for `request`; `swarm` is the keys' common part, the suffixes
-    /// name the announcer's family's sets.
-    mutating func plan(for request: AnnounceRequest, swarm: [UInt8], seeders: StaticString, leechers: StaticString,
+    /// Writes the sample's commands for `request`; `announcer` is its compact endpoint, `swarm`
+    /// the keys' common part, the suffixes name the announcer's family's sets.
+    mutating func plan(for request: AnnounceRequest, announcer: [UInt8], swarm: [UInt8], seeders: StaticString, leechers: StaticString,
                        into writer: inout RESPWriter) -> Plan {
         var plan = Plan(numwant: request.numwant)
         guard request.event != .stopped, request.numwant > 0 else { return plan }
@@ -43,7 +43,7 @@ struct RedisPeerSampler {
         if request.isSeeder {
             add(swarm, leechers, want: request.numwant, size: known?.leechers, plan: &plan, writer: &writer)
         } else {
-            plan.skip = request.endpoint.compact
+            plan.skip = announcer
             // Unknown sizes: as many of each as wanted (the collector keeps numwant, seeders first).
             let fromSeeders = known.map { min(request.numwant, $0.seeders) }
             add(swarm, seeders, want: fromSeeders ?? request.numwant, size: known?.seeders, plan: &plan, writer: &writer)

@@ -25,16 +25,6 @@ final class RedisSession {
         return sha
     }
 
-    /// EVALSHA with the given keys and arguments, reloading the scripts once on NOSCRIPT.
-    func evalsha(_ sha: KeyPath<RedisSession, [UInt8]>, keys: [String], arguments: [[UInt8]]) throws -> RedisReply {
-        let reply = try connection.command(Self.evalshaCommand(self[keyPath: sha], keys: keys, arguments: arguments))
-        if let message = reply.errorMessage, message.hasPrefix("NOSCRIPT") {
-            try loadScripts()
-            return try connection.command(Self.evalshaCommand(self[keyPath: sha], keys: keys, arguments: arguments))
-        }
-        return reply
-    }
-
     static func evalshaCommand(_ sha: [UInt8], keys: [String], arguments: [[UInt8]]) -> [[UInt8]] {
         var command: [[UInt8]] = [Array("EVALSHA".utf8), sha, Array(String(keys.count).utf8)]
         command.reserveCapacity(3 + keys.count + arguments.count)

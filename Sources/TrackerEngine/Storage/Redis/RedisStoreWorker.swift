@@ -133,7 +133,7 @@ final class RedisStoreWorker {
     /// Reads an announce's script reply and its sample; true when the swarm needs a touch.
     private func readAnnounce(_ announce: inout PendingAnnounce, session: RedisSession) throws -> Bool {
         var result = try session.connection.readReply()
-        let size = announce.request.endpoint.compact.count
+        let size = announce.request.endpoint.compactSize
         var collector = RedisSampleCollector(plan: announce.plan, memberSize: size, seen: &seen)
         for _ in 0..<announce.plan.replies {
             _ = try session.connection.readMembers(size: size) { members in
@@ -146,11 +146,9 @@ final class RedisStoreWorker {
             // The sample above read the swarm as it was before this announce: good enough, once.
             try session.loadScripts()
             writer.reset()
-            var sampler = RedisPeerSampler()  // a throwaway: only the script is sent again
-            _ = encodeAnnounce(announce.request, now: announce.now, session: session, sampler: &sampler)
+            writeAnnounceScript(announce.request, now: announce.now, session: session)
             try session.connection.appendEncoded(writer.bytes)
             result = try session.connection.readReply()
-            for _ in 0..<writer.commands - 1 { _ = try session.connection.readReply() }
         }
         guard let items = result.array, items.count == 6,
               let seeders = items[0].integer, let leechers = items[1].integer, let completed = items[2].integer,
@@ -188,7 +186,7 @@ final class RedisStoreWorker {
         guard !wanting.isEmpty else { return }
         let commands: [[[UInt8]]] = wanting.map { i in
             guard case .success(let result) = announces[i].outcome else { return [] }
-            let size = announces[i].request.endpoint.compact.count
+            let size = announces[i].request.endpoint.compactSize
             let members = stride(from: 0, to: result.compactPeers.count, by: size).map { Array(result.compactPeers[$0..<$0 + size]) }
             return [Array("HMGET".utf8), Array(session.keys.swarm(announces[i].request.infoHash).detail.utf8)] + members
         }
@@ -203,24 +201,26 @@ final class RedisStoreWorker {
 
     /// Writes an announce's script call and its sample's commands; returns how to read the sample.
     private func encodeAnnounce(_ request: AnnounceRequest, now: TrackerTime, session: RedisSession) -> RedisPeerSampler.Plan {
-        encodeAnnounce(request, now: now, session: session, sampler: &sampler)
+        let (base, sets, announcer) = writeAnnounceScript(request, now: now, session: session)
+        return sampler.plan(for: request, announcer: announcer, swarm: base, seeders: sets.seeders, leechers: sets.leechers, into: &writer)
     }
 
-    private func encodeAnnounce(_ request: AnnounceRequest, now: TrackerTime, session: RedisSession,
-                                sampler: inout RedisPeerSampler) -> RedisPeerSampler.Plan {
+    /// Writes the script call alone; returns what the sample's commands need too.
+    @discardableResult
+    private func writeAnnounceScript(_ request: AnnounceRequest, now: TrackerTime, session: RedisSession)
+        -> (base: [UInt8], own: RedisKeys.FamilySets, announcer: [UInt8]) {
         let base = session.keys.swarmBase(request.infoHash)
-        let (ownS, ownL, otherS, otherL): (StaticString, StaticString, StaticString, StaticString)
-        switch request.endpoint {
-        case .v4: (ownS, ownL, otherS, otherL) = ("s4", "l4", "s6", "l6")
-        case .v6: (ownS, ownL, otherS, otherL) = ("s6", "l6", "s4", "l4")
-        }
+        let own = RedisKeys.FamilySets.of(request.endpoint), other = own.other
+        let announcer = request.endpoint.compact
         let nowSeconds = UInt32(clamping: now.seconds)
         writer.command(3 + 6 + 8)
         writer.bulk("EVALSHA")
         writer.bulk(session.announceSHA)
         writer.bulk("6")
-        for suffix in [ownS, ownL, otherS, otherL, "d", "t"] as [StaticString] { writer.bulk(base, suffix) }
-        writer.bulk(request.endpoint.compact)
+        for suffix in [own.seeders, own.leechers, other.seeders, other.leechers, RedisKeys.detailSuffix, RedisKeys.lifecycleSuffix] {
+            writer.bulk(base, suffix)
+        }
+        writer.bulk(announcer)
         writer.bulk(now.milliseconds)
         writer.bulk(now.milliseconds + settings.peerTimeoutMillis)
         writer.bulk(request.isSeeder ? "1" : "0")
@@ -228,7 +228,7 @@ final class RedisStoreWorker {
         writer.bulk(RedisPeerBlob.encode(request, nowSeconds: nowSeconds))
         writer.bulk(settings.pruneLimit)
         writer.bulk(Int64(nowSeconds))
-        return sampler.plan(for: request, swarm: base, seeders: ownS, leechers: ownL, into: &writer)
+        return (base, own, announcer)
     }
 
     /// A scrape is plain commands (see `RedisLifecycle`), no script.
