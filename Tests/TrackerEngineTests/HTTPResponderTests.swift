@@ -127,7 +127,7 @@ struct HTTPResponderTests {
             return
         }
         let reply = await withCheckedContinuation { continuation in
-            h.responder.start(pending) { continuation.resume(returning: $0) }
+            h.responder.start(pending, lane: h.responder.logic.makeLane()) { continuation.resume(returning: $0) }
         }
         #expect(try BencodeValue.decode(h.split(reply).body)["complete"]?.integer == 1)
     }
@@ -141,7 +141,7 @@ struct HTTPResponderTests {
             return
         }
         let reply = await withCheckedContinuation { continuation in
-            h.responder.start(pending) { continuation.resume(returning: $0) }
+            h.responder.start(pending, lane: h.responder.logic.makeLane()) { continuation.resume(returning: $0) }
         }
         #expect(h.split(reply).head.contains("Content-Encoding: gzip"))
         #expect(h.split(reply).body.prefix(2) == [0x1F, 0x8B])

@@ -85,8 +85,8 @@ struct RedisStoreTests {
 
         let store = RedisSwarmStore(endpoint: RedisEndpoint(address: .tcp(host: "127.0.0.1", port: port)), prefix: "t", threads: 1)
         defer { store.shutdown() }
-        // Connected, and the store thread idle again: the three jobs below make one batch.
-        #expect(await store.health().state == .connected)
+        // A lane (the fake server's one connection): the three jobs below make one batch.
+        let lane = store.makeLane()
         let replies = Locked<[String: [String]]>([:])
         let group = DispatchGroup()
         @Sendable func record(_ job: String, _ outcome: String) {
@@ -94,13 +94,70 @@ struct RedisStoreTests {
             group.leave()
         }
         for _ in 0..<3 { group.enter() }
-        store.scrapeHeld([Fixture.hash(80)], now: now) { record("scrape 1", (try? $0.get().first?.counts.leechers).map { "\($0 ?? -1)" } ?? "failed") }
-        store.announceHeld(Fixture.announce(Fixture.hash(81), Fixture.v4(1)), now: now) { record("announce", $0 == .failure(.unavailable) ? "unavailable" : "\($0)") }
-        store.scrapeHeld([Fixture.hash(82)], now: now) { record("scrape 2", $0 == .failure(.unavailable) ? "unavailable" : "\($0)") }
-        store.releaseHeld()
+        lane.scrape([Fixture.hash(80)], now: now) { record("scrape 1", (try? $0.get().first?.counts.leechers).map { "\($0 ?? -1)" } ?? "failed") }
+        lane.announce(Fixture.announce(Fixture.hash(81), Fixture.v4(1)), now: now) { record("announce", $0 == .failure(.unavailable) ? "unavailable" : "\($0)") }
+        lane.scrape([Fixture.hash(82)], now: now) { record("scrape 2", $0 == .failure(.unavailable) ? "unavailable" : "\($0)") }
+        lane.release()
+        #expect(!lane.driveUntilAnswered(), "the batch is answered, not left out")
         #expect(group.wait(timeout: .now() + 5) == .success, "every job answered: \(replies.value)")
         usleep(100_000)  // a second answer would come now
         #expect(replies.value == ["scrape 1": ["2"], "announce": ["unavailable"], "scrape 2": ["unavailable"]])
+    }
+
+    @Test("a lane whose server goes silent answers its batch as unavailable after the timeout and connects again")
+    func silentServer() throws {
+        // A fake server: loads scripts on every connection, never answers anything else.
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(listener) }
+        try #require(withSocketAddress(host: "127.0.0.1", port: 0) { bind(listener, $0, $1) } == 0 && listen(listener, 4) == 0)
+        let port = try #require(boundPort(listener))
+        let connections = Locked(0)
+        let server = Thread {
+            while connections.value < 2 {
+                let fd = accept(listener, nil, nil)
+                guard fd >= 0 else { return }
+                connections.update { $0 += 1 }
+                Thread {
+                    defer { close(fd) }
+                    var input: [UInt8] = []
+                    for _ in 0..<100 {
+                        var chunk = [UInt8](repeating: 0, count: 65_536)
+                        let count = read(fd, &chunk, chunk.count)
+                        guard count > 0 else { return }
+                        input += chunk[0..<count]
+                        let reply = Self.completeCommands(&input).filter { $0.first == "SCRIPT" }
+                            .map { _ in "$40\r\n" + String(repeating: "a", count: 40) + "\r\n" }.joined()
+                        _ = reply.utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count - 1) }
+                    }
+                }.start()
+            }
+        }
+        server.start()
+
+        let store = RedisSwarmStore(endpoint: RedisEndpoint(address: .tcp(host: "127.0.0.1", port: port)), prefix: "t", threads: 1, timeout: 0.3)
+        defer { store.shutdown() }
+        let lane = store.makeLane()
+        let outcome = Locked<[String]>([])
+        lane.announce(Fixture.announce(Fixture.hash(90), Fixture.v4(1)), now: now) { result in
+            outcome.update { $0.append(result == .failure(.unavailable) ? "unavailable" : "\(result)") }
+        }
+        lane.release()
+        let first = try #require(lane.waitDescriptor, "the batch is out, waiting for the server")
+        #expect(lane.checkStalled(now: RedisStoreWorker.seconds()), "not stalled yet")
+        #expect(outcome.value.isEmpty)
+        #expect(!lane.checkStalled(now: RedisStoreWorker.seconds() + 1), "given up after the timeout")
+        #expect(outcome.value == ["unavailable"])
+        #expect(lane.waitDescriptor == nil)
+
+        // The next batch goes out on a new connection (the old one was dropped).
+        usleep(100_000)  // past the first reconnection backoff
+        lane.announce(Fixture.announce(Fixture.hash(90), Fixture.v4(2)), now: now) { _ in outcome.update { $0.append("second") } }
+        lane.release()
+        let second = try #require(lane.waitDescriptor)
+        #expect(second.generation != first.generation)
+        #expect(connections.value == 2)
+        lane.checkStalled(now: RedisStoreWorker.seconds() + 1)
+        #expect(outcome.value == ["unavailable", "second"])
     }
 
     /// Takes the complete RESP commands off the front of `input`, as their arguments.

@@ -31,17 +31,15 @@
 /// offers `announceImmediately`/`scrapeImmediately`, which spare the hot path its closures;
 /// the others return nil there.
 ///
-/// Frontends use the `held` variants: a store that batches (Redis) may hold those calls until the
-/// caller's `releaseHeld()`, which a frontend makes at the end of each round of events, before it
-/// waits again. The store then wakes its thread once a round instead of once a call.
+/// Frontends call through a lane of their own (`makeLane()`, see `SwarmStoreLane`): a store that
+/// batches (Redis) gets each round of a frontend's events as one batch, on the frontend's thread.
 public protocol SwarmStore: AnyObject, Sendable {
     func announceImmediately(_ request: AnnounceRequest, now: TrackerTime) -> Result<AnnounceResult, StoreError>?
     func scrapeImmediately(_ infoHashes: [InfoHash], now: TrackerTime) -> Result<[ScrapeEntry], StoreError>?
     func announce(_ request: AnnounceRequest, now: TrackerTime, reply: @escaping @Sendable (Result<AnnounceResult, StoreError>) -> Void)
     func scrape(_ infoHashes: [InfoHash], now: TrackerTime, reply: @escaping @Sendable (Result<[ScrapeEntry], StoreError>) -> Void)
-    func announceHeld(_ request: AnnounceRequest, now: TrackerTime, reply: @escaping @Sendable (Result<AnnounceResult, StoreError>) -> Void)
-    func scrapeHeld(_ infoHashes: [InfoHash], now: TrackerTime, reply: @escaping @Sendable (Result<[ScrapeEntry], StoreError>) -> Void)
-    func releaseHeld()
+    /// A lane for the calling thread, to be used by that thread only.
+    func makeLane() -> any SwarmStoreLane
     func fullScrape(now: TrackerTime) async throws(StoreError) -> [ScrapeEntry]
     func expire(now: TrackerTime) async throws(StoreError) -> Int
     func torrents(activeSince: TrackerTime?, limit: Int?, now: TrackerTime) async throws(StoreError) -> [TorrentInfo]
@@ -70,15 +68,9 @@ extension SwarmStore {
     public func announceImmediately(_ request: AnnounceRequest, now: TrackerTime) -> Result<AnnounceResult, StoreError>? { nil }
     public func scrapeImmediately(_ infoHashes: [InfoHash], now: TrackerTime) -> Result<[ScrapeEntry], StoreError>? { nil }
 
-    public func announceHeld(_ request: AnnounceRequest, now: TrackerTime, reply: @escaping @Sendable (Result<AnnounceResult, StoreError>) -> Void) {
-        announce(request, now: now, reply: reply)
+    public func makeLane() -> any SwarmStoreLane {
+        DirectLane(store: self)
     }
-
-    public func scrapeHeld(_ infoHashes: [InfoHash], now: TrackerTime, reply: @escaping @Sendable (Result<[ScrapeEntry], StoreError>) -> Void) {
-        scrape(infoHashes, now: now, reply: reply)
-    }
-
-    public func releaseHeld() {}
 
     public func torrents(now: TrackerTime) async throws(StoreError) -> [TorrentInfo] {
         try await torrents(activeSince: nil, limit: nil, now: now)

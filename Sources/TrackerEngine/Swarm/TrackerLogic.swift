@@ -43,8 +43,8 @@ public struct TrackerLogic: Sendable {
         return Self.reply(result, options: options, family: request.endpoint)
     }
 
-    /// - Parameter held: the store may hold the call until `releaseHeld()` (see `SwarmStore`).
-    public func announce(_ query: AnnounceQuery, from address: PeerEndpoint, held: Bool = false,
+    /// - Parameter lane: the calling frontend thread's lane (see `SwarmStoreLane`); nil: the store itself.
+    public func announce(_ query: AnnounceQuery, from address: PeerEndpoint, lane: (any SwarmStoreLane)? = nil,
                          reply: @escaping @Sendable (Result<AnnounceReply, ClientError>) -> Void) {
         let (request, options, now) = prepare(query, from: address)
         if let refusal = access.refusal(for: query.infoHash, from: address, now: now) { return reply(.failure(refusal)) }
@@ -52,7 +52,7 @@ public struct TrackerLogic: Sendable {
         let answer: @Sendable (Result<AnnounceResult, StoreError>) -> Void = { result in
             reply(Self.reply(result, options: options, family: family))
         }
-        if held { store.announceHeld(request, now: now, reply: answer) } else { store.announce(request, now: now, reply: answer) }
+        if let lane { lane.announce(request, now: now, reply: answer) } else { store.announce(request, now: now, reply: answer) }
     }
 
     /// The store's request and the reply's options for one announce.
@@ -87,14 +87,14 @@ public struct TrackerLogic: Sendable {
         store.scrapeImmediately(query.infoHashes, now: clock.now())?.mapError(\.clientError)
     }
 
-    public func scrape(_ query: ScrapeQuery, held: Bool = false, reply: @escaping @Sendable (Result<[ScrapeEntry], ClientError>) -> Void) {
+    public func scrape(_ query: ScrapeQuery, lane: (any SwarmStoreLane)? = nil, reply: @escaping @Sendable (Result<[ScrapeEntry], ClientError>) -> Void) {
         let answer: @Sendable (Result<[ScrapeEntry], StoreError>) -> Void = { reply($0.mapError(\.clientError)) }
-        if held { store.scrapeHeld(query.infoHashes, now: clock.now(), reply: answer) } else { store.scrape(query.infoHashes, now: clock.now(), reply: answer) }
+        if let lane { lane.scrape(query.infoHashes, now: clock.now(), reply: answer) } else { store.scrape(query.infoHashes, now: clock.now(), reply: answer) }
     }
 
-    /// Hands the store what was held this round (see `SwarmStore`).
-    public func releaseHeld() {
-        store.releaseHeld()
+    /// A lane for the calling frontend thread (see `SwarmStoreLane`).
+    public func makeLane() -> any SwarmStoreLane {
+        store.makeLane()
     }
 
     /// Whether `address` may have a full scrape now.

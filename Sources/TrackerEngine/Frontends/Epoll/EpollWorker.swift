@@ -9,7 +9,9 @@ import NIOCore
 /// case (one request, then close) is accept → read → send → close, never registered with epoll.
 /// Keep-alive, partial and send-blocked connections are registered; one waiting for the store is
 /// only kept in the table until its reply arrives through the mailbox. Idle ones are closed on a
-/// one-second tick. Everything here runs on the worker's thread only.
+/// one-second tick. Requests that need the store go through the worker's own lane
+/// (`SwarmStoreLane`): released once per round of events, its descriptor watched here with the
+/// sockets while a batch is out. Everything here runs on the worker's thread only.
 final class EpollWorker {
     struct Limits {
         var idleTimeoutSeconds: UInt32
@@ -18,6 +20,7 @@ final class EpollWorker {
 
     private static let listenerTag: UInt64 = 1 << 62
     private static let mailboxTag: UInt64 = 1 << 61
+    private static let laneTag: UInt64 = 1 << 60
     private static let readBufferSize = 65_536
     private static let acceptBatch = 64
 
@@ -25,6 +28,9 @@ final class EpollWorker {
     private let listeners: [Int32]
     private let mailbox: Mailbox
     private let responder: HTTPResponder
+    private let lane: any SwarmStoreLane
+    /// Which of the lane's connections epoll watches (see `SwarmStoreLane.waitDescriptor`).
+    private var watchedLaneGeneration: Int?
     private let limiter: ConnectionLimiter
     private let decoder: HTTPRequestDecoder
     private let limits: Limits
@@ -41,6 +47,7 @@ final class EpollWorker {
         self.listeners = listeners
         self.mailbox = mailbox
         self.responder = responder
+        self.lane = responder.logic.makeLane()
         self.limiter = limiter
         self.decoder = decoder
         self.limits = limits
@@ -54,7 +61,9 @@ final class EpollWorker {
     func run(until stop: ManagedAtomic<Bool>) {
         var events = [epoll_event](repeating: epoll_event(), count: 256)
         while !stop.load(ordering: .relaxed) {
-            let count = events.withUnsafeMutableBufferPointer { epoll_wait(epfd, $0.baseAddress, Int32($0.count), 1000) }
+            // While a batch is out, look up often enough to give up on a silent store in time.
+            let wait: Int32 = lane.waitDescriptor == nil ? 1000 : 100
+            let count = events.withUnsafeMutableBufferPointer { epoll_wait(epfd, $0.baseAddress, Int32($0.count), wait) }
             if count < 0 {
                 if errno == EINTR { continue }
                 break
@@ -66,11 +75,18 @@ final class EpollWorker {
                     acceptConnections(listeners[Int(data & 0xFFFF)])
                 } else if data == Self.mailboxTag {
                     deliverReplies()
+                } else if data == Self.laneTag {
+                    lane.receive()
                 } else if let connection = connections[Int32(truncatingIfNeeded: data)] {
                     handle(connection, flags: flags)
                 }
             }
-            responder.logic.releaseHeld()
+            lane.release()
+            if lane.waitDescriptor != nil {
+                lane.checkStalled(now: Double(Self.monotonicMilliseconds()) / 1000)
+            }
+            watchLane()
+            if mailbox.hasDeliveries { deliverReplies() }
             advanceClock()
         }
         for connection in Array(connections.values) { close(connection) }
@@ -189,7 +205,7 @@ final class EpollWorker {
             case .pending(let pending):
                 connection.busy = true
                 let mailbox = self.mailbox, fd = connection.fd, generation = connection.generation
-                responder.start(pending) { reply in
+                responder.start(pending, lane: lane) { reply in
                     mailbox.post(Mailbox.Delivery(fd: fd, generation: generation, reply: reply))
                 }
             }
@@ -272,6 +288,19 @@ final class EpollWorker {
         Glibc.close(connection.fd)
         limiter.release()
         connection.registeredEvents = nil
+    }
+
+    /// Watches the lane's connection while it has a batch out; a new connection is added again
+    /// (closing the old one took it out of the epoll set).
+    private func watchLane() {
+        guard let wait = lane.waitDescriptor, wait.generation != watchedLaneGeneration else { return }
+        watchedLaneGeneration = wait.generation
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue
+        clinuxnet_set_epoll_data(&event, Self.laneTag)
+        if epoll_ctl(epfd, EPOLL_CTL_ADD, wait.fd, &event) != 0, errno == EEXIST {
+            _ = epoll_ctl(epfd, EPOLL_CTL_MOD, wait.fd, &event)
+        }
     }
 
     private func advanceClock() {

@@ -33,6 +33,11 @@ final class Mailbox: Sendable {
         _ = write(wakeFD, &one, 8)
     }
 
+    /// Whether anything waits to be taken (replies a lane gave on the worker's own thread).
+    var hasDeliveries: Bool {
+        deliveries.withLock { !$0.isEmpty }
+    }
+
     /// Everything posted so far; clears the wake-up.
     func take() -> [Delivery] {
         var counter: UInt64 = 0

@@ -82,17 +82,17 @@ public struct HTTPResponder: Sendable {
         }
     }
 
-    /// Starts pending work; `completion` is called once, on any thread. The store may hold the
-    /// work until `releaseHeld()`, which the caller makes before it waits for anything.
-    public func start(_ pending: PendingReply, completion: @escaping @Sendable (Reply) -> Void) {
+    /// Starts pending work through the caller's `lane`; `completion` is called once, on the lane's
+    /// thread (see `SwarmStoreLane`) or, for a full scrape, on any thread.
+    public func start(_ pending: PendingReply, lane: any SwarmStoreLane, completion: @escaping @Sendable (Reply) -> Void) {
         let framing = pending.framing
         switch pending.work {
         case let .announce(query, remote):
-            logic.announce(query, from: remote, held: true) { result in
+            logic.announce(query, from: remote, lane: lane) { result in
                 completion(self.announceReply(result, framing: framing))
             }
         case .scrape(let query):
-            logic.scrape(query, held: true) { result in
+            logic.scrape(query, lane: lane) { result in
                 completion(self.scrapeReply(result, framing: framing))
             }
         case .fullScrape:

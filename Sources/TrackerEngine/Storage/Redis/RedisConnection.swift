@@ -1,7 +1,8 @@
 import CHiredis
 import Glibc
 
-/// One blocking hiredis connection, used by one thread at a time (never an HTTP worker).
+/// One blocking hiredis connection, used by one thread at a time (an HTTP worker only writes
+/// batches and reads replies once they arrive, see `RedisStoreLane`).
 /// Commands are binary-safe argument vectors. `append` + `readReply` pipeline many commands in
 /// one write. Any I/O error or timeout marks the connection broken; the owner reconnects.
 public final class RedisConnection {
@@ -86,6 +87,18 @@ public final class RedisConnection {
         }
         if status != REDIS_OK { throw markBroken() }
     }
+
+    /// Sends everything queued without waiting for replies (they are read later, in order).
+    func flush() throws {
+        guard let context, !isBroken else { throw Failure(description: "connection is broken") }
+        var done: Int32 = 0
+        repeat {
+            if redisBufferWrite(context, &done) != REDIS_OK { throw markBroken() }
+        } while done == 0
+    }
+
+    /// The socket, for callers that wait for replies in their own poll loop.
+    var descriptor: Int32? { isBroken ? nil : context?.pointee.fd }
 
     private func withPointers(_ arguments: [[UInt8]], index: Int, into pointers: inout [UnsafePointer<CChar>?],
                               lengths: inout [Int], _ body: (UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> Int32) -> Int32 {

@@ -9,6 +9,11 @@ enum RedisJob {
     /// Runs on a store thread with a live connection; given nil when Redis is unreachable.
     case session(@Sendable (RedisSession?) -> Void)
 
+    var isSession: Bool {
+        if case .session = self { return true }
+        return false
+    }
+
     func fail() {
         switch self {
         case .announce(_, _, let reply): reply(.failure(.unavailable))
@@ -27,17 +32,13 @@ final class RedisJobQueue: @unchecked Sendable {
     private let condition = NSCondition()
     private var jobs = CircularBuffer<RedisJob>(initialCapacity: 1024)
     private var stopping = false
-    /// Jobs were queued without a wake-up (`push(_:wake: false)`); `wakeIfHeld` owes one.
-    private var held = false
 
     init(capacity: Int) {
         self.capacity = capacity
     }
 
-    /// Queues a job; when the queue is full or stopped, the job fails at once instead. Without
-    /// `wake`, a sleeping store thread sees it only at the next `wakeIfHeld()` (or the next push
-    /// that wakes), so that one round of a frontend's work becomes one batch.
-    func push(_ job: RedisJob, wake: Bool = true) {
+    /// Queues a job; when the queue is full or stopped, the job fails at once instead.
+    func push(_ job: RedisJob) {
         condition.lock()
         guard !stopping, jobs.count < capacity else {
             condition.unlock()
@@ -45,16 +46,7 @@ final class RedisJobQueue: @unchecked Sendable {
             return
         }
         jobs.append(job)
-        if wake { condition.signal() } else { held = true }
-        condition.unlock()
-    }
-
-    func wakeIfHeld() {
-        condition.lock()
-        if held {
-            held = false
-            condition.signal()
-        }
+        condition.signal()
         condition.unlock()
     }
 

@@ -38,7 +38,9 @@ final class RedisStoreWorker {
         }
     }
 
-    private func liveSession() -> RedisSession? {
+    /// The connection, made again (with backoff) when it broke; nil while Redis is unreachable.
+    /// Connecting blocks for at most the timeout, and only when an attempt is due.
+    func liveSession() -> RedisSession? {
         if let session, !session.connection.isBroken { return session }
         session = nil
         let now = Self.seconds()
@@ -54,8 +56,13 @@ final class RedisStoreWorker {
         }
     }
 
+    /// Drops the connection (a batch that waited too long); the next `liveSession()` reconnects.
+    func dropSession() {
+        session = nil
+    }
+
     /// An announce between writing its commands and answering it.
-    private struct PendingAnnounce {
+    fileprivate struct PendingAnnounce {
         var request: AnnounceRequest
         var now: TrackerTime
         var reply: @Sendable (Result<AnnounceResult, StoreError>) -> Void
@@ -63,31 +70,67 @@ final class RedisStoreWorker {
         var outcome: Result<AnnounceResult, StoreError> = .failure(.unavailable)
     }
 
+    /// A batch whose commands are written and whose replies are still to be read.
+    struct InFlight {
+        fileprivate var batch: [RedisJob]
+        fileprivate var announces: [PendingAnnounce]
+        /// When it was written (`seconds()`), for callers that give up on a silent server.
+        let sentAt: Double
+
+        /// Answers every announce and scrape as unavailable (the server stayed silent).
+        func failAll() {
+            for job in batch where !job.isSession { job.fail() }
+        }
+    }
+
+    /// Writes a store thread's batch and answers it; then runs its session jobs one at a time.
     private func serve(_ batch: [RedisJob], with session: RedisSession) {
+        if let inFlight = send(batch, with: session) { finish(inFlight, with: session) }
+        for job in batch {
+            guard case .session(let body) = job else { continue }
+            body(session.connection.isBroken ? liveSession() : session)
+        }
+    }
+
+    /// Every announce (script + peer sample) and scrape of the batch, in one write; session jobs
+    /// are left to the caller. Nil when the write failed: then its jobs are answered already.
+    func send(_ batch: [RedisJob], with session: RedisSession) -> InFlight? {
         var announces: [PendingAnnounce] = []
-        // How far answering got, for a connection that breaks half-way: scrapes are answered in
-        // order as their replies are read, announces all together once their peer ids are in.
+        writer.reset()
+        for job in batch {
+            switch job {
+            case let .announce(request, now, reply):
+                let plan = encodeAnnounce(request, now: now, session: session)
+                announces.append(PendingAnnounce(request: request, now: now, reply: reply, plan: plan))
+            case let .scrape(hashes, _, _):
+                for hash in hashes { encodeScrape(hash, session: session) }
+            case .session:
+                break
+            }
+        }
+        do {
+            try session.connection.appendEncoded(writer.bytes)
+            try session.connection.flush()
+        } catch {
+            InFlight(batch: batch, announces: [], sentAt: 0).failAll()
+            return nil
+        }
+        return InFlight(batch: batch, announces: announces, sentAt: Self.seconds())
+    }
+
+    /// Reads a sent batch's replies in order and answers its announces and scrapes. It waits until
+    /// they are all in, each read bounded by the timeout; when the connection breaks half-way,
+    /// whatever was not answered is answered as unavailable, once.
+    func finish(_ inFlight: InFlight, with session: RedisSession) {
+        var announces = inFlight.announces
+        // How far answering got: scrapes are answered in order as their replies are read,
+        // announces all together once their peer ids are in.
         var scrapesAnswered = 0
         var announcesAnswered = false
         do {
-            // 1. Every announce (script + peer sample) and scrape of the batch in one write.
-            writer.reset()
-            for job in batch {
-                switch job {
-                case let .announce(request, now, reply):
-                    let plan = encodeAnnounce(request, now: now, session: session)
-                    announces.append(PendingAnnounce(request: request, now: now, reply: reply, plan: plan))
-                case let .scrape(hashes, _, _):
-                    for hash in hashes { encodeScrape(hash, session: session) }
-                case .session:
-                    break
-                }
-            }
-            try session.connection.appendEncoded(writer.bytes)
-            // 2. The replies, in the same order.
             var next = 0
             var touched: [(hex: String, millis: Int64)] = []
-            for job in batch {
+            for job in inFlight.batch {
                 switch job {
                 case .announce:
                     if try readAnnounce(&announces[next], session: session) {
@@ -101,19 +144,18 @@ final class RedisStoreWorker {
                     break
                 }
             }
-            // 3. Peer ids for the few clients that still want them: one more round trip.
+            // Peer ids for the few clients that still want them: one more round trip.
             try addPeerIDs(&announces, session: session)
             for announce in announces { announce.reply(announce.outcome) }
             announcesAnswered = true
-            // 4. Swarms whose last activity in the torrents set is over 10 s old.
+            // Swarms whose last activity in the torrents set is over 10 s old.
             if !touched.isEmpty {
                 _ = try session.pipeline(touched.map { [Array("ZADD".utf8), Array(session.keys.torrents.utf8),
                                                          Array(String($0.millis).utf8), Array($0.hex.utf8)] })
             }
         } catch {
-            // The connection broke: whatever was not answered is answered now, as unavailable.
             var scrape = 0
-            for job in batch {
+            for job in inFlight.batch {
                 switch job {
                 case .announce: if !announcesAnswered { job.fail() }
                 case .scrape:
@@ -122,11 +164,6 @@ final class RedisStoreWorker {
                 case .session: break
                 }
             }
-        }
-        // 5. Other work, one job at a time.
-        for job in batch {
-            guard case .session(let body) = job else { continue }
-            body(session.connection.isBroken ? liveSession() : session)
         }
     }
 

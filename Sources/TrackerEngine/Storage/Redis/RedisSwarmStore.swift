@@ -2,16 +2,19 @@ import Dispatch
 import Foundation
 
 /// Swarms in Redis, shared by every tracker node that uses the same server and prefix.
-/// One announce is one round trip (a Lua script, see `RedisScripts`), pipelined with every other
-/// announce queued at that moment by the store threads. The queue is bounded; when it is full or
-/// Redis cannot be reached, calls fail at once with `unavailable` ("tracker storage unavailable,
-/// retry later"). Blocking hiredis calls run on the store's own threads only.
+/// One announce is one round trip (a Lua script, see `RedisScripts`, with its peer sample),
+/// pipelined with the other announces of its batch. Frontends batch through lanes of their own
+/// (`makeLane()`, `RedisStoreLane`: each HTTP worker writes its round's batch on its own
+/// connection); other callers (tools, the dashboard, sweeps, moderation) go through a bounded
+/// queue to the store threads. When a queue is full or Redis cannot be reached, calls fail at
+/// once with `unavailable` ("tracker storage unavailable, retry later").
 public final class RedisSwarmStore: SwarmStore {
     public let endpoint: RedisEndpoint
     public let peerTimeout: Int64
     public let torrentRetention: Int64
     let keys: RedisKeys
     private let queue: RedisJobQueue
+    private let settings: RedisStoreWorker.Settings
     private let finished = DispatchGroup()
 
     /// - Parameters:
@@ -26,6 +29,7 @@ public final class RedisSwarmStore: SwarmStore {
         self.keys = RedisKeys(prefix: prefix)
         self.queue = RedisJobQueue(capacity: queueCapacity)
         let settings = RedisStoreWorker.Settings(endpoint: endpoint, keys: keys, timeout: timeout, peerTimeoutMillis: peerTimeout * 1000)
+        self.settings = settings
         for _ in 0..<max(1, threads) {
             let queue = self.queue, finished = self.finished
             finished.enter()
@@ -57,18 +61,9 @@ public final class RedisSwarmStore: SwarmStore {
         queue.push(.scrape(infoHashes, now, reply))
     }
 
-    public func announceHeld(_ request: AnnounceRequest, now: TrackerTime, reply: @escaping @Sendable (Result<AnnounceResult, StoreError>) -> Void) {
-        queue.push(.announce(request, now, reply), wake: false)
-    }
-
-    public func scrapeHeld(_ infoHashes: [InfoHash], now: TrackerTime, reply: @escaping @Sendable (Result<[ScrapeEntry], StoreError>) -> Void) {
-        guard !infoHashes.isEmpty else { return reply(.success([])) }
-        queue.push(.scrape(infoHashes, now, reply), wake: false)
-    }
-
-    /// Wakes a store thread for the jobs held since the last release, if any.
-    public func releaseHeld() {
-        queue.wakeIfHeld()
+    /// A frontend thread's own connection, batching that thread's calls (see `RedisStoreLane`).
+    public func makeLane() -> any SwarmStoreLane {
+        RedisStoreLane(settings: settings, queue: queue, capacity: queue.capacity)
     }
 
     // MARK: everything else, as session jobs

@@ -1,0 +1,113 @@
+/// A frontend thread's own Redis connection (see `SwarmStoreLane`). One batch is out at a time:
+/// `release()` writes what queued during the frontend's round (announces with their samples,
+/// scrapes) and returns at once; while Redis works, requests queue for the next batch, so the
+/// busier the tracker, the bigger the batches. `receive()` runs when the replies start to arrive
+/// and reads them all (each read bounded by the timeout). No store thread, lock or wake-up sits
+/// between a request and Redis: on a loaded core those hand-offs cost more than Redis's own work.
+///
+/// While Redis is unreachable, calls fail at once with `unavailable`; reconnecting is tried at
+/// most on the store threads' backoff (50 ms doubling to 2 s) and blocks the frontend for at most
+/// the connect timeout, which only a server whose host drops packets ever takes (a stopped
+/// server refuses at once). A batch with no reply after the timeout fails and the connection is
+/// dropped (`checkStalled`).
+final class RedisStoreLane: SwarmStoreLane {
+    private let worker: RedisStoreWorker
+    private let timeout: Double
+    private let capacity: Int
+    private let batchSize: Int
+    private var queued: [RedisJob] = []
+    private var inFlight: RedisStoreWorker.InFlight?
+    private var session: RedisSession?
+    /// Counts connections, so that a new one is watched even when it reuses a descriptor number.
+    private var generation = 0
+
+    init(settings: RedisStoreWorker.Settings, queue: RedisJobQueue, capacity: Int) {
+        worker = RedisStoreWorker(settings: settings, queue: queue)
+        timeout = settings.timeout
+        batchSize = settings.batch
+        self.capacity = capacity
+    }
+
+    func announce(_ request: AnnounceRequest, now: TrackerTime, reply: @escaping @Sendable (Result<AnnounceResult, StoreError>) -> Void) {
+        enqueue(.announce(request, now, reply))
+    }
+
+    func scrape(_ infoHashes: [InfoHash], now: TrackerTime, reply: @escaping @Sendable (Result<[ScrapeEntry], StoreError>) -> Void) {
+        guard !infoHashes.isEmpty else { return reply(.success([])) }
+        enqueue(.scrape(infoHashes, now, reply))
+    }
+
+    private func enqueue(_ job: RedisJob) {
+        guard queued.count < capacity else { return job.fail() }
+        queued.append(job)
+    }
+
+    func release() {
+        while inFlight == nil, !queued.isEmpty {
+            send()
+            // Redis answers a batch within a millisecond or so: waiting for it here, on this
+            // socket alone, spares the frontend a round of wake-ups (new requests wait in the
+            // kernel meanwhile and make the next batch bigger). A slower batch is left to the
+            // frontend's poll loop.
+            guard let batch = inFlight, let session,
+                  (try? session.connection.waitUntilReadable(milliseconds: Self.replyWaitMilliseconds)) == true else { return }
+            inFlight = nil
+            worker.finish(batch, with: session)
+        }
+    }
+
+    /// How long `release()` waits on the socket alone before leaving the batch to the poll loop.
+    static let replyWaitMilliseconds: Int32 = 5
+
+    /// Writes the next batch (at most `batchSize` jobs), or fails the queue when Redis is unreachable.
+    private func send() {
+        let batch: [RedisJob]
+        if queued.count <= batchSize {
+            batch = queued
+            queued.removeAll(keepingCapacity: true)
+        } else {
+            batch = Array(queued.prefix(batchSize))
+            queued.removeFirst(batchSize)
+        }
+        guard let session = worker.liveSession() else {
+            for job in batch { job.fail() }
+            for job in queued { job.fail() }
+            queued.removeAll(keepingCapacity: true)
+            return
+        }
+        if session !== self.session {
+            self.session = session
+            generation += 1
+        }
+        inFlight = worker.send(batch, with: session)
+    }
+
+    var waitDescriptor: (fd: Int32, generation: Int)? {
+        guard inFlight != nil, let fd = session?.connection.descriptor else { return nil }
+        return (fd, generation)
+    }
+
+    func receive() {
+        guard let batch = inFlight, let session else {
+            // Nothing is expected: the server closed the connection (or said something unasked).
+            // Closing it also takes it out of the frontend's poll set.
+            worker.dropSession()
+            session = nil
+            return
+        }
+        inFlight = nil
+        worker.finish(batch, with: session)
+        release()
+    }
+
+    func checkStalled(now seconds: Double) -> Bool {
+        guard let batch = inFlight else { return false }
+        guard seconds - batch.sentAt > timeout else { return true }
+        inFlight = nil
+        worker.dropSession()
+        session = nil
+        batch.failAll()
+        release()
+        return inFlight != nil
+    }
+}
