@@ -4,6 +4,8 @@ import Testing
 /// The announce path's pure parts: RESP encoding, the peer sample's commands and its collection.
 @Suite("Redis wire format and peer sampling")
 struct RedisWireTests {
+    let now = TrackerTime(seconds: 1_700_000_000)
+
     @Test("RESPWriter writes arrays of bulk strings byte for byte")
     func respEncoding() {
         var writer = RESPWriter()
@@ -41,57 +43,92 @@ struct RedisWireTests {
         #expect(afterGrowing)
     }
 
-    @Test("unknown swarm: ZRANDMEMBER (distinct members); a seeder asks leechers only; nothing for stopped or numwant 0")
+    @Test("unknown swarm: ZRANDMEMBER of the bound (distinct members); a seeder reads leechers only; nothing for stopped or numwant 0")
     func planWithoutSizes() throws {
         var sampler = RedisPeerSampler()
         let base = Array("tt:{x}:".utf8)
         let leecher = Fixture.announce(Fixture.hash(1), Fixture.v4(1), left: 10, numwant: 20)
         var writer = RESPWriter()
-        let plan = sampler.plan(for: leecher, announcer: leecher.endpoint.compact, swarm: base, seeders: "s4", leechers: "l4", into: &writer)
+        let plan = sampler.plan(for: leecher, now: now, announcer: leecher.endpoint.compact, swarm: base, seeders: "s4", leechers: "l4", into: &writer)
         #expect(plan.replies == 2)
         #expect(plan.skip == Fixture.v4(1).compact)
-        #expect(try Self.commands(writer.bytes) == [["ZRANDMEMBER", "tt:{x}:s4", "20"], ["ZRANDMEMBER", "tt:{x}:l4", "21"]])
+        #expect(try Self.commands(writer.bytes) == [["ZRANDMEMBER", "tt:{x}:s4", "1000"], ["ZRANDMEMBER", "tt:{x}:l4", "1000"]])
 
         writer.reset()
         let seeder = Fixture.announce(Fixture.hash(1), Fixture.v4(2), left: 0, numwant: 20)
-        #expect(sampler.plan(for: seeder, announcer: seeder.endpoint.compact, swarm: base, seeders: "s4", leechers: "l4", into: &writer).skip.isEmpty)
-        #expect(try Self.commands(writer.bytes) == [["ZRANDMEMBER", "tt:{x}:l4", "20"]])
+        #expect(sampler.plan(for: seeder, now: now, announcer: seeder.endpoint.compact, swarm: base, seeders: "s4", leechers: "l4", into: &writer).skip.isEmpty)
+        #expect(try Self.commands(writer.bytes) == [["ZRANDMEMBER", "tt:{x}:l4", "1000"]])
 
         writer.reset()
-        _ = sampler.plan(for: Fixture.announce(Fixture.hash(1), Fixture.v4(3), event: .stopped), announcer: [], swarm: base, seeders: "s4", leechers: "l4", into: &writer)
-        _ = sampler.plan(for: Fixture.announce(Fixture.hash(1), Fixture.v4(3), numwant: 0), announcer: [], swarm: base, seeders: "s4", leechers: "l4", into: &writer)
+        _ = sampler.plan(for: Fixture.announce(Fixture.hash(1), Fixture.v4(3), event: .stopped), now: now, announcer: [], swarm: base, seeders: "s4", leechers: "l4", into: &writer)
+        _ = sampler.plan(for: Fixture.announce(Fixture.hash(1), Fixture.v4(3), numwant: 0), now: now, announcer: [], swarm: base, seeders: "s4", leechers: "l4", into: &writer)
         #expect(writer.bytes.isEmpty)
     }
 
-    @Test("known swarm: windows inside the set, wrapping once, never asking more than wanted")
+    @Test("known swarm: whole sets up to the bound, windows of the bound wrapping once above it")
     func planWithSizes() throws {
-        var sampler = RedisPeerSampler()
+        var sampler = RedisPeerSampler(maxMembers: 50)
         let base = Array("k:".utf8)
         let request = Fixture.announce(Fixture.hash(2), Fixture.v4(1), left: 10, numwant: 50)
         sampler.remember(request, seeders: 30, leechers: 70)
         for _ in 0..<200 {
             var writer = RESPWriter()
-            let plan = sampler.plan(for: request, announcer: request.endpoint.compact, swarm: base, seeders: "s4", leechers: "l4", into: &writer)
+            let plan = sampler.plan(for: request, now: now, announcer: request.endpoint.compact, swarm: base, seeders: "s4", leechers: "l4", into: &writer)
             let commands = try Self.commands(writer.bytes)
             #expect(plan.replies == commands.count)
-            // All 30 seeders, then 21 leechers (one is the announcer) from a window of the 70.
-            #expect(commands[0] == ["ZRANGE", "k:s4", "0", "29"])
-            var wanted = 0
+            #expect(commands[0] == ["ZRANGE", "k:s4", "0", "49"], "all 30 seeders, never more than the bound")
+            var read = 0
             for command in commands.dropFirst() {
                 #expect(command[0] == "ZRANGE" && command[1] == "k:l4")
                 let start = try #require(Int(command[2])), stop = try #require(Int(command[3]))
-                #expect(start >= 0 && start <= stop && stop < 70 + 21)
-                wanted += min(stop, 69) - start + 1
+                #expect(start >= 0 && start <= stop && stop < 70 + 50)
+                read += min(stop, 69) - start + 1
             }
             #expect(commands.count <= 3)
-            #expect(wanted == 21)
+            #expect(read == 50, "a window of the bound out of the 70 leechers")
         }
+    }
+
+    @Test("kept members: no commands while the set's size holds and they are fresh; read again when either changes")
+    func keptMembers() throws {
+        var sampler = RedisPeerSampler(maxAgeMillis: 2000)
+        let base = Array("k:".utf8)
+        let request = Fixture.announce(Fixture.hash(3), Fixture.v4(1), left: 10, numwant: 50)
+        let seeders = (11...13).flatMap { Fixture.v4(UInt8($0)).compact }
+        let leechers = (1...5).flatMap { Fixture.v4(UInt8($0)).compact }
+        sampler.remember(request, seeders: 3, leechers: 5)
+        func plan(at time: TrackerTime) throws -> (RedisPeerSampler.Plan, [[String]]) {
+            var writer = RESPWriter()
+            let plan = sampler.plan(for: request, now: time, announcer: request.endpoint.compact, swarm: base, seeders: "s4", leechers: "l4", into: &writer)
+            return (plan, try Self.commands(writer.bytes))
+        }
+        let (first, commands) = try plan(at: now)
+        #expect(commands.count == 2)
+        sampler.keep(seeders, memberSize: 6, for: first.sources[0].key, now: now)
+        sampler.keep(leechers, memberSize: 6, for: first.sources[1].key, now: now)
+
+        let (cached, none) = try plan(at: now.adding(seconds: 1))
+        #expect(none.isEmpty && cached.replies == 0, "fresh and the same sizes: nothing asked")
+        var seen = FingerprintSet()
+        for _ in 0..<50 {
+            var collector = RedisSampleCollector(plan: cached, memberSize: 6, seen: &seen)
+            sampler.draw(cached, memberSize: 6, into: &collector, seen: &seen)
+            let drawn = stride(from: 0, to: collector.compact.count, by: 6).map { Array(collector.compact[$0..<$0 + 6]) }
+            #expect(drawn.count == 7, "3 seeders and 4 leechers: everyone but the announcer")
+            #expect(Set(drawn).count == 7 && !drawn.contains(Fixture.v4(1).compact))
+            #expect(Set(drawn.prefix(3)) == Set((11...13).map { Fixture.v4(UInt8($0)).compact }), "seeders first")
+        }
+
+        #expect(try plan(at: now.adding(seconds: 2)).1.count == 2, "too old: read again")
+        sampler.remember(request, seeders: 4, leechers: 5)
+        let (_, grown) = try plan(at: now.adding(seconds: 1))
+        #expect(grown.map { $0[1] } == ["k:s4"], "the seeders' size changed: only they are read again")
     }
 
     @Test("the collector keeps members of the right size, never the announcer, no repeats, at most numwant")
     func collector() {
         var seen = FingerprintSet()
-        let plan = RedisPeerSampler.Plan(replies: 2, numwant: 3, skip: [1, 1, 1, 1, 1, 1])
+        let plan = RedisPeerSampler.Plan(numwant: 3, skip: [1, 1, 1, 1, 1, 1])
         var collector = RedisSampleCollector(plan: plan, memberSize: 6, seen: &seen)
         for member: [UInt8] in [[1, 1, 1, 1, 1, 1], [2, 2, 2, 2, 2, 2], [3, 3, 3], [2, 2, 2, 2, 2, 2], [4, 4, 4, 4, 4, 4],
                                 [5, 5, 5, 5, 5, 5], [6, 6, 6, 6, 6, 6]] {

@@ -1,22 +1,43 @@
-/// Picks an announce's peers with plain commands pipelined right after its script, so the sample
-/// reads the sets as the script left them and the announce stays one round trip. Members handed
-/// to a client straight from a command cost redis-server a fraction of what they cost through Lua
-/// (measured with redis-benchmark: 50 peers 24 µs through the script, about 6 µs as plain replies).
+/// Picks an announce's peers. Each store connection (a lane or a store thread) keeps the members
+/// of the sets it last sampled, with the set sizes of each swarm's last reply: while a set's size
+/// is still the one its members were read at, and they are under two seconds old, the sample
+/// comes from them and Redis sends no members at all. Otherwise the set is read again with plain
+/// commands pipelined right after the announce's script, so the sample sees the swarm as the
+/// script left it and the announce stays one round trip.
 ///
-/// Where this store thread knows a set's size from the swarm's last reply, the sample is a window
-/// of consecutive members at a random offset (ZRANGE, wrapping around once: the memory store's
-/// window). Otherwise ZRANDMEMBER with a positive count (distinct members): always right, but
-/// slow when the count is between a third of the set and all of it, which the window avoids.
-/// A leecher asks seeders first, then leechers (one more, since it is one of them and is skipped);
-/// a seeder asks leechers only.
+/// Why: replying 50 members costs redis-server about as much as the script itself, and a hot
+/// swarm is announced to many times a second with the same members. What it costs: a peer that
+/// replaced another between two reads (the size unchanged) is missed for up to two seconds, and
+/// a node sees another node's new peer one announce later (that announce's reply brings the new
+/// size, and the next one reads the set again).
+///
+/// Reads: the whole set (ZRANGE) when its size is known and at most `maxMembers`; a window
+/// of `maxMembers` at a random offset (ZRANGE, wrapping once) when it is bigger; ZRANDMEMBER
+/// `maxMembers` (distinct members, the whole set when smaller) when the size is unknown.
+/// A leecher draws seeders first, then leechers; a seeder draws leechers only.
 struct RedisPeerSampler {
+    /// One swarm's set of one family and role.
+    struct SetKey: Hashable {
+        var infoHash: InfoHash
+        var v6: Bool
+        var seeders: Bool
+    }
+
+    /// A set the sample draws from: read by `replies` commands of this batch, or none (the members kept).
+    struct Source {
+        var key: SetKey
+        var replies: Int
+    }
+
     /// What the sample's commands were and how to read their replies.
     struct Plan {
-        /// Commands written, each with one reply (an array of members).
-        var replies = 0
+        var sources: [Source] = []
         var numwant = 0
         /// The announcer's own member, never returned to it.
         var skip: [UInt8] = []
+
+        /// Commands written, each with one reply (an array of members).
+        var replies: Int { sources.reduce(0) { $0 + $1.replies } }
     }
 
     private struct SizeKey: Hashable {
@@ -24,32 +45,107 @@ struct RedisPeerSampler {
         var v6: Bool
     }
 
-    /// Own-family (seeders, leechers) from each swarm's last reply; cleared when it reaches the bound.
-    private var sizes: [SizeKey: (seeders: Int, leechers: Int)] = [:]
-    private let maxRemembered: Int
-    private var rng = FastRandom()
-
-    init(maxRemembered: Int = 65_536) {
-        self.maxRemembered = maxRemembered
+    private struct Kept {
+        var members: [UInt8]
+        var count: Int
+        var readAt: Int64
     }
 
-    /// Writes the sample's commands for `request`; `announcer` is its compact endpoint, `swarm`
-    /// the keys' common part, the suffixes name the announcer's family's sets.
-    mutating func plan(for request: AnnounceRequest, announcer: [UInt8], swarm: [UInt8], seeders: StaticString, leechers: StaticString,
-                       into writer: inout RESPWriter) -> Plan {
+    /// Own-family (seeders, leechers) from each swarm's last reply.
+    private var sizes: [SizeKey: (seeders: Int, leechers: Int)] = [:]
+    private var kept: [SetKey: Kept] = [:]
+    private var keptBytes = 0
+    private let maxRemembered: Int
+    private let maxKeptBytes: Int
+    let maxMembers: Int
+    let maxAgeMillis: Int64
+    private var rng = FastRandom()
+
+    /// Both memories are cleared whole when they reach their bounds (swarms, bytes of members).
+    init(maxRemembered: Int = 65_536, maxKeptBytes: Int = 32 << 20, maxMembers: Int = 1000, maxAgeMillis: Int64 = 2000) {
+        self.maxRemembered = maxRemembered
+        self.maxKeptBytes = maxKeptBytes
+        self.maxMembers = maxMembers
+        self.maxAgeMillis = maxAgeMillis
+    }
+
+    /// Writes the commands that read the sets `request` needs and does not have fresh; `announcer`
+    /// is its compact endpoint, `swarm` the keys' common part, the suffixes name the announcer's
+    /// family's sets.
+    mutating func plan(for request: AnnounceRequest, now: TrackerTime, announcer: [UInt8], swarm: [UInt8],
+                       seeders: StaticString, leechers: StaticString, into writer: inout RESPWriter) -> Plan {
         var plan = Plan(numwant: request.numwant)
         guard request.event != .stopped, request.numwant > 0 else { return plan }
-        let known = sizes[SizeKey(infoHash: request.infoHash, v6: request.endpoint.isV6)]
-        if request.isSeeder {
-            add(swarm, leechers, want: request.numwant, size: known?.leechers, plan: &plan, writer: &writer)
-        } else {
+        let v6 = request.endpoint.isV6
+        let known = sizes[SizeKey(infoHash: request.infoHash, v6: v6)]
+        if !request.isSeeder {
             plan.skip = announcer
-            // Unknown sizes: as many of each as wanted (the collector keeps numwant, seeders first).
-            let fromSeeders = known.map { min(request.numwant, $0.seeders) }
-            add(swarm, seeders, want: fromSeeders ?? request.numwant, size: known?.seeders, plan: &plan, writer: &writer)
-            add(swarm, leechers, want: request.numwant - (fromSeeders ?? 0) + 1, size: known?.leechers, plan: &plan, writer: &writer)
+            let key = SetKey(infoHash: request.infoHash, v6: v6, seeders: true)
+            plan.sources.append(source(key, size: known?.seeders, now: now, swarm: swarm, suffix: seeders, writer: &writer))
         }
+        let key = SetKey(infoHash: request.infoHash, v6: v6, seeders: false)
+        plan.sources.append(source(key, size: known?.leechers, now: now, swarm: swarm, suffix: leechers, writer: &writer))
         return plan
+    }
+
+    private mutating func source(_ key: SetKey, size: Int?, now: TrackerTime, swarm: [UInt8], suffix: StaticString,
+                                 writer: inout RESPWriter) -> Source {
+        if let size, let members = kept[key], members.count == size, now.milliseconds - members.readAt < maxAgeMillis {
+            return Source(key: key, replies: 0)
+        }
+        func zrange(_ start: Int, _ stop: Int) {
+            writer.command(4)
+            writer.bulk("ZRANGE")
+            writer.bulk(swarm, suffix)
+            writer.bulk(start)
+            writer.bulk(stop)
+        }
+        guard let size else {
+            writer.command(3)
+            writer.bulk("ZRANDMEMBER")
+            writer.bulk(swarm, suffix)
+            writer.bulk(maxMembers)
+            return Source(key: key, replies: 1)
+        }
+        if size <= maxMembers {
+            zrange(0, maxMembers - 1)  // the whole set, and no more than the bound if it grew since
+            return Source(key: key, replies: 1)
+        }
+        let start = rng.below(size)
+        let end = start + maxMembers - 1
+        zrange(start, end)
+        guard end >= size else { return Source(key: key, replies: 1) }
+        zrange(0, end - size)
+        return Source(key: key, replies: 2)
+    }
+
+    /// Clears the kept members when they reach their bounds; called before a batch is planned, so
+    /// that the members a plan counts on are still there when its replies are read (a batch adds
+    /// at most two sets per announce past the bounds).
+    mutating func trimIfFull() {
+        guard kept.count >= maxRemembered || keptBytes > maxKeptBytes else { return }
+        kept.removeAll(keepingCapacity: true)
+        keptBytes = 0
+    }
+
+    /// Keeps the members just read for a set (all its replies, back to back).
+    mutating func keep(_ members: [UInt8], memberSize: Int, for key: SetKey, now: TrackerTime) {
+        keptBytes += members.count - (kept[key]?.members.count ?? 0)
+        kept[key] = Kept(members: members, count: members.count / max(memberSize, 1), readAt: now.milliseconds)
+    }
+
+    /// Draws the sample from the kept members of the plan's sets, each from a random offset.
+    mutating func draw(_ plan: Plan, memberSize: Int, into collector: inout RedisSampleCollector, seen: inout FingerprintSet) {
+        for source in plan.sources {
+            guard !collector.isFull, let members = kept[source.key], members.count > 0 else { continue }
+            let first = rng.below(members.count)
+            members.members.withUnsafeBytes { bytes in
+                for i in 0..<members.count where !collector.isFull {
+                    let start = ((first + i) % members.count) * memberSize
+                    collector.add(UnsafeRawBufferPointer(rebasing: bytes[start..<start + memberSize]), seen: &seen)
+                }
+            }
+        }
     }
 
     /// Notes a swarm's own-family sizes after an announce, for the next plan.
@@ -57,41 +153,11 @@ struct RedisPeerSampler {
         if sizes.count >= maxRemembered { sizes.removeAll(keepingCapacity: true) }
         sizes[SizeKey(infoHash: request.infoHash, v6: request.endpoint.isV6)] = (seeders, leechers)
     }
-
-    private mutating func add(_ swarm: [UInt8], _ suffix: StaticString, want: Int, size: Int?,
-                              plan: inout Plan, writer: inout RESPWriter) {
-        guard want > 0 else { return }
-        func zrange(_ start: Int, _ stop: Int) {
-            writer.command(4)
-            writer.bulk("ZRANGE")
-            writer.bulk(swarm, suffix)
-            writer.bulk(start)
-            writer.bulk(stop)
-            plan.replies += 1
-        }
-        guard let size else {
-            writer.command(3)
-            writer.bulk("ZRANDMEMBER")
-            writer.bulk(swarm, suffix)
-            writer.bulk(want)
-            plan.replies += 1
-            return
-        }
-        guard size > 0 else { return }
-        if want >= size {
-            zrange(0, want - 1)  // the whole set, but never more than asked if it grew since
-            return
-        }
-        let start = rng.below(size)
-        let end = start + want - 1
-        zrange(start, end)
-        if end >= size { zrange(0, end - size) }
-    }
 }
 
-/// Collects a plan's replies into compact peers: members of the announcer's size only, never
-/// the announcer, no member twice (sets can change between two commands of a pipeline when other
-/// connections write in between), at most `numwant`.
+/// Collects a sample into compact peers: members of the announcer's size only, never the
+/// announcer, no member twice (a peer can sit in a seeders read and a leechers read made at
+/// different times), at most `numwant`.
 struct RedisSampleCollector {
     private(set) var compact: [UInt8] = []
     private let plan: RedisPeerSampler.Plan

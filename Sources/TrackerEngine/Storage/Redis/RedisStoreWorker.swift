@@ -97,6 +97,7 @@ final class RedisStoreWorker {
     func send(_ batch: [RedisJob], with session: RedisSession) -> InFlight? {
         var announces: [PendingAnnounce] = []
         writer.reset()
+        sampler.trimIfFull()
         for job in batch {
             switch job {
             case let .announce(request, now, reply):
@@ -171,13 +172,12 @@ final class RedisStoreWorker {
     private func readAnnounce(_ announce: inout PendingAnnounce, session: RedisSession) throws -> Bool {
         var result = try session.connection.readReply()
         let size = announce.request.endpoint.compactSize
-        var collector = RedisSampleCollector(plan: announce.plan, memberSize: size, seen: &seen)
-        for _ in 0..<announce.plan.replies {
-            _ = try session.connection.readMembers(size: size) { members in
-                for start in stride(from: 0, to: members.count, by: size) {
-                    collector.add(UnsafeRawBufferPointer(rebasing: members[start..<start + size]), seen: &seen)
-                }
+        for source in announce.plan.sources where source.replies > 0 {
+            var members: [UInt8] = []
+            for _ in 0..<source.replies {
+                _ = try session.connection.readMembers(size: size) { members.append(contentsOf: $0) }
             }
+            sampler.keep(members, memberSize: size, for: source.key, now: announce.now)
         }
         if result.errorMessage?.hasPrefix("NOSCRIPT") == true {
             // The sample above read the swarm as it was before this announce: good enough, once.
@@ -194,6 +194,8 @@ final class RedisStoreWorker {
             announce.outcome = .failure(.failed("unexpected announce reply: \(result.errorMessage ?? "\(result)")"))
             return false
         }
+        var collector = RedisSampleCollector(plan: announce.plan, memberSize: size, seen: &seen)
+        sampler.draw(announce.plan, memberSize: size, into: &collector, seen: &seen)
         sampler.remember(announce.request, seeders: Int(ownSeeders), leechers: Int(ownLeechers))
         let counts = SwarmCounts(seeders: Int(seeders), leechers: Int(leechers), completed: Int(completed))
         announce.outcome = .success(AnnounceResult(counts: counts, compactPeers: collector.compact))
@@ -239,7 +241,7 @@ final class RedisStoreWorker {
     /// Writes an announce's script call and its sample's commands; returns how to read the sample.
     private func encodeAnnounce(_ request: AnnounceRequest, now: TrackerTime, session: RedisSession) -> RedisPeerSampler.Plan {
         let (base, sets, announcer) = writeAnnounceScript(request, now: now, session: session)
-        return sampler.plan(for: request, announcer: announcer, swarm: base, seeders: sets.seeders, leechers: sets.leechers, into: &writer)
+        return sampler.plan(for: request, now: now, announcer: announcer, swarm: base, seeders: sets.seeders, leechers: sets.leechers, into: &writer)
     }
 
     /// Writes the script call alone; returns what the sample's commands need too.
