@@ -99,6 +99,7 @@ struct SwarmStoreConformanceTests {
         let v4 = try await store.announce(Fixture.announce(h, Fixture.v4(2), id: 3), now: now)
         #expect(v4.peers(family: Fixture.v4(0)) == [Fixture.v4(1)])
         #expect(v4.compactPeers.count == 6)
+        #expect(v4.counts == SwarmCounts(seeders: 2, leechers: 1, completed: 0), "an IPv4 announcer counts the IPv6 peers too")
         let v6 = try await store.announce(Fixture.announce(h, Fixture.v6(2), id: 4), now: now)
         #expect(v6.peers(family: Fixture.v6(0)) == [Fixture.v6(1)])
         #expect(v6.compactPeers.count == 18)

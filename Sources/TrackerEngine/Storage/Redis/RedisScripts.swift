@@ -10,13 +10,14 @@ enum RedisScripts {
     /// pass through Lua (see `RedisPeerSampler`).
     /// Every redis.call costs: a swarm's expired peers are pruned here at most every 30 s (the
     /// sweep does the rest), the lifecycle is read with one HMGET and written with one HSET, and
-    /// counts are ZCARDs (a peer past its deadline counts until its swarm is next pruned).
+    /// counts are ZCARDs (a peer past its deadline counts until its swarm is next pruned); the
+    /// lifecycle's `v6` field notes that an IPv6 peer ever came, so IPv4-only swarms skip two.
     static let announce = """
         local S, L, OS, OL, D, T = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
         local ep, now, deadline = ARGV[1], tonumber(ARGV[2]), ARGV[3]
         local seeder, event, blob = ARGV[4] == '1', tonumber(ARGV[5]), ARGV[6]
         local limit, nowS = tonumber(ARGV[7]), ARGV[8]
-        local life = redis.call('HMGET', T, 'last_activity', 'completed', 'prune_at', 'first_started', 'first_completed', 'announces')
+        local life = redis.call('HMGET', T, 'last_activity', 'completed', 'prune_at', 'first_started', 'first_completed', 'announces', 'v6')
         local last, completed, pruneDue = life[1], tonumber(life[2] or '0'), now >= tonumber(life[3] or '0')
         if pruneDue then
           for _, key in ipairs({S, L, OS, OL}) do
@@ -71,6 +72,7 @@ enum RedisScripts {
             fields[#fields + 1] = 'last_started'; fields[#fields + 1] = nowS
             if not life[4] then fields[#fields + 1] = 'first_started'; fields[#fields + 1] = nowS end
           end
+          if #ep == 18 and not life[7] then fields[#fields + 1] = 'v6'; fields[#fields + 1] = 1 end
           if completedNow then
             completed = completed + 1
             fields[#fields + 1] = 'completed'; fields[#fields + 1] = completed
@@ -80,6 +82,8 @@ enum RedisScripts {
           redis.call('HSET', T, unpack(fields))
         end
         local ownS, ownL = redis.call('ZCARD', S), redis.call('ZCARD', L)
+        -- An IPv4 announcer's swarm has IPv6 sets to count only if an IPv6 peer ever came.
+        if #ep == 6 and not life[7] then return {ownS, ownL, completed, touch, ownS, ownL} end
         return {ownS + redis.call('ZCARD', OS), ownL + redis.call('ZCARD', OL), completed, touch, ownS, ownL}
         """
 
