@@ -94,7 +94,7 @@ struct RedisStoreTests {
             group.leave()
         }
         for _ in 0..<3 { group.enter() }
-        lane.scrape([Fixture.hash(80)], now: now) { record("scrape 1", (try? $0.get().first?.counts.leechers).map { "\($0 ?? -1)" } ?? "failed") }
+        lane.scrape([Fixture.hash(80)], now: now) { record("scrape 1", (try? $0.get().first?.counts.leechers).map { "\($0)" } ?? "failed") }
         lane.announce(Fixture.announce(Fixture.hash(81), Fixture.v4(1)), now: now) { record("announce", $0 == .failure(.unavailable) ? "unavailable" : "\($0)") }
         lane.scrape([Fixture.hash(82)], now: now) { record("scrape 2", $0 == .failure(.unavailable) ? "unavailable" : "\($0)") }
         lane.release()
