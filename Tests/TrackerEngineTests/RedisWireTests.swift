@@ -91,7 +91,7 @@ struct RedisWireTests {
 
     @Test("kept members: no commands while the set's size holds and they are fresh; read again when either changes")
     func keptMembers() throws {
-        var sampler = RedisPeerSampler(maxAgeMillis: 2000)
+        var sampler = RedisPeerSampler(maxRemembered: 3, maxAgeMillis: 2000)
         let base = Array("k:".utf8)
         let request = Fixture.announce(Fixture.hash(3), Fixture.v4(1), left: 10, numwant: 50)
         let seeders = (11...13).flatMap { Fixture.v4(UInt8($0)).compact }
@@ -118,6 +118,18 @@ struct RedisWireTests {
             #expect(Set(drawn).count == 7 && !drawn.contains(Fixture.v4(1).compact))
             #expect(Set(drawn.prefix(3)) == Set((11...13).map { Fixture.v4(UInt8($0)).compact }), "seeders first")
         }
+
+        // A plan carries its members: kept members cleared at the bound (three sets here) while its
+        // batch is read do not empty its sample.
+        for role in [true, false] {
+            sampler.keep(seeders, memberSize: 6, for: RedisPeerSampler.SetKey(infoHash: Fixture.hash(4), v6: false, seeders: role), now: now)
+        }
+        #expect(try plan(at: now.adding(seconds: 1)).1.count == 2, "the clear forgot the members")
+        var collector = RedisSampleCollector(plan: cached, memberSize: 6, seen: &seen)
+        sampler.draw(cached, memberSize: 6, into: &collector, seen: &seen)
+        #expect(collector.compact.count == 7 * 6)
+        sampler.keep(seeders, memberSize: 6, for: first.sources[0].key, now: now)
+        sampler.keep(leechers, memberSize: 6, for: first.sources[1].key, now: now)
 
         #expect(try plan(at: now.adding(seconds: 2)).1.count == 2, "too old: read again")
         sampler.remember(request, seeders: 4, leechers: 5)

@@ -23,10 +23,12 @@ struct RedisPeerSampler {
         var seeders: Bool
     }
 
-    /// A set the sample draws from: read by `replies` commands of this batch, or none (the members kept).
+    /// A set the sample draws from: the members kept (no replies), or read by `replies` commands
+    /// of this batch (`members` filled as they are read).
     struct Source {
         var key: SetKey
         var replies: Int
+        var members: [UInt8] = []
     }
 
     /// What the sample's commands were and how to read their replies.
@@ -61,7 +63,8 @@ struct RedisPeerSampler {
     let maxAgeMillis: Int64
     private var rng = FastRandom()
 
-    /// Both memories are cleared whole when they reach their bounds (swarms, bytes of members).
+    /// Both memories are cleared whole when they reach their bounds (swarms, bytes of members);
+    /// a plan carries its sets' members, so a clear never takes them from a batch being read.
     init(maxRemembered: Int = 65_536, maxKeptBytes: Int = 32 << 20, maxMembers: Int = 1000, maxAgeMillis: Int64 = 2000) {
         self.maxRemembered = maxRemembered
         self.maxKeptBytes = maxKeptBytes
@@ -91,7 +94,7 @@ struct RedisPeerSampler {
     private mutating func source(_ key: SetKey, size: Int?, now: TrackerTime, swarm: [UInt8], suffix: StaticString,
                                  writer: inout RESPWriter) -> Source {
         if let size, let members = kept[key], members.count == size, now.milliseconds - members.readAt < maxAgeMillis {
-            return Source(key: key, replies: 0)
+            return Source(key: key, replies: 0, members: members.members)
         }
         func zrange(_ start: Int, _ stop: Int) {
             writer.command(4)
@@ -119,29 +122,25 @@ struct RedisPeerSampler {
         return Source(key: key, replies: 2)
     }
 
-    /// Clears the kept members when they reach their bounds; called before a batch is planned, so
-    /// that the members a plan counts on are still there when its replies are read (a batch adds
-    /// at most two sets per announce past the bounds).
-    mutating func trimIfFull() {
-        guard kept.count >= maxRemembered || keptBytes > maxKeptBytes else { return }
-        kept.removeAll(keepingCapacity: true)
-        keptBytes = 0
-    }
-
     /// Keeps the members just read for a set (all its replies, back to back).
     mutating func keep(_ members: [UInt8], memberSize: Int, for key: SetKey, now: TrackerTime) {
+        if kept.count >= maxRemembered || keptBytes + members.count > maxKeptBytes {
+            kept.removeAll(keepingCapacity: true)
+            keptBytes = 0
+        }
         keptBytes += members.count - (kept[key]?.members.count ?? 0)
         kept[key] = Kept(members: members, count: members.count / max(memberSize, 1), readAt: now.milliseconds)
     }
 
-    /// Draws the sample from the kept members of the plan's sets, each from a random offset.
+    /// Draws the sample from the members of the plan's sets, each from a random offset.
     mutating func draw(_ plan: Plan, memberSize: Int, into collector: inout RedisSampleCollector, seen: inout FingerprintSet) {
         for source in plan.sources {
-            guard !collector.isFull, let members = kept[source.key], members.count > 0 else { continue }
-            let first = rng.below(members.count)
-            members.members.withUnsafeBytes { bytes in
-                for i in 0..<members.count where !collector.isFull {
-                    let start = ((first + i) % members.count) * memberSize
+            let count = source.members.count / memberSize
+            guard !collector.isFull, count > 0 else { continue }
+            let first = rng.below(count)
+            source.members.withUnsafeBytes { bytes in
+                for i in 0..<count where !collector.isFull {
+                    let start = ((first + i) % count) * memberSize
                     collector.add(UnsafeRawBufferPointer(rebasing: bytes[start..<start + memberSize]), seen: &seen)
                 }
             }

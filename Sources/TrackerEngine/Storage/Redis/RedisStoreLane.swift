@@ -17,9 +17,6 @@ final class RedisStoreLane: SwarmStoreLane {
     private let batchSize: Int
     private var queued: [RedisJob] = []
     private var inFlight: RedisStoreWorker.InFlight?
-    private var session: RedisSession?
-    /// Counts connections, so that a new one is watched even when it reuses a descriptor number.
-    private var generation = 0
 
     init(settings: RedisStoreWorker.Settings, queue: RedisJobQueue, capacity: Int) {
         worker = RedisStoreWorker(settings: settings, queue: queue)
@@ -49,7 +46,7 @@ final class RedisStoreLane: SwarmStoreLane {
             // socket alone, spares the frontend a round of wake-ups (new requests wait in the
             // kernel meanwhile and make the next batch bigger). A slower batch is left to the
             // frontend's poll loop.
-            guard let batch = inFlight, let session,
+            guard let batch = inFlight, let session = worker.session,
                   (try? session.connection.waitUntilReadable(milliseconds: Self.replyWaitMilliseconds)) == true else { return }
             inFlight = nil
             worker.finish(batch, with: session)
@@ -75,24 +72,19 @@ final class RedisStoreLane: SwarmStoreLane {
             queued.removeAll(keepingCapacity: true)
             return
         }
-        if session !== self.session {
-            self.session = session
-            generation += 1
-        }
         inFlight = worker.send(batch, with: session)
     }
 
     var waitDescriptor: (fd: Int32, generation: Int)? {
-        guard inFlight != nil, let fd = session?.connection.descriptor else { return nil }
-        return (fd, generation)
+        guard inFlight != nil, let fd = worker.session?.connection.descriptor else { return nil }
+        return (fd, worker.connectionsMade)
     }
 
     func receive() {
-        guard let batch = inFlight, let session else {
+        guard let batch = inFlight, let session = worker.session else {
             // Nothing is expected: the server closed the connection (or said something unasked).
             // Closing it also takes it out of the frontend's poll set.
             worker.dropSession()
-            session = nil
             return
         }
         inFlight = nil
@@ -105,7 +97,6 @@ final class RedisStoreLane: SwarmStoreLane {
         guard seconds - batch.sentAt > timeout else { return true }
         inFlight = nil
         worker.dropSession()
-        session = nil
         batch.failAll()
         release()
         return inFlight != nil

@@ -16,7 +16,10 @@ final class RedisStoreWorker {
 
     private let settings: Settings
     private let queue: RedisJobQueue
-    private var session: RedisSession?
+    /// The connection while it is up (`liveSession()` makes it again).
+    private(set) var session: RedisSession?
+    /// Connections made so far: a new one may reuse a closed one's descriptor number.
+    private(set) var connectionsMade = 0
     private var sampler = RedisPeerSampler()
     private var seen = FingerprintSet()
     private var writer = RESPWriter()
@@ -47,6 +50,7 @@ final class RedisStoreWorker {
         guard now >= nextAttempt else { return nil }
         do {
             session = try RedisSession(connection: RedisConnection(settings.endpoint, timeout: settings.timeout), keys: settings.keys)
+            connectionsMade += 1
             backoff = 0.05
             return session
         } catch {
@@ -79,8 +83,13 @@ final class RedisStoreWorker {
 
         /// Answers every announce and scrape as unavailable (the server stayed silent).
         func failAll() {
-            for job in batch where !job.isSession { job.fail() }
+            RedisStoreWorker.failCalls(batch)
         }
+    }
+
+    /// Answers a batch's announces and scrapes as unavailable; its session jobs run later.
+    fileprivate static func failCalls(_ batch: [RedisJob]) {
+        for job in batch where !job.isSession { job.fail() }
     }
 
     /// Writes a store thread's batch and answers it; then runs its session jobs one at a time.
@@ -97,7 +106,6 @@ final class RedisStoreWorker {
     func send(_ batch: [RedisJob], with session: RedisSession) -> InFlight? {
         var announces: [PendingAnnounce] = []
         writer.reset()
-        sampler.trimIfFull()
         for job in batch {
             switch job {
             case let .announce(request, now, reply):
@@ -113,7 +121,7 @@ final class RedisStoreWorker {
             try session.connection.appendEncoded(writer.bytes)
             try session.connection.flush()
         } catch {
-            InFlight(batch: batch, announces: [], sentAt: 0).failAll()
+            Self.failCalls(batch)
             return nil
         }
         return InFlight(batch: batch, announces: announces, sentAt: Self.seconds())
@@ -172,12 +180,13 @@ final class RedisStoreWorker {
     private func readAnnounce(_ announce: inout PendingAnnounce, session: RedisSession) throws -> Bool {
         var result = try session.connection.readReply()
         let size = announce.request.endpoint.compactSize
-        for source in announce.plan.sources where source.replies > 0 {
+        for i in announce.plan.sources.indices where announce.plan.sources[i].replies > 0 {
             var members: [UInt8] = []
-            for _ in 0..<source.replies {
+            for _ in 0..<announce.plan.sources[i].replies {
                 _ = try session.connection.readMembers(size: size) { members.append(contentsOf: $0) }
             }
-            sampler.keep(members, memberSize: size, for: source.key, now: announce.now)
+            sampler.keep(members, memberSize: size, for: announce.plan.sources[i].key, now: announce.now)
+            announce.plan.sources[i].members = members
         }
         if result.errorMessage?.hasPrefix("NOSCRIPT") == true {
             // The sample above read the swarm as it was before this announce: good enough, once.
