@@ -31,6 +31,46 @@ struct RedisStoreTests {
         #expect(seeder.counts == SwarmCounts(seeders: 1, leechers: 31, completed: 0))
     }
 
+    @Test("a big swarm is pruned a page at a time by announces, and whole by the sweep")
+    func bigSwarmPruning() async throws {
+        let store = RedisSwarmStore(endpoint: TestRedis.shared.endpoint, prefix: TestRedis.uniquePrefix(), peerTimeout: 100, threads: 1)
+        defer { store.shutdown() }
+        let h = Fixture.hash(74)
+        for i in 0..<700 { _ = try await store.announce(Fixture.announce(h, Fixture.v4(1, port: UInt16(1000 + i)), id: UInt64(i), left: 5), now: now) }
+        // 200 s later every one of them is past the timeout; a hash this big is no listpack, so a
+        // prune step reads a page of it and the next announce goes on where it stopped.
+        let later = now.adding(seconds: 200)
+        var leechers: [Int] = []
+        for _ in 0..<20 where leechers.last != 1 {
+            leechers.append(try await store.announce(Fixture.announce(h, Fixture.v4(2), id: 9999, left: 5), now: later).counts.leechers)
+        }
+        #expect(leechers.first.map { $0 > 1 && $0 < 701 } == true, "one page per announce, not the whole swarm: \(leechers)")
+        #expect(leechers.last == 1, "every expired peer pruned within a few announces: \(leechers)")
+
+        for i in 0..<700 { _ = try await store.announce(Fixture.announce(h, Fixture.v4(1, port: UInt16(1000 + i)), id: UInt64(i), left: 5), now: later) }
+        #expect(try await store.expire(now: later.adding(seconds: 200)) == 701)
+        #expect(try await store.scrape([h], now: later).isEmpty, "the empty swarm without completions is forgotten")
+    }
+
+    @Test("an older key layout is upgraded once: its peer keys go, lifecycles and completed counts stay")
+    func layoutUpgrade() async throws {
+        let prefix = TestRedis.uniquePrefix()
+        let h = Fixture.hash(75)
+        let side = try RedisConnection(TestRedis.shared.endpoint, timeout: 1)
+        let base = "\(prefix):{\(h.hex)}:"
+        _ = try side.command(["ZADD", "\(prefix):torrents", "1", h.hex])
+        _ = try side.command(["ZADD", base + "s4", "9999999999999", "abcdef"])
+        _ = try side.command(["HSET", base + "d", "abcdef", String(repeating: "x", count: 57)])
+        _ = try side.command(["HSET", base + "t", "completed", "3", "last_activity", String(now.seconds)])
+        let store = RedisSwarmStore(endpoint: TestRedis.shared.endpoint, prefix: prefix, threads: 1)
+        defer { store.shutdown() }
+        #expect(try await store.scrape([h], now: now).first?.counts == SwarmCounts(seeders: 0, leechers: 0, completed: 3))
+        #expect(try side.command(["EXISTS", base + "s4", base + "d"]) == .integer(0))
+        #expect(try side.command(["GET", "\(prefix):layout"]) == .string(Array(RedisLayout.version.utf8)))
+        let r = try await store.announce(Fixture.announce(h, Fixture.v4(1), id: 1, left: 0), now: now)
+        #expect(r.counts == SwarmCounts(seeders: 1, leechers: 0, completed: 3))
+    }
+
     @Test("scripts flushed from the server are loaded again: announces and sweeps go on")
     func scriptsReloaded() async throws {
         let redis = try TestRedis()  // its own server: a flush must not reach other tests
@@ -69,8 +109,8 @@ struct RedisStoreTests {
                 input += chunk[0..<count]
                 var reply = ""
                 for command in Self.completeCommands(&input) {
-                    if command.first == "SCRIPT" {
-                        reply += "$40\r\n" + String(repeating: "a", count: 40) + "\r\n"
+                    if let setup = Self.connectionSetupReply(command) {
+                        reply += setup
                     } else if command.first == "PING" {
                         reply += "+PONG\r\n"
                     } else if answered < 5 {
@@ -106,7 +146,7 @@ struct RedisStoreTests {
 
     @Test("a lane whose server goes silent answers its batch as unavailable after the timeout and connects again")
     func silentServer() throws {
-        // A fake server: loads scripts on every connection, never answers anything else.
+        // A fake server: answers each connection's setup, never anything else.
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(listener) }
         try #require(withSocketAddress(host: "127.0.0.1", port: 0) { bind(listener, $0, $1) } == 0 && listen(listener, 4) == 0)
@@ -125,8 +165,7 @@ struct RedisStoreTests {
                         let count = read(fd, &chunk, chunk.count)
                         guard count > 0 else { return }
                         input += chunk[0..<count]
-                        let reply = Self.completeCommands(&input).filter { $0.first == "SCRIPT" }
-                            .map { _ in "$40\r\n" + String(repeating: "a", count: 40) + "\r\n" }.joined()
+                        let reply = Self.completeCommands(&input).compactMap(Self.connectionSetupReply).joined()
                         _ = reply.utf8CString.withUnsafeBufferPointer { write(fd, $0.baseAddress, $0.count - 1) }
                     }
                 }.start()
@@ -158,6 +197,16 @@ struct RedisStoreTests {
         #expect(connections.value == 2)
         lane.checkStalled(now: RedisStoreWorker.seconds() + 1)
         #expect(outcome.value == ["unavailable", "second"])
+    }
+
+    /// A fake server's reply to what every new connection sends first (the key layout check, the
+    /// scripts); nil for anything else.
+    static func connectionSetupReply(_ command: [String]) -> String? {
+        switch command.first {
+        case "GET": "$1\r\n\(RedisLayout.version)\r\n"
+        case "SCRIPT": "$40\r\n" + String(repeating: "a", count: 40) + "\r\n"
+        default: nil
+        }
     }
 
     /// Takes the complete RESP commands off the front of `input`, as their arguments.

@@ -9,6 +9,9 @@ struct RedisKeys: Sendable {
         self.prefixBytes = Array(prefix.utf8)
     }
 
+    /// `<prefix>:layout`: the key layout's version (`RedisLayout`).
+    var layout: String { "\(prefix):layout" }
+
     /// `<prefix>:torrents`: ZSET hex info-hash → last activity (ms), for listing, full scrape and sweeps.
     var torrents: String { "\(prefix):torrents" }
 
@@ -23,7 +26,7 @@ struct RedisKeys: Sendable {
     func node(_ id: String) -> String { "\(prefix):node:\(id)" }
 
     struct Swarm {
-        let seeders4, leechers4, seeders6, leechers6, detail, lifecycle: String
+        let seeders4, leechers4, seeders6, leechers6, lifecycle: String
     }
 
     func swarm(_ infoHash: InfoHash) -> Swarm {
@@ -35,15 +38,16 @@ struct RedisKeys: Sendable {
         func key(_ suffix: StaticString) -> String { base + suffix.description }
         return Swarm(seeders4: key(FamilySets.v4.seeders), leechers4: key(FamilySets.v4.leechers),
                      seeders6: key(FamilySets.v6.seeders), leechers6: key(FamilySets.v6.leechers),
-                     detail: key(Self.detailSuffix), lifecycle: key(Self.lifecycleSuffix))
+                     lifecycle: key(Self.lifecycleSuffix))
     }
 
-    /// The suffixes of a swarm's keys after `<prefix>:{<hex>}:`: one family's two peer sets, the
-    /// detail hash, the lifecycle hash. The one place that names them.
+    /// The suffixes of a swarm's keys after `<prefix>:{<hex>}:`: one family's two peer hashes and
+    /// the lifecycle hash. The one place that names them (the announce script derives the peer
+    /// hashes' names from the lifecycle key's: see `RedisScripts`).
     struct FamilySets {
         let isV6: Bool
-        var seeders: StaticString { isV6 ? "s6" : "s4" }
-        var leechers: StaticString { isV6 ? "l6" : "l4" }
+        var seeders: StaticString { isV6 ? "S6" : "S4" }
+        var leechers: StaticString { isV6 ? "L6" : "L4" }
         var other: FamilySets { FamilySets(isV6: !isV6) }
 
         static let v4 = FamilySets(isV6: false)
@@ -52,14 +56,15 @@ struct RedisKeys: Sendable {
         static func of(_ endpoint: PeerEndpoint) -> FamilySets { FamilySets(isV6: endpoint.isV6) }
     }
 
-    static let detailSuffix: StaticString = "d"
     static let lifecycleSuffix: StaticString = "t"
+    /// Keys of the first layout (peers in ZSETs by deadline beside a detail hash), deleted once
+    /// by `RedisLayout`.
+    static let legacySuffixes = ["s4", "l4", "s6", "l6", "d"]
 }
 
 extension RedisKeys {
     /// What a swarm's keys share, `<prefix>:{<hex>}:`, as bytes built without String work: the
-    /// announce path writes each key as this plus its suffix (`FamilySets`, `detailSuffix`,
-    /// `lifecycleSuffix`).
+    /// announce path writes each key as this plus its suffix (`FamilySets`, `lifecycleSuffix`).
     func swarmBase(_ infoHash: InfoHash) -> [UInt8] {
         var base = prefixBytes
         base.reserveCapacity(prefixBytes.count + 46)
@@ -71,6 +76,6 @@ extension RedisKeys {
 }
 
 extension RedisKeys.Swarm {
-    var all: [String] { [seeders4, leechers4, seeders6, leechers6, detail, lifecycle] }
+    var all: [String] { [seeders4, leechers4, seeders6, leechers6, lifecycle] }
     var peerSets: [String] { [seeders4, leechers4, seeders6, leechers6] }
 }

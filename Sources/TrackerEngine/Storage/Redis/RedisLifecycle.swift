@@ -1,6 +1,6 @@
 /// Reading a swarm's counts and lifecycle with plain commands, no script: for scrapes (hot) and
-/// listings (the dashboard). Each writes one HMGET of the lifecycle hash and a ZCARD of each of
-/// the four peer sets, so a swarm costs five replies, read back in the same order. ZCARD counts
+/// listings (the dashboard). Each writes one HMGET of the lifecycle hash and an HLEN of each of
+/// the four peer hashes, so a swarm costs five replies, read back in the same order. HLEN counts
 /// a peer past its deadline until its swarm is next pruned, like announce counts.
 enum RedisLifecycle {
     /// Replies per swarm, for both scrapes and listings.
@@ -51,7 +51,7 @@ enum RedisLifecycle {
         for family in RedisKeys.FamilySets.both {
             for set in [family.seeders, family.leechers] {
                 writer.command(2)
-                writer.bulk("ZCARD")
+                writer.bulk("HLEN")
                 writer.bulk(base, set)
             }
         }

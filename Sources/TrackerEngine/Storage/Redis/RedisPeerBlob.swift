@@ -1,17 +1,31 @@
-/// A peer's detail as one 57-byte string in the swarm's detail hash (little-endian):
+/// A peer as one 57-byte value in its swarm's seeders or leechers hash (little-endian):
 /// peer id (20) · key (4) · uploaded (8) · downloaded (8) · left (8) · first seen s (4) ·
 /// last seen s (4) · flags (1). Flags: 1 has key, 2 completion counted, 4 left unknown,
-/// bits 4-6 the last event, 128 seeder (set by the announce script). The Lua scripts read the first-seen bytes and the flags at these
-/// offsets; change them together.
+/// bits 4-6 the last event. The Lua scripts read the key, first-seen and last-seen bytes and
+/// the flags at these offsets (last seen is what expires a peer); change them together.
 enum RedisPeerBlob {
     static let size = 57
     static let flagHasKey: UInt8 = 1
     static let flagCompletionCounted: UInt8 = 2
     static let flagLeftUnknown: UInt8 = 4
+    /// Bytes before the blob in `announceArgument`.
+    static let announceHeaderSize = 11
 
-    static func encode(_ request: AnnounceRequest, nowSeconds: UInt32) -> [UInt8] {
+    /// The announce script's second argument (`RedisScripts.announce`): mode (event, +128 for a
+    /// seeder), now s, cutoff s (peers last seen then or before are expired), prune page size,
+    /// then the blob; one argument, because each argument costs the script call.
+    static func announceArgument(_ request: AnnounceRequest, nowSeconds: UInt32, cutoffSeconds: UInt32, pageSize: UInt16) -> [UInt8] {
         var out = [UInt8]()
-        out.reserveCapacity(size)
+        out.reserveCapacity(announceHeaderSize + size)
+        out.append(request.event.rawValue | (request.isSeeder ? 128 : 0))
+        append(nowSeconds, to: &out)
+        append(cutoffSeconds, to: &out)
+        append(pageSize, to: &out)
+        appendBlob(request, nowSeconds: nowSeconds, to: &out)
+        return out
+    }
+
+    private static func appendBlob(_ request: AnnounceRequest, nowSeconds: UInt32, to out: inout [UInt8]) {
         out += request.peerID.bytes
         append(request.key ?? 0, to: &out)
         append(request.uploaded, to: &out)
@@ -23,7 +37,6 @@ enum RedisPeerBlob {
         if request.key != nil { flags |= flagHasKey }
         if request.left == nil { flags |= flagLeftUnknown }
         out.append(flags)
-        return out
     }
 
     static func decode(_ blob: [UInt8], endpoint: PeerEndpoint, isSeeder: Bool) -> PeerDetail? {

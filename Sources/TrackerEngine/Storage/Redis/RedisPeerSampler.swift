@@ -11,10 +11,8 @@
 /// a node sees another node's new peer one announce later (that announce's reply brings the new
 /// size, and the next one reads the set again).
 ///
-/// Reads: the whole set (ZRANGE) when its size is known and at most `maxMembers`; a window
-/// of `maxMembers` at a random offset (ZRANGE, wrapping once) when it is bigger; ZRANDMEMBER
-/// `maxMembers` (distinct members, the whole set when smaller) when the size is unknown.
-/// A leecher draws seeders first, then leechers; a seeder draws leechers only.
+/// Reads: HRANDFIELD `maxMembers` of the peer hash (its distinct fields, the whole hash when it
+/// is smaller). A leecher draws seeders first, then leechers; a seeder draws leechers only.
 struct RedisPeerSampler {
     /// One swarm's set of one family and role.
     struct SetKey: Hashable {
@@ -24,7 +22,7 @@ struct RedisPeerSampler {
     }
 
     /// A set the sample draws from: the members kept (no replies), or read by `replies` commands
-    /// of this batch (`members` filled as they are read).
+    /// of this batch (`members` filled as they are read; one command today).
     struct Source {
         var key: SetKey
         var replies: Int
@@ -96,30 +94,11 @@ struct RedisPeerSampler {
         if let size, let members = kept[key], members.count == size, now.milliseconds - members.readAt < maxAgeMillis {
             return Source(key: key, replies: 0, members: members.members)
         }
-        func zrange(_ start: Int, _ stop: Int) {
-            writer.command(4)
-            writer.bulk("ZRANGE")
-            writer.bulk(swarm, suffix)
-            writer.bulk(start)
-            writer.bulk(stop)
-        }
-        guard let size else {
-            writer.command(3)
-            writer.bulk("ZRANDMEMBER")
-            writer.bulk(swarm, suffix)
-            writer.bulk(maxMembers)
-            return Source(key: key, replies: 1)
-        }
-        if size <= maxMembers {
-            zrange(0, maxMembers - 1)  // the whole set, and no more than the bound if it grew since
-            return Source(key: key, replies: 1)
-        }
-        let start = rng.below(size)
-        let end = start + maxMembers - 1
-        zrange(start, end)
-        guard end >= size else { return Source(key: key, replies: 1) }
-        zrange(0, end - size)
-        return Source(key: key, replies: 2)
+        writer.command(3)
+        writer.bulk("HRANDFIELD")
+        writer.bulk(swarm, suffix)
+        writer.bulk(maxMembers)
+        return Source(key: key, replies: 1)
     }
 
     /// Keeps the members just read for a set (all its replies, back to back).

@@ -1,115 +1,159 @@
 /// The Lua scripts: each call is one round trip and touches one swarm's keys only (one Cluster
-/// slot). Times: `now` in ms for peer deadlines, whole seconds in the lifecycle hash.
+/// slot). A script is given the swarm's lifecycle key alone and derives its peer hashes' names
+/// from it (`<prefix>:{<hex>}:t` → `…:S4`, `…:L4`, `…:S6`, `…:L6`, see `RedisKeys`): every key
+/// of a swarm carries the same hash tag, so they all live in the declared key's slot, and each
+/// declared key or argument costs redis-server about as much as a cheap command.
 enum RedisScripts {
-    /// KEYS: own-family seeders, leechers, other-family seeders, leechers, detail, lifecycle.
-    /// ARGV: endpoint, now ms, deadline ms, seeder 0/1, event 0-4, detail blob, prune limit, now s.
+    /// KEYS: the lifecycle hash. ARGV: the endpoint (6 or 18 bytes), then `RedisPeerBlob.announceArgument`:
+    /// mode (event 0-4, +128 for a seeder), now s, cutoff s (peers last seen then or before are
+    /// expired), prune page size, the 57-byte blob.
     /// Returns {seeders, leechers, completed, touch 0/1, own-family seeders, own-family leechers};
     /// touch asks the caller to refresh the torrent in the torrents set (at most every 10 s per
     /// swarm). The peer sample is not picked here: plain commands pipelined right after the script
     /// return members for a quarter of the redis-server CPU that the same members cost when they
     /// pass through Lua (see `RedisPeerSampler`).
-    /// Every redis.call costs: a swarm's expired peers are pruned here at most every 30 s (the
-    /// sweep does the rest), the lifecycle is read with one HMGET and written with one HSET, and
-    /// counts are ZCARDs (a peer past its deadline counts until its swarm is next pruned); the
-    /// lifecycle's `v6` field notes that an IPv6 peer ever came, so IPv4-only swarms skip two.
-    static let announce = """
-        local S, L, OS, OL, D, T = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
-        local ep, now, deadline = ARGV[1], tonumber(ARGV[2]), ARGV[3]
-        local seeder, event, blob = ARGV[4] == '1', tonumber(ARGV[5]), ARGV[6]
-        local limit, nowS = tonumber(ARGV[7]), ARGV[8]
-        local life = redis.call('HMGET', T, 'last_activity', 'completed', 'prune_at', 'first_started', 'first_completed', 'announces', 'v6')
-        local last, completed, pruneDue = life[1], tonumber(life[2] or '0'), now >= tonumber(life[3] or '0')
+    /// Every redis.call costs, so a steady announce is one HGET and one HSET of its peer, the
+    /// lifecycle's HMGET and HSET, and the counts (HLENs: a peer past its deadline counts until
+    /// its swarm is next pruned). A swarm's expired peers are pruned here at most every 30 s, a
+    /// page of each peer hash at a time (the sweep does the rest); the lifecycle's `v6` field
+    /// notes that an IPv6 peer ever came, so IPv4-only swarms skip the IPv6 hashes.
+    static let announce = pruneStep + """
+        local T, ep, packed = KEYS[1], ARGV[1], ARGV[2]
+        local mode, nowS, cutoff, pageSize = struct.unpack('<BI4I4I2', packed)
+        local blob = string.sub(packed, 12)
+        local seeder, event = mode >= 128, mode % 8
+        local base = string.sub(T, 1, -2)
+        local own, other = '4', '6'
+        if #ep == 18 then own, other = '6', '4' end
+        local S, L = base .. 'S' .. own, base .. 'L' .. own
+        local life = redis.call('HMGET', T, 'last_activity', 'completed', 'prune_at', 'announces', 'v6')
+        local last, completed, v6 = life[1], tonumber(life[2] or '0'), life[5] or #ep == 18
+        local pruneDue = nowS * 1000 >= tonumber(life[3] or '0')
+        local pruneMore = false
         if pruneDue then
-          for _, key in ipairs({S, L, OS, OL}) do
-            local gone = redis.call('ZRANGEBYSCORE', key, '-inf', now, 'LIMIT', 0, limit)
-            if #gone > 0 then
-              redis.call('ZREM', key, unpack(gone))
-              redis.call('HDEL', D, unpack(gone))
-            end
-          end
+          local _, more = pruneStep(T, base, cutoff, pageSize, v6)
+          pruneMore = more
         end
-        -- The detail hash holds exactly the peers of the sets; its flag 128 says seeder.
-        local old = redis.call('HGET', D, ep)
+        -- A peer sits in exactly one of its family's two hashes; look where it says it belongs first.
+        local here, there = L, S
+        if seeder then here, there = S, L end
+        local old, inThere = redis.call('HGET', here, ep), false
+        if not old then
+          old = redis.call('HGET', there, ep)
+          inThere = old ~= false
+        end
+        local inHere = old ~= false and not inThere
         if old and #old ~= 57 then old = false end
-        local inS = old and string.byte(old, 57) >= 128
-        local inL = old and not inS
         local completedNow = false
         if event == 3 then
-          if inS then redis.call('ZREM', S, ep) end
-          if inL then redis.call('ZREM', L, ep) end
-          if old then redis.call('HDEL', D, ep) end
+          if inHere then redis.call('HDEL', here, ep) end
+          if inThere then redis.call('HDEL', there, ep) end
         else
           local flags = string.byte(blob, 57)
           local key, firstSeen = string.sub(blob, 21, 24), string.sub(blob, 49, 52)
           if old then
-            local oldFlags = string.byte(old, 57) % 128
+            local oldFlags = string.byte(old, 57)
             firstSeen = string.sub(old, 49, 52)
             if oldFlags % 4 >= 2 then flags = flags + 2 end
             if flags % 2 == 0 and oldFlags % 2 == 1 then flags = flags + 1; key = string.sub(old, 21, 24) end
           end
-          if seeder and inL and event == 2 and flags % 4 < 2 then
+          if seeder and inThere and event == 2 and flags % 4 < 2 then
             flags = flags + 2
             completedNow = true
           end
-          if seeder then flags = flags + 128 end
           blob = string.sub(blob, 1, 20) .. key .. string.sub(blob, 25, 48) .. firstSeen .. string.sub(blob, 53, 56) .. string.char(flags)
-          if seeder then
-            if inL then redis.call('ZREM', L, ep) end
-            redis.call('ZADD', S, deadline, ep)
-          else
-            if inS then redis.call('ZREM', S, ep) end
-            redis.call('ZADD', L, deadline, ep)
-          end
-          redis.call('HSET', D, ep, blob)
+          redis.call('HSET', here, ep, blob)
+          if inThere then redis.call('HDEL', there, ep) end
         end
         local touch = 0
         if event ~= 3 or old or last then
-          if not last or tonumber(nowS) - tonumber(last) >= 10 then touch = 1 end
-          local fields = {'last_activity', nowS, 'announces', tonumber(life[6] or '0') + 1}
+          if not last or nowS - tonumber(last) >= 10 then touch = 1 end
+          local fields = {'last_activity', nowS, 'announces', tonumber(life[4] or '0') + 1}
           if not last then fields[#fields + 1] = 'first_seen'; fields[#fields + 1] = nowS end
-          if pruneDue then fields[#fields + 1] = 'prune_at'; fields[#fields + 1] = now + 30000 end
+          if pruneDue then fields[#fields + 1] = 'prune_at'; fields[#fields + 1] = (pruneMore and nowS or nowS + 30) * 1000 end
           if event == 1 then
             fields[#fields + 1] = 'last_started'; fields[#fields + 1] = nowS
-            if not life[4] then fields[#fields + 1] = 'first_started'; fields[#fields + 1] = nowS end
+            redis.call('HSETNX', T, 'first_started', nowS)
           end
-          if #ep == 18 and not life[7] then fields[#fields + 1] = 'v6'; fields[#fields + 1] = 1 end
+          if #ep == 18 and not life[5] then fields[#fields + 1] = 'v6'; fields[#fields + 1] = 1 end
           if completedNow then
             completed = completed + 1
             fields[#fields + 1] = 'completed'; fields[#fields + 1] = completed
             fields[#fields + 1] = 'last_completed'; fields[#fields + 1] = nowS
-            if not life[5] then fields[#fields + 1] = 'first_completed'; fields[#fields + 1] = nowS end
+            redis.call('HSETNX', T, 'first_completed', nowS)
           end
           redis.call('HSET', T, unpack(fields))
         end
-        local ownS, ownL = redis.call('ZCARD', S), redis.call('ZCARD', L)
-        -- An IPv4 announcer's swarm has IPv6 sets to count only if an IPv6 peer ever came.
-        if #ep == 6 and not life[7] then return {ownS, ownL, completed, touch, ownS, ownL} end
-        return {ownS + redis.call('ZCARD', OS), ownL + redis.call('ZCARD', OL), completed, touch, ownS, ownL}
+        local ownS, ownL = redis.call('HLEN', S), redis.call('HLEN', L)
+        if not v6 then return {ownS, ownL, completed, touch, ownS, ownL} end
+        return {ownS + redis.call('HLEN', base .. 'S' .. other), ownL + redis.call('HLEN', base .. 'L' .. other),
+                completed, touch, ownS, ownL}
         """
 
-    /// KEYS: seeders4, leechers4, seeders6, leechers6, detail, lifecycle. ARGV: now ms, limit,
-    /// forget-before s. Drops expired peers (at most `limit` per set); forgets an empty swarm that has no
-    /// completions, or whose last activity is older than forget-before. Returns {dropped, forgotten 0/1}.
-    static let sweep = """
-        local dropped = 0
-        for i = 1, 4 do
-          local gone = redis.call('ZRANGEBYSCORE', KEYS[i], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[2]))
-          if #gone > 0 then
-            redis.call('ZREM', KEYS[i], unpack(gone))
-            redis.call('HDEL', KEYS[5], unpack(gone))
-            dropped = dropped + #gone
-          end
+    /// KEYS: the lifecycle hash. ARGV: cutoff s, page size, forget-before s, most pages per call.
+    /// Drops expired peers, a page of each peer hash at a time, from where the last step stopped;
+    /// once every hash is through, forgets an empty swarm that has no completions, or whose last
+    /// activity is older than forget-before. Returns {dropped, forgotten 0/1, more pages 0/1}:
+    /// the caller calls again while there are more (each call is bounded).
+    static let sweep = pruneStep + """
+        local T = KEYS[1]
+        local base = string.sub(T, 1, -2)
+        local cutoff, pageSize, forgetBefore = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+        local dropped, more = 0, true
+        for _ = 1, tonumber(ARGV[4]) do
+          if not more then break end
+          local gone
+          gone, more = pruneStep(T, base, cutoff, pageSize, true)
+          dropped = dropped + gone
         end
+        if more then return {dropped, 0, 1} end
         local left = 0
-        for i = 1, 4 do left = left + redis.call('ZCARD', KEYS[i]) end
+        for _, name in ipairs({'S4', 'L4', 'S6', 'L6'}) do left = left + redis.call('HLEN', base .. name) end
         if left == 0 then
-          local completed = tonumber(redis.call('HGET', KEYS[6], 'completed') or '0')
-          local last = tonumber(redis.call('HGET', KEYS[6], 'last_activity') or '0')
-          if completed == 0 or last < tonumber(ARGV[3]) then
-            redis.call('DEL', KEYS[5], KEYS[6])
-            return {dropped, 1}
+          local life = redis.call('HMGET', T, 'completed', 'last_activity')
+          if tonumber(life[1] or '0') == 0 or tonumber(life[2] or '0') < forgetBefore then
+            redis.call('DEL', T)
+            return {dropped, 1, 0}
           end
         end
-        return {dropped, 0}
+        return {dropped, 0, 0}
+        """
+
+    /// One pruning step, shared by both scripts: one HSCAN page of each peer hash from where the
+    /// swarm's last step stopped (cursors in the lifecycle's `scan_<hash>` fields), dropping the
+    /// peers last seen at or before the cutoff (a blob's bytes 53-56). Returns the number dropped
+    /// and whether a hash has pages left. HSCAN pages of a small (listpack) hash are the whole hash.
+    private static let pruneStep = """
+        local function dropFields(key, names)
+          for i = 1, #names, 1000 do
+            redis.call('HDEL', key, unpack(names, i, math.min(i + 999, #names)))
+          end
+        end
+        local function pruneStep(T, base, cutoff, pageSize, withV6)
+          local names = withV6 and {'S4', 'L4', 'S6', 'L6'} or {'S4', 'L4'}
+          local fields = {}
+          for i, name in ipairs(names) do fields[i] = 'scan_' .. name end
+          local cursors = redis.call('HMGET', T, unpack(fields))
+          local dropped, more = 0, false
+          for i, name in ipairs(names) do
+            local key = base .. name
+            local page = redis.call('HSCAN', key, cursors[i] or '0', 'COUNT', pageSize)
+            local items, gone = page[2], {}
+            for j = 2, #items, 2 do
+              local v = items[j]
+              if #v ~= 57 or struct.unpack('<I4', v, 53) <= cutoff then gone[#gone + 1] = items[j - 1] end
+            end
+            dropFields(key, gone)
+            dropped = dropped + #gone
+            if page[1] ~= '0' then
+              more = true
+              redis.call('HSET', T, fields[i], page[1])
+            elseif cursors[i] then
+              redis.call('HDEL', T, fields[i])
+            end
+          end
+          return dropped, more
+        end
+
         """
 }

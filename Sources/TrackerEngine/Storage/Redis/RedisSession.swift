@@ -9,6 +9,7 @@ final class RedisSession {
     init(connection: RedisConnection, keys: RedisKeys) throws {
         self.connection = connection
         self.keys = keys
+        try RedisLayout.upgrade(connection, keys: keys)
         try loadScripts()
     }
 

@@ -9,8 +9,9 @@ final class RedisStoreWorker {
         var endpoint: RedisEndpoint
         var keys: RedisKeys
         var timeout: Double
-        var peerTimeoutMillis: Int64
-        var pruneLimit = 64
+        var peerTimeout: Int64
+        /// HSCAN page size of a prune step (one page of each peer hash per announce that prunes).
+        var prunePage: UInt16 = 256
         var batch = 256
     }
 
@@ -225,23 +226,29 @@ final class RedisStoreWorker {
         return failure.map { .failure($0) } ?? .success(entries)
     }
 
-    /// Fills `peerIDs` of the announces that asked for them, with one HMGET per swarm sampled.
+    /// Fills `peerIDs` of the announces that asked for them: one HMGET of each of the sampled
+    /// family's two hashes (a peer is in one of them).
     private func addPeerIDs(_ announces: inout [PendingAnnounce], session: RedisSession) throws {
         let wanting = announces.indices.filter { i in
             guard announces[i].request.wantsPeerIDs, case .success(let result) = announces[i].outcome else { return false }
             return !result.compactPeers.isEmpty
         }
         guard !wanting.isEmpty else { return }
-        let commands: [[[UInt8]]] = wanting.map { i in
-            guard case .success(let result) = announces[i].outcome else { return [] }
-            let size = announces[i].request.endpoint.compactSize
+        let commands: [[[UInt8]]] = wanting.flatMap { i in
+            guard case .success(let result) = announces[i].outcome else { return [[[UInt8]]]() }
+            let request = announces[i].request
+            let size = request.endpoint.compactSize
             let members = stride(from: 0, to: result.compactPeers.count, by: size).map { Array(result.compactPeers[$0..<$0 + size]) }
-            return [Array("HMGET".utf8), Array(session.keys.swarm(announces[i].request.infoHash).detail.utf8)] + members
+            let base = session.keys.swarmBase(request.infoHash), family = RedisKeys.FamilySets.of(request.endpoint)
+            return [family.seeders, family.leechers].map { [Array("HMGET".utf8), base + Array($0.description.utf8)] + members }
         }
-        for (i, reply) in zip(wanting, try session.pipeline(commands)) {
+        let replies = try session.pipeline(commands)
+        for (n, i) in wanting.enumerated() {
             guard case .success(var result) = announces[i].outcome else { continue }
-            result.peerIDs = (reply.array ?? []).map { detail in
-                detail.bytes.flatMap { $0.count >= 20 ? PeerID(bytes: $0[0..<20]) : nil } ?? PeerID(bytes: [UInt8](repeating: 0, count: 20))!
+            let seeders = replies[2 * n].array ?? [], leechers = replies[2 * n + 1].array ?? []
+            result.peerIDs = zip(seeders, leechers).map { seeder, leecher in
+                (seeder.bytes ?? leecher.bytes).flatMap { $0.count >= 20 ? PeerID(bytes: $0[0..<20]) : nil }
+                    ?? PeerID(bytes: [UInt8](repeating: 0, count: 20))!
             }
             announces[i].outcome = .success(result)
         }
@@ -258,25 +265,17 @@ final class RedisStoreWorker {
     private func writeAnnounceScript(_ request: AnnounceRequest, now: TrackerTime, session: RedisSession)
         -> (base: [UInt8], own: RedisKeys.FamilySets, announcer: [UInt8]) {
         let base = session.keys.swarmBase(request.infoHash)
-        let own = RedisKeys.FamilySets.of(request.endpoint), other = own.other
         let announcer = request.endpoint.compact
         let nowSeconds = UInt32(clamping: now.seconds)
-        writer.command(3 + 6 + 8)
+        writer.command(6)
         writer.bulk("EVALSHA")
         writer.bulk(session.announceSHA)
-        writer.bulk("6")
-        for suffix in [own.seeders, own.leechers, other.seeders, other.leechers, RedisKeys.detailSuffix, RedisKeys.lifecycleSuffix] {
-            writer.bulk(base, suffix)
-        }
+        writer.bulk("1")
+        writer.bulk(base, RedisKeys.lifecycleSuffix)
         writer.bulk(announcer)
-        writer.bulk(now.milliseconds)
-        writer.bulk(now.milliseconds + settings.peerTimeoutMillis)
-        writer.bulk(request.isSeeder ? "1" : "0")
-        writer.bulk(Int(request.event.rawValue))
-        writer.bulk(RedisPeerBlob.encode(request, nowSeconds: nowSeconds))
-        writer.bulk(settings.pruneLimit)
-        writer.bulk(Int64(nowSeconds))
-        return (base, own, announcer)
+        writer.bulk(RedisPeerBlob.announceArgument(request, nowSeconds: nowSeconds, cutoffSeconds: UInt32(clamping: now.seconds - settings.peerTimeout),
+                                                   pageSize: settings.prunePage))
+        return (base, RedisKeys.FamilySets.of(request.endpoint), announcer)
     }
 
     /// A scrape is plain commands (see `RedisLifecycle`), no script.

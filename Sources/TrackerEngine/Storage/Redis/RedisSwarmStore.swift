@@ -28,7 +28,7 @@ public final class RedisSwarmStore: SwarmStore {
         self.torrentRetention = torrentRetention
         self.keys = RedisKeys(prefix: prefix)
         self.queue = RedisJobQueue(capacity: queueCapacity)
-        let settings = RedisStoreWorker.Settings(endpoint: endpoint, keys: keys, timeout: timeout, peerTimeoutMillis: peerTimeout * 1000)
+        let settings = RedisStoreWorker.Settings(endpoint: endpoint, keys: keys, timeout: timeout, peerTimeout: peerTimeout)
         self.settings = settings
         for _ in 0..<max(1, threads) {
             let queue = self.queue, finished = self.finished
@@ -108,6 +108,7 @@ public final class RedisSwarmStore: SwarmStore {
     /// Sweeps every swarm listed in the torrents set, a cursor page at a time (never all keys at once).
     public func expire(now: TrackerTime) async throws(StoreError) -> Int {
         let forgetBefore = now.seconds - torrentRetention
+        let cutoff = Array(String(now.seconds - peerTimeout).utf8)
         return try await withSession { session in
             var cursor = "0"
             var dropped = 0
@@ -118,15 +119,23 @@ public final class RedisSwarmStore: SwarmStore {
                 }
                 cursor = String(decoding: next, as: UTF8.self)
                 let hexes = stride(from: 0, to: members.count, by: 2).compactMap { members[$0].bytes.map { String(decoding: $0, as: UTF8.self) } }
-                let replies = try session.pipeline(hexes.map { hex in
-                    RedisSession.evalshaCommand(session.sweepSHA, keys: session.keys.swarm(hex: hex).all,
-                                                arguments: [Array(String(now.milliseconds).utf8), Array("1000".utf8), Array(String(forgetBefore).utf8)])
-                })
                 var forgotten: [[UInt8]] = []
-                for (hex, reply) in zip(hexes, replies) {
-                    guard let items = reply.array, items.count == 2 else { continue }
-                    dropped += Int(items[0].integer ?? 0)
-                    if items[1].integer == 1 { forgotten.append(Array(hex.utf8)) }
+                // A call prunes up to 4 pages of 1,000 peers of each hash; a swarm with more is
+                // called again, so no single call blocks Redis for long.
+                var pending = hexes
+                for _ in 0..<Self.sweepCallsPerSwarm where !pending.isEmpty {
+                    let replies = try session.pipeline(pending.map { hex in
+                        RedisSession.evalshaCommand(session.sweepSHA, keys: [session.keys.swarm(hex: hex).lifecycle],
+                                                    arguments: [cutoff, Array("1000".utf8), Array(String(forgetBefore).utf8), Array("4".utf8)])
+                    })
+                    var more: [String] = []
+                    for (hex, reply) in zip(pending, replies) {
+                        guard let items = reply.array, items.count == 3 else { continue }
+                        dropped += Int(items[0].integer ?? 0)
+                        if items[1].integer == 1 { forgotten.append(Array(hex.utf8)) }
+                        if items[2].integer == 1 { more.append(hex) }
+                    }
+                    pending = more
                 }
                 if !forgotten.isEmpty {
                     _ = try session.connection.command([Array("ZREM".utf8), Array(session.keys.torrents.utf8)] + forgotten)
@@ -136,7 +145,10 @@ public final class RedisSwarmStore: SwarmStore {
         }
     }
 
-    /// Plain commands, no script: one HMGET of the lifecycle and four ZCARDs per torrent (see
+    /// Sweep calls per swarm and sweep: 4,000 pages of 1,000 peers of each hash, far beyond any swarm.
+    static let sweepCallsPerSwarm = 1000
+
+    /// Plain commands, no script: one HMGET of the lifecycle and four HLENs per torrent (see
     /// `RedisLifecycle`), 256 torrents a round trip.
     public func torrents(activeSince: TrackerTime?, limit: Int?, now: TrackerTime) async throws(StoreError) -> [TorrentInfo] {
         try await withSession { session in
@@ -158,20 +170,20 @@ public final class RedisSwarmStore: SwarmStore {
     }
 
     public func peers(of infoHash: InfoHash, now: TrackerTime) async throws(StoreError) -> [PeerDetail] {
-        try await withSession { session in
-            let swarm = session.keys.swarm(infoHash)
-            let live = "(" + String(now.milliseconds)
-            let sets = try session.pipeline(swarm.peerSets.map { [Array("ZRANGEBYSCORE".utf8), Array($0.utf8), Array(live.utf8), Array("+inf".utf8)] })
-            var members: [(endpoint: [UInt8], seeder: Bool)] = []
+        let liveAfter = now.seconds - peerTimeout
+        return try await withSession { session in
+            let sets = try session.pipeline(session.keys.swarm(infoHash).peerSets.map { [Array("HGETALL".utf8), Array($0.utf8)] })
+            var peers: [PeerDetail] = []
             for (i, reply) in sets.enumerated() {
-                for member in reply.array ?? [] { if let bytes = member.bytes { members.append((bytes, i % 2 == 0)) } }
+                let items = reply.array ?? []
+                for j in stride(from: 0, to: items.count - 1, by: 2) {
+                    guard let member = items[j].bytes, let blob = items[j + 1].bytes, let endpoint = PeerEndpoint(compact: member),
+                          let peer = RedisPeerBlob.decode(blob, endpoint: endpoint, isSeeder: i % 2 == 0),
+                          peer.lastSeen.seconds > liveAfter else { continue }
+                    peers.append(peer)
+                }
             }
-            guard !members.isEmpty else { return [] }
-            let details = try session.connection.command([Array("HMGET".utf8), Array(swarm.detail.utf8)] + members.map(\.endpoint))
-            return zip(members, details.array ?? []).compactMap { member, detail in
-                guard let blob = detail.bytes, let endpoint = PeerEndpoint(compact: member.endpoint) else { return nil }
-                return RedisPeerBlob.decode(blob, endpoint: endpoint, isSeeder: member.seeder)
-            }
+            return peers
         }
     }
 
@@ -180,9 +192,8 @@ public final class RedisSwarmStore: SwarmStore {
             let swarm = session.keys.swarm(infoHash)
             let member = peer.compact
             let sets = peer.isV6 ? [swarm.seeders6, swarm.leechers6] : [swarm.seeders4, swarm.leechers4]
-            let replies = try session.pipeline(sets.map { [Array("ZREM".utf8), Array($0.utf8), member] }
-                                               + [[Array("HDEL".utf8), Array(swarm.detail.utf8), member]])
-            return replies.prefix(2).contains { ($0.integer ?? 0) > 0 }
+            let replies = try session.pipeline(sets.map { [Array("HDEL".utf8), Array($0.utf8), member] })
+            return replies.contains { ($0.integer ?? 0) > 0 }
         }
     }
 
