@@ -127,6 +127,26 @@ struct RedisWireTests {
         #expect(grown.map { $0[1] } == ["k:S4"], "the seeders' size changed: only they are read again")
     }
 
+    @Test("announce counts: handed over at most once a second per swarm, held ones with the next or on their own")
+    func announceCounts() {
+        var counts = RedisAnnounceCounts(intervalMillis: 1000, maxSwarms: 2)
+        let a = Fixture.hash(1), b = Fixture.hash(2), c = Fixture.hash(3)
+        #expect(counts.take(a, nowMillis: 10_000, seconds: 0) == 1, "a new swarm's first announce counts at once")
+        #expect(counts.take(a, nowMillis: 10_400, seconds: 0.4) == 0)
+        #expect(counts.take(a, nowMillis: 10_900, seconds: 0.9) == 0)
+        #expect(counts.take(a, nowMillis: 11_000, seconds: 1.0) == 3, "a second later: itself and the two held")
+        #expect(counts.take(a, nowMillis: 11_100, seconds: 1.1) == 0)
+        #expect(counts.take(b, nowMillis: 11_100, seconds: 1.1) == 1)
+        #expect(counts.take(c, nowMillis: 11_100, seconds: 1.1) == 1)
+        #expect(counts.take(c, nowMillis: 11_200, seconds: 1.2) == 1, "past the bound of swarms, nothing is held")
+        #expect(counts.stranded(seconds: 1.5).isEmpty, "held for under a second")
+        #expect(counts.stranded(seconds: 2.2).isEmpty, "looked for at most once a second")
+        let stranded = counts.stranded(seconds: 2.6)
+        #expect(stranded.map(\.infoHash) == [a] && stranded.map(\.count) == [1])
+        #expect(counts.take(a, nowMillis: 12_700, seconds: 2.7) == 1, "handed over: nothing held any more")
+        #expect(counts.take(a, nowMillis: 11_000, seconds: 2.8) == 1, "a clock that went back holds nothing")
+    }
+
     @Test("the collector keeps members of the right size, never the announcer, no repeats, at most numwant")
     func collector() {
         var seen = FingerprintSet()

@@ -50,11 +50,15 @@ final class RedisJobQueue: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Waits for work and takes up to `max` jobs; nil once stopped and drained.
-    func take(max: Int) -> [RedisJob]? {
+    /// Waits for work and takes up to `max` jobs; none when `seconds` pass first; nil once
+    /// stopped and drained.
+    func take(max: Int, waitingAtMost seconds: Double) -> [RedisJob]? {
         condition.lock()
         defer { condition.unlock() }
-        while jobs.isEmpty && !stopping { condition.wait() }
+        let deadline = Date(timeIntervalSinceNow: seconds)
+        while jobs.isEmpty && !stopping {
+            if !condition.wait(until: deadline) { return stopping ? nil : [] }
+        }
         if jobs.isEmpty { return nil }
         var batch: [RedisJob] = []
         batch.reserveCapacity(min(max, jobs.count))

@@ -9,18 +9,21 @@ enum RedisPeerBlob {
     static let flagCompletionCounted: UInt8 = 2
     static let flagLeftUnknown: UInt8 = 4
     /// Bytes before the blob in `announceArgument`.
-    static let announceHeaderSize = 11
+    static let announceHeaderSize = 15
 
     /// The announce script's second argument (`RedisScripts.announce`): mode (event, +128 for a
     /// seeder), now s, cutoff s (peers last seen then or before are expired), prune page size,
-    /// then the blob; one argument, because each argument costs the script call.
-    static func announceArgument(_ request: AnnounceRequest, nowSeconds: UInt32, cutoffSeconds: UInt32, pageSize: UInt16) -> [UInt8] {
+    /// announces to add to the swarm's count (`RedisAnnounceCounts`), then the blob; one argument,
+    /// because each argument costs the script call.
+    static func announceArgument(_ request: AnnounceRequest, nowSeconds: UInt32, cutoffSeconds: UInt32, pageSize: UInt16,
+                                 counted: UInt32) -> [UInt8] {
         var out = [UInt8]()
         out.reserveCapacity(announceHeaderSize + size)
         out.append(request.event.rawValue | (request.isSeeder ? 128 : 0))
         append(nowSeconds, to: &out)
         append(cutoffSeconds, to: &out)
         append(pageSize, to: &out)
+        append(counted, to: &out)
         appendBlob(request, nowSeconds: nowSeconds, to: &out)
         return out
     }

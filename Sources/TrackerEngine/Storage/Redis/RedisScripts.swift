@@ -6,21 +6,23 @@
 enum RedisScripts {
     /// KEYS: the lifecycle hash. ARGV: the endpoint (6 or 18 bytes), then `RedisPeerBlob.announceArgument`:
     /// mode (event 0-4, +128 for a seeder), now s, cutoff s (peers last seen then or before are
-    /// expired), prune page size, the 57-byte blob.
+    /// expired), prune page size, announces to add to the count, the 57-byte blob.
     /// Returns {seeders, leechers, completed, touch 0/1, own-family seeders, own-family leechers};
     /// touch asks the caller to refresh the torrent in the torrents set (at most every 10 s per
     /// swarm). The peer sample is not picked here: plain commands pipelined right after the script
     /// return members for a quarter of the redis-server CPU that the same members cost when they
     /// pass through Lua (see `RedisPeerSampler`).
     /// Every redis.call costs, so a steady announce is one HGET and one HSET of its peer, the
-    /// lifecycle's HMGET and HSET, and the counts (HLENs: a peer past its deadline counts until
-    /// its swarm is next pruned). A swarm's expired peers are pruned here at most every 30 s, a
+    /// lifecycle's HMGET and the counts (HLENs: a peer past its deadline counts until its swarm is
+    /// next pruned). The lifecycle is written only when it is handed announces to count (about
+    /// once a second per busy swarm and connection, see `RedisAnnounceCounts`) or something else
+    /// in it changes. A swarm's expired peers are pruned here at most every 30 s, a
     /// page of each peer hash at a time (the sweep does the rest); the lifecycle's `v6` field
     /// notes that an IPv6 peer ever came, so IPv4-only swarms skip the IPv6 hashes.
     static let announce = pruneStep + """
         local T, ep, packed = KEYS[1], ARGV[1], ARGV[2]
-        local mode, nowS, cutoff, pageSize = struct.unpack('<BI4I4I2', packed)
-        local blob = string.sub(packed, 12)
+        local mode, nowS, cutoff, pageSize, counted = struct.unpack('<BI4I4I2I4', packed)
+        local blob = string.sub(packed, 16)
         local seeder, event = mode >= 128, mode % 8
         local base = string.sub(T, 1, -2)
         local own, other = '4', '6'
@@ -68,26 +70,38 @@ enum RedisScripts {
         local touch = 0
         if event ~= 3 or old or last then
           if not last or nowS - tonumber(last) >= 10 then touch = 1 end
-          local fields = {'last_activity', nowS, 'announces', tonumber(life[4] or '0') + 1}
-          if not last then fields[#fields + 1] = 'first_seen'; fields[#fields + 1] = nowS end
-          if pruneDue then fields[#fields + 1] = 'prune_at'; fields[#fields + 1] = (pruneMore and nowS or nowS + 30) * 1000 end
+          local fields = {}
+          local function set(name, value) fields[#fields + 1] = name; fields[#fields + 1] = value end
+          if counted > 0 then set('announces', tonumber(life[4] or '0') + counted) end
+          if not last then set('first_seen', nowS) end
+          if pruneDue then set('prune_at', (pruneMore and nowS or nowS + 30) * 1000) end
           if event == 1 then
-            fields[#fields + 1] = 'last_started'; fields[#fields + 1] = nowS
+            set('last_started', nowS)
             redis.call('HSETNX', T, 'first_started', nowS)
           end
-          if #ep == 18 and not life[5] then fields[#fields + 1] = 'v6'; fields[#fields + 1] = 1 end
+          if #ep == 18 and not life[5] then set('v6', 1) end
           if completedNow then
             completed = completed + 1
-            fields[#fields + 1] = 'completed'; fields[#fields + 1] = completed
-            fields[#fields + 1] = 'last_completed'; fields[#fields + 1] = nowS
+            set('completed', completed)
+            set('last_completed', nowS)
             redis.call('HSETNX', T, 'first_completed', nowS)
           end
-          redis.call('HSET', T, unpack(fields))
+          if #fields > 0 then
+            set('last_activity', nowS)
+            redis.call('HSET', T, unpack(fields))
+          end
         end
         local ownS, ownL = redis.call('HLEN', S), redis.call('HLEN', L)
         if not v6 then return {ownS, ownL, completed, touch, ownS, ownL} end
         return {ownS + redis.call('HLEN', base .. 'S' .. other), ownL + redis.call('HLEN', base .. 'L' .. other),
                 completed, touch, ownS, ownL}
+        """
+
+    /// KEYS: the lifecycle hash. ARGV: announces. Adds announces counted and held by a connection
+    /// (`RedisAnnounceCounts`) to a swarm that still exists (a sweep may have forgotten it since).
+    static let count = """
+        if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HINCRBY', KEYS[1], 'announces', ARGV[1]) end
+        return 0
         """
 
     /// KEYS: the lifecycle hash. ARGV: cutoff s, page size, forget-before s, most pages per call.

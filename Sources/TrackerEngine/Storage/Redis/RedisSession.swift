@@ -5,6 +5,7 @@ final class RedisSession {
     let keys: RedisKeys
     private(set) var announceSHA: [UInt8] = []
     private(set) var sweepSHA: [UInt8] = []
+    private(set) var countSHA: [UInt8] = []
 
     init(connection: RedisConnection, keys: RedisKeys) throws {
         self.connection = connection
@@ -16,6 +17,7 @@ final class RedisSession {
     func loadScripts() throws {
         announceSHA = try load(RedisScripts.announce)
         sweepSHA = try load(RedisScripts.sweep)
+        countSHA = try load(RedisScripts.count)
     }
 
     private func load(_ script: String) throws -> [UInt8] {

@@ -40,6 +40,8 @@ final class RedisStoreLane: SwarmStoreLane {
     }
 
     func release() {
+        // Announce counts held for idle swarms go out on their own (about once a second at most).
+        if inFlight == nil, queued.isEmpty, worker.hasStrandedCounts() { send() }
         while inFlight == nil, !queued.isEmpty {
             send()
             // Redis answers a batch within a millisecond or so: waiting for it here, on this
@@ -56,7 +58,8 @@ final class RedisStoreLane: SwarmStoreLane {
     /// How long `release()` waits on the socket alone before leaving the batch to the poll loop.
     static let replyWaitMilliseconds: Int32 = 5
 
-    /// Writes the next batch (at most `batchSize` jobs), or fails the queue when Redis is unreachable.
+    /// Writes the next batch (at most `batchSize` jobs, maybe none: held announce counts only), or
+    /// fails the queue when Redis is unreachable.
     private func send() {
         let batch: [RedisJob]
         if queued.count <= batchSize {

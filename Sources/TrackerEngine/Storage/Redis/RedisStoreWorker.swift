@@ -22,6 +22,7 @@ final class RedisStoreWorker {
     /// Connections made so far: a new one may reuse a closed one's descriptor number.
     private(set) var connectionsMade = 0
     private var sampler = RedisPeerSampler()
+    private var counts = RedisAnnounceCounts()
     private var seen = FingerprintSet()
     private var writer = RESPWriter()
     private var backoff = 0.05
@@ -33,7 +34,9 @@ final class RedisStoreWorker {
     }
 
     func run() {
-        while let batch = queue.take(max: settings.batch) {
+        // Waking at least once a second hands over announce counts held for idle swarms.
+        while let batch = queue.take(max: settings.batch, waitingAtMost: 1) {
+            if batch.isEmpty, !hasStrandedCounts() { continue }
             guard let session = liveSession() else {
                 batch.forEach { $0.fail() }
                 continue
@@ -72,6 +75,8 @@ final class RedisStoreWorker {
         var now: TrackerTime
         var reply: @Sendable (Result<AnnounceResult, StoreError>) -> Void
         var plan: RedisPeerSampler.Plan
+        /// The announces its script adds to the swarm's count (`RedisAnnounceCounts`).
+        var counted: Int
         var outcome: Result<AnnounceResult, StoreError> = .failure(.unavailable)
     }
 
@@ -79,6 +84,8 @@ final class RedisStoreWorker {
     struct InFlight {
         fileprivate var batch: [RedisJob]
         fileprivate var announces: [PendingAnnounce]
+        /// Held announce counts handed over after the jobs' commands, one reply each.
+        fileprivate var countReplies: Int
         /// When it was written (`seconds()`), for callers that give up on a silent server.
         let sentAt: Double
 
@@ -107,17 +114,24 @@ final class RedisStoreWorker {
     func send(_ batch: [RedisJob], with session: RedisSession) -> InFlight? {
         var announces: [PendingAnnounce] = []
         writer.reset()
+        let seconds = Self.seconds()
         for job in batch {
             switch job {
             case let .announce(request, now, reply):
-                let plan = encodeAnnounce(request, now: now, session: session)
-                announces.append(PendingAnnounce(request: request, now: now, reply: reply, plan: plan))
+                let counted = counts.take(request.infoHash, nowMillis: now.milliseconds, seconds: seconds)
+                let base = session.keys.swarmBase(request.infoHash)
+                writeAnnounceScript(request, now: now, counted: counted, swarm: base, session: session)
+                let plan = writeSample(request, now: now, swarm: base)
+                announces.append(PendingAnnounce(request: request, now: now, reply: reply, plan: plan, counted: counted))
             case let .scrape(hashes, _, _):
                 for hash in hashes { encodeScrape(hash, session: session) }
             case .session:
                 break
             }
         }
+        let stranded = counts.stranded(seconds: seconds)
+        for (hash, count) in stranded { writeCount(count, of: hash, session: session) }
+        guard writer.commands > 0 else { return nil }
         do {
             try session.connection.appendEncoded(writer.bytes)
             try session.connection.flush()
@@ -125,7 +139,12 @@ final class RedisStoreWorker {
             Self.failCalls(batch)
             return nil
         }
-        return InFlight(batch: batch, announces: announces, sentAt: Self.seconds())
+        return InFlight(batch: batch, announces: announces, countReplies: stranded.count, sentAt: Self.seconds())
+    }
+
+    /// True when a batch without jobs may be worth sending: announce counts held for over a second.
+    func hasStrandedCounts() -> Bool {
+        counts.mayHaveStranded(seconds: Self.seconds())
     }
 
     /// Reads a sent batch's replies in order and answers its announces and scrapes. It waits until
@@ -139,13 +158,11 @@ final class RedisStoreWorker {
         var announcesAnswered = false
         do {
             var next = 0
-            var touched: [(hex: String, millis: Int64)] = []
+            var scriptReplies: [RedisReply] = []
             for job in inFlight.batch {
                 switch job {
                 case .announce:
-                    if try readAnnounce(&announces[next], session: session) {
-                        touched.append((announces[next].request.infoHash.hex, announces[next].now.milliseconds))
-                    }
+                    scriptReplies.append(try readAnnounce(&announces[next], session: session))
                     next += 1
                 case let .scrape(hashes, _, reply):
                     reply(try readScrape(hashes, session: session))
@@ -153,6 +170,28 @@ final class RedisStoreWorker {
                 case .session:
                     break
                 }
+            }
+            var scriptsForgotten = false
+            for _ in 0..<inFlight.countReplies {
+                if try session.connection.readReply().errorMessage?.hasPrefix("NOSCRIPT") == true { scriptsForgotten = true }
+            }
+            // The server forgot the scripts (SCRIPT FLUSH): load them and run those announces again,
+            // now that every reply of the batch is read. Their samples above saw the swarm as it
+            // was before the announce: good enough, once.
+            let forgotten = announces.indices.filter { scriptReplies[$0].errorMessage?.hasPrefix("NOSCRIPT") == true }
+            if !forgotten.isEmpty || scriptsForgotten { try session.loadScripts() }
+            if !forgotten.isEmpty {
+                writer.reset()
+                for i in forgotten {
+                    let request = announces[i].request
+                    writeAnnounceScript(request, now: announces[i].now, counted: announces[i].counted,
+                                        swarm: session.keys.swarmBase(request.infoHash), session: session)
+                }
+                for (i, reply) in zip(forgotten, try session.pipeline(writer)) { scriptReplies[i] = reply }
+            }
+            var touched: [(hex: String, millis: Int64)] = []
+            for i in announces.indices where complete(&announces[i], scriptReply: scriptReplies[i]) {
+                touched.append((announces[i].request.infoHash.hex, announces[i].now.milliseconds))
             }
             // Peer ids for the few clients that still want them: one more round trip.
             try addPeerIDs(&announces, session: session)
@@ -177,9 +216,9 @@ final class RedisStoreWorker {
         }
     }
 
-    /// Reads an announce's script reply and its sample; true when the swarm needs a touch.
-    private func readAnnounce(_ announce: inout PendingAnnounce, session: RedisSession) throws -> Bool {
-        var result = try session.connection.readReply()
+    /// Reads an announce's script reply, which it returns, and its sample's members.
+    private func readAnnounce(_ announce: inout PendingAnnounce, session: RedisSession) throws -> RedisReply {
+        let result = try session.connection.readReply()
         let size = announce.request.endpoint.compactSize
         for i in announce.plan.sources.indices where announce.plan.sources[i].replies > 0 {
             var members: [UInt8] = []
@@ -189,14 +228,11 @@ final class RedisStoreWorker {
             sampler.keep(members, memberSize: size, for: announce.plan.sources[i].key, now: announce.now)
             announce.plan.sources[i].members = members
         }
-        if result.errorMessage?.hasPrefix("NOSCRIPT") == true {
-            // The sample above read the swarm as it was before this announce: good enough, once.
-            try session.loadScripts()
-            writer.reset()
-            writeAnnounceScript(announce.request, now: announce.now, session: session)
-            try session.connection.appendEncoded(writer.bytes)
-            result = try session.connection.readReply()
-        }
+        return result
+    }
+
+    /// Turns an announce's script reply and sample into its outcome; true when the swarm needs a touch.
+    private func complete(_ announce: inout PendingAnnounce, scriptReply result: RedisReply) -> Bool {
         guard let items = result.array, items.count == 6,
               let seeders = items[0].integer, let leechers = items[1].integer, let completed = items[2].integer,
               let touch = items[3].integer, let ownSeeders = items[4].integer, let ownLeechers = items[5].integer
@@ -204,6 +240,7 @@ final class RedisStoreWorker {
             announce.outcome = .failure(.failed("unexpected announce reply: \(result.errorMessage ?? "\(result)")"))
             return false
         }
+        let size = announce.request.endpoint.compactSize
         var collector = RedisSampleCollector(plan: announce.plan, memberSize: size, seen: &seen)
         sampler.draw(announce.plan, memberSize: size, into: &collector, seen: &seen)
         sampler.remember(announce.request, seeders: Int(ownSeeders), leechers: Int(ownLeechers))
@@ -254,28 +291,35 @@ final class RedisStoreWorker {
         }
     }
 
-    /// Writes an announce's script call and its sample's commands; returns how to read the sample.
-    private func encodeAnnounce(_ request: AnnounceRequest, now: TrackerTime, session: RedisSession) -> RedisPeerSampler.Plan {
-        let (base, sets, announcer) = writeAnnounceScript(request, now: now, session: session)
-        return sampler.plan(for: request, now: now, announcer: announcer, swarm: base, seeders: sets.seeders, leechers: sets.leechers, into: &writer)
+    /// Writes an announce's sample commands (after its script call); returns how to read them.
+    private func writeSample(_ request: AnnounceRequest, now: TrackerTime, swarm base: [UInt8]) -> RedisPeerSampler.Plan {
+        let family = RedisKeys.FamilySets.of(request.endpoint)
+        return sampler.plan(for: request, now: now, announcer: request.endpoint.compact, swarm: base,
+                            seeders: family.seeders, leechers: family.leechers, into: &writer)
     }
 
-    /// Writes the script call alone; returns what the sample's commands need too.
-    @discardableResult
-    private func writeAnnounceScript(_ request: AnnounceRequest, now: TrackerTime, session: RedisSession)
-        -> (base: [UInt8], own: RedisKeys.FamilySets, announcer: [UInt8]) {
-        let base = session.keys.swarmBase(request.infoHash)
-        let announcer = request.endpoint.compact
+    /// Writes an announce's script call; `counted` is what it adds to the swarm's announce count,
+    /// `base` the swarm's keys' common part.
+    private func writeAnnounceScript(_ request: AnnounceRequest, now: TrackerTime, counted: Int, swarm base: [UInt8], session: RedisSession) {
         let nowSeconds = UInt32(clamping: now.seconds)
         writer.command(6)
         writer.bulk("EVALSHA")
         writer.bulk(session.announceSHA)
         writer.bulk("1")
         writer.bulk(base, RedisKeys.lifecycleSuffix)
-        writer.bulk(announcer)
+        writer.bulk(request.endpoint.compact)
         writer.bulk(RedisPeerBlob.announceArgument(request, nowSeconds: nowSeconds, cutoffSeconds: UInt32(clamping: now.seconds - settings.peerTimeout),
-                                                   pageSize: settings.prunePage))
-        return (base, RedisKeys.FamilySets.of(request.endpoint), announcer)
+                                                   pageSize: settings.prunePage, counted: UInt32(clamping: counted)))
+    }
+
+    /// Writes the hand-over of announces counted and held for a swarm with no announce since.
+    private func writeCount(_ count: Int, of infoHash: InfoHash, session: RedisSession) {
+        writer.command(5)
+        writer.bulk("EVALSHA")
+        writer.bulk(session.countSHA)
+        writer.bulk("1")
+        writer.bulk(session.keys.swarmBase(infoHash), RedisKeys.lifecycleSuffix)
+        writer.bulk(count)
     }
 
     /// A scrape is plain commands (see `RedisLifecycle`), no script.
