@@ -106,8 +106,22 @@ struct RedisStoreTests {
         let r = try await store.announce(Fixture.announce(h, Fixture.v4(2), id: 2, left: 5), now: now)
         #expect(r.counts == SwarmCounts(seeders: 1, leechers: 1, completed: 0))
         #expect(r.peers(family: Fixture.v4(0)) == [Fixture.v4(1)])
+
+        // A batch of several announces meets NOSCRIPT: each runs again once all replies are read.
         _ = try side.command(["SCRIPT", "FLUSH"])
-        #expect(try await store.expire(now: now.adding(seconds: 7200)) == 2)
+        let lane = store.makeLane()
+        let results = Locked<[Result<AnnounceResult, StoreError>]>([])
+        for i in 3...6 {
+            lane.announce(Fixture.announce(h, Fixture.v4(UInt8(i)), id: UInt64(i), left: 5), now: now) { r in results.update { $0.append(r) } }
+        }
+        lane.release()
+        #expect(!lane.driveUntilAnswered())
+        let leechers = results.value.compactMap { try? $0.get().counts.leechers }
+        #expect(leechers.count == 4, "\(results.value)")
+        #expect(leechers.max() == 5, "the leecher before and these four")
+
+        _ = try side.command(["SCRIPT", "FLUSH"])
+        #expect(try await store.expire(now: now.adding(seconds: 7200)) == 6)
     }
 
     @Test("a connection that breaks half-way through a batch answers every job of it, once")
