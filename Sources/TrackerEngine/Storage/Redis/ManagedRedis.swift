@@ -45,7 +45,7 @@ public final class ManagedRedis: Sendable {
         var arguments = ["--dir", directory, "--daemonize", "no", "--logfile", directory + "/redis.log",
                          "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
                          // Small swarms stay in compact encodings (the bulk of the memory).
-                         "--zset-max-listpack-entries", "256", "--hash-max-listpack-entries", "256",
+                         "--hash-max-listpack-entries", "256",
                          "--hash-max-listpack-value", "64"]
         arguments += useSocket ? ["--port", "0", "--unixsocket", socket, "--unixsocketperm", "700"]
                                : ["--port", String(port), "--bind", "127.0.0.1"]
