@@ -34,8 +34,12 @@ struct FingerprintSet {
         return true
     }
 
-    /// FNV-1a of a member's bytes (a collision drops a peer from one sample, no more).
+    /// A member's fingerprint: an IPv4 member's six bytes themselves, FNV-1a of longer ones (a
+    /// collision drops a peer from one sample, no more).
     static func fingerprint(_ member: UnsafeRawBufferPointer) -> UInt64 {
+        if member.count == 6 {
+            return UInt64(member.loadUnaligned(as: UInt32.self)) | UInt64(member.loadUnaligned(fromByteOffset: 4, as: UInt16.self)) << 32
+        }
         var value: UInt64 = 0xCBF2_9CE4_8422_2325
         for byte in member { value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
         return value

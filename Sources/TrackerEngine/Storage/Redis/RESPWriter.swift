@@ -38,6 +38,15 @@ struct RESPWriter {
         newline()
     }
 
+    /// One argument of `length` bytes that `write` appends straight to the buffer (no array of its own).
+    mutating func bulk(length: Int, _ write: (inout [UInt8]) -> Void) {
+        header(length)
+        let start = bytes.count
+        write(&bytes)
+        precondition(bytes.count - start == length, "a bulk argument must be as long as announced")
+        newline()
+    }
+
     mutating func bulk(_ text: StaticString) {
         text.withUTF8Buffer { bulk($0) }
     }

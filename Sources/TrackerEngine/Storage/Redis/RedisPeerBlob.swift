@@ -15,17 +15,21 @@ enum RedisPeerBlob {
     /// seeder), now s, cutoff s (peers last seen then or before are expired), prune page size,
     /// announces to add to the swarm's count (`RedisAnnounceCounts`), then the blob; one argument,
     /// because each argument costs the script call.
-    static func announceArgument(_ request: AnnounceRequest, nowSeconds: UInt32, cutoffSeconds: UInt32, pageSize: UInt16,
-                                 counted: UInt32) -> [UInt8] {
-        var out = [UInt8]()
-        out.reserveCapacity(announceHeaderSize + size)
+    static func writeAnnounceArgument(_ request: AnnounceRequest, nowSeconds: UInt32, cutoffSeconds: UInt32, pageSize: UInt16,
+                                      counted: UInt32, into writer: inout RESPWriter) {
+        writer.bulk(length: announceHeaderSize + size) { out in
+            writeAnnounceArgument(request, nowSeconds: nowSeconds, cutoffSeconds: cutoffSeconds, pageSize: pageSize, counted: counted, to: &out)
+        }
+    }
+
+    private static func writeAnnounceArgument(_ request: AnnounceRequest, nowSeconds: UInt32, cutoffSeconds: UInt32, pageSize: UInt16,
+                                              counted: UInt32, to out: inout [UInt8]) {
         out.append(request.event.rawValue | (request.isSeeder ? 128 : 0))
         append(nowSeconds, to: &out)
         append(cutoffSeconds, to: &out)
         append(pageSize, to: &out)
         append(counted, to: &out)
         appendBlob(request, nowSeconds: nowSeconds, to: &out)
-        return out
     }
 
     private static func appendBlob(_ request: AnnounceRequest, nowSeconds: UInt32, to out: inout [UInt8]) {

@@ -118,9 +118,11 @@ struct RedisPeerSampler {
             guard !collector.isFull, count > 0 else { continue }
             let first = rng.below(count)
             source.members.withUnsafeBytes { bytes in
-                for i in 0..<count where !collector.isFull {
-                    let start = ((first + i) % count) * memberSize
-                    collector.add(UnsafeRawBufferPointer(rebasing: bytes[start..<start + memberSize]), seen: &seen)
+                for range in [first..<count, 0..<first] {
+                    for i in range {
+                        if collector.isFull { return }
+                        collector.add(UnsafeRawBufferPointer(rebasing: bytes[i * memberSize..<(i + 1) * memberSize]), seen: &seen)
+                    }
                 }
             }
         }
@@ -138,22 +140,28 @@ struct RedisPeerSampler {
 /// different times), at most `numwant`.
 struct RedisSampleCollector {
     private(set) var compact: [UInt8] = []
-    private let plan: RedisPeerSampler.Plan
+    private let skip: [UInt8]
+    /// The announcer's fingerprint: only a member with the same one is compared byte for byte.
+    private let skipFingerprint: UInt64?
     private let memberSize: Int
+    private let capacity: Int
 
     init(plan: RedisPeerSampler.Plan, memberSize: Int, seen: inout FingerprintSet) {
-        self.plan = plan
+        self.skip = plan.skip
+        self.skipFingerprint = plan.skip.isEmpty ? nil : plan.skip.withUnsafeBytes { FingerprintSet.fingerprint($0) }
         self.memberSize = memberSize
-        compact.reserveCapacity(plan.numwant * memberSize)
+        self.capacity = plan.numwant * memberSize
+        compact.reserveCapacity(capacity)
         seen.clear(expecting: plan.numwant)
     }
 
-    var isFull: Bool { compact.count >= plan.numwant * memberSize }
+    var isFull: Bool { compact.count >= capacity }
 
     mutating func add(_ member: UnsafeRawBufferPointer, seen: inout FingerprintSet) {
         guard member.count == memberSize, !isFull else { return }
-        if !plan.skip.isEmpty, member.elementsEqual(plan.skip) { return }
-        guard seen.insert(FingerprintSet.fingerprint(member)) else { return }
+        let fingerprint = FingerprintSet.fingerprint(member)
+        if fingerprint == skipFingerprint, member.elementsEqual(skip) { return }
+        guard seen.insert(fingerprint) else { return }
         compact.append(contentsOf: member)
     }
 }

@@ -119,9 +119,9 @@ final class RedisStoreWorker {
             switch job {
             case let .announce(request, now, reply):
                 let counted = counts.take(request.infoHash, nowMillis: now.milliseconds, seconds: seconds)
-                let base = session.keys.swarmBase(request.infoHash)
-                writeAnnounceScript(request, now: now, counted: counted, swarm: base, session: session)
-                let plan = writeSample(request, now: now, swarm: base)
+                let base = session.keys.swarmBase(request.infoHash), announcer = request.endpoint.compact
+                writeAnnounceScript(request, now: now, counted: counted, swarm: base, announcer: announcer, session: session)
+                let plan = writeSample(request, now: now, swarm: base, announcer: announcer)
                 announces.append(PendingAnnounce(request: request, now: now, reply: reply, plan: plan, counted: counted))
             case let .scrape(hashes, _, _):
                 for hash in hashes { encodeScrape(hash, session: session) }
@@ -185,7 +185,7 @@ final class RedisStoreWorker {
                 for i in forgotten {
                     let request = announces[i].request
                     writeAnnounceScript(request, now: announces[i].now, counted: announces[i].counted,
-                                        swarm: session.keys.swarmBase(request.infoHash), session: session)
+                                        swarm: session.keys.swarmBase(request.infoHash), announcer: request.endpoint.compact, session: session)
                 }
                 for (i, reply) in zip(forgotten, try session.pipeline(writer)) { scriptReplies[i] = reply }
             }
@@ -292,24 +292,25 @@ final class RedisStoreWorker {
     }
 
     /// Writes an announce's sample commands (after its script call); returns how to read them.
-    private func writeSample(_ request: AnnounceRequest, now: TrackerTime, swarm base: [UInt8]) -> RedisPeerSampler.Plan {
+    private func writeSample(_ request: AnnounceRequest, now: TrackerTime, swarm base: [UInt8], announcer: [UInt8]) -> RedisPeerSampler.Plan {
         let family = RedisKeys.FamilySets.of(request.endpoint)
-        return sampler.plan(for: request, now: now, announcer: request.endpoint.compact, swarm: base,
+        return sampler.plan(for: request, now: now, announcer: announcer, swarm: base,
                             seeders: family.seeders, leechers: family.leechers, into: &writer)
     }
 
     /// Writes an announce's script call; `counted` is what it adds to the swarm's announce count,
-    /// `base` the swarm's keys' common part.
-    private func writeAnnounceScript(_ request: AnnounceRequest, now: TrackerTime, counted: Int, swarm base: [UInt8], session: RedisSession) {
+    /// `base` the swarm's keys' common part, `announcer` the compact endpoint.
+    private func writeAnnounceScript(_ request: AnnounceRequest, now: TrackerTime, counted: Int, swarm base: [UInt8], announcer: [UInt8],
+                                     session: RedisSession) {
         let nowSeconds = UInt32(clamping: now.seconds)
         writer.command(6)
         writer.bulk("EVALSHA")
         writer.bulk(session.announceSHA)
         writer.bulk("1")
         writer.bulk(base, RedisKeys.lifecycleSuffix)
-        writer.bulk(request.endpoint.compact)
-        writer.bulk(RedisPeerBlob.announceArgument(request, nowSeconds: nowSeconds, cutoffSeconds: UInt32(clamping: now.seconds - settings.peerTimeout),
-                                                   pageSize: settings.prunePage, counted: UInt32(clamping: counted)))
+        writer.bulk(announcer)
+        RedisPeerBlob.writeAnnounceArgument(request, nowSeconds: nowSeconds, cutoffSeconds: UInt32(clamping: now.seconds - settings.peerTimeout),
+                                            pageSize: settings.prunePage, counted: UInt32(clamping: counted), into: &writer)
     }
 
     /// Writes the hand-over of announces counted and held for a swarm with no announce since.
