@@ -23,10 +23,10 @@ final class LoopbackClient {
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         let connected = withSocketAddress(host: host, port: port) { connect(fd, $0, $1) }
-        guard connected == 0 else {
-            close(fd)
-            throw E2EError("connect to \(host):\(port) failed")
-        }
+        // No close here: a class whose initializer throws once every property is set runs its
+        // deinit, which closes `fd`. Closing it twice closed whatever socket of another test had
+        // been given the same number meanwhile (the "0 bytes" and EBADF reads seen under load).
+        guard connected == 0 else { throw E2EError("connect to \(host):\(port) failed") }
     }
 
     deinit { close(fd) }
@@ -49,7 +49,9 @@ final class LoopbackClient {
     func readResponse() throws -> Response {
         while true {
             if let response = takeResponse() { return response }
-            guard readMore() else { throw E2EError("connection ended with \(received.count) bytes and no whole response") }
+            guard readMore() else {
+                throw E2EError("connection ended (\(lastReadEnding)) with \(received.count) bytes and no whole response")
+            }
         }
     }
 
@@ -61,11 +63,17 @@ final class LoopbackClient {
 
     private var lastReadWasEnd = false
 
+    /// How the last read that got no bytes ended, for failure messages.
+    private var lastReadEnding = ""
+
     private func readMore() -> Bool {
         var chunk = [UInt8](repeating: 0, count: 65536)
         let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        let code = errno
         // A server that closes with our bytes unread resets the connection instead of ending it.
-        lastReadWasEnd = n == 0 || (n < 0 && errno == ECONNRESET)
+        lastReadWasEnd = n == 0 || (n < 0 && code == ECONNRESET)
+        lastReadEnding = n == 0 ? "end of input" : n > 0 ? "" : code == ECONNRESET ? "reset by the server"
+            : code == EAGAIN || code == EWOULDBLOCK ? "read timeout" : "recv errno \(code)"
         guard n > 0 else { return false }
         received += chunk[0..<n]
         return true
