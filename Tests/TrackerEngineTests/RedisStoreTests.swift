@@ -74,6 +74,29 @@ struct RedisStoreTests {
         #expect(try await announces() == 11, "a second later an announce hands over its own count at once")
     }
 
+    @Test("held counts go only to swarms that still exist, and survive the server forgetting the scripts")
+    func heldCountsKeepToLiveSwarms() async throws {
+        let redis = try TestRedis()  // its own server: a flush must not reach other tests
+        defer { redis.stop() }
+        let prefix = TestRedis.uniquePrefix()
+        let store = RedisSwarmStore(endpoint: redis.endpoint, prefix: prefix, threads: 1)
+        defer { store.shutdown() }
+        let kept = Fixture.hash(77), purged = Fixture.hash(78)
+        for h in [kept, purged] {
+            for i in 1...2 { _ = try await store.announce(Fixture.announce(h, Fixture.v4(UInt8(i)), id: UInt64(i)), now: now) }
+        }
+        #expect(try await store.purge(purged))
+        let side = try RedisConnection(redis.endpoint, timeout: 1)
+        _ = try side.command(["SCRIPT", "FLUSH"])
+        var seen: [UInt64?] = []
+        for _ in 0..<50 where seen.last != 2 {  // bounded: 5 s
+            try await Task.sleep(nanoseconds: 100_000_000)
+            seen.append(try await store.torrents(now: now).first { $0.infoHash == kept }?.announces)
+        }
+        #expect(seen.last == 2, "the held count handed over, its script loaded again: \(seen)")
+        #expect(try side.command(["EXISTS", "\(prefix):{\(purged.hex)}:t"]) == .integer(0), "no lifecycle made again for a purged swarm")
+    }
+
     @Test("an older key layout is upgraded once: its peer keys go, lifecycles and completed counts stay")
     func layoutUpgrade() async throws {
         let prefix = TestRedis.uniquePrefix()

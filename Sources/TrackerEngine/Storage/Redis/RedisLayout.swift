@@ -8,20 +8,10 @@ enum RedisLayout {
 
     static func upgrade(_ connection: RedisConnection, keys: RedisKeys) throws {
         guard try connection.command(["GET", keys.layout]).bytes != Array(version.utf8) else { return }
-        var cursor = "0"
-        repeat {
-            let page = try connection.command(["ZSCAN", keys.torrents, cursor, "COUNT", "256"])
-            guard let parts = page.array, parts.count == 2, let next = parts[0].bytes, let members = parts[1].array else {
-                throw RedisConnection.Failure(description: "unexpected ZSCAN reply while upgrading the key layout")
-            }
-            cursor = String(decoding: next, as: UTF8.self)
-            let legacy = stride(from: 0, to: members.count, by: 2).flatMap { i -> [[UInt8]] in
-                guard let hex = members[i].bytes else { return [] }
-                let base = "\(keys.prefix):{\(String(decoding: hex, as: UTF8.self))}:"
-                return RedisKeys.legacySuffixes.map { Array((base + $0).utf8) }
-            }
+        try connection.scanTorrents(keys) { hexes in
+            let legacy = hexes.flatMap { hex in RedisKeys.legacySuffixes.map { Array("\(keys.prefix):{\(hex)}:\($0)".utf8) } }
             if !legacy.isEmpty { _ = try connection.command([Array("DEL".utf8)] + legacy) }
-        } while cursor != "0"
+        }
         _ = try connection.command(["SET", keys.layout, version])
     }
 }

@@ -18,18 +18,13 @@ enum RedisPeerBlob {
     static func writeAnnounceArgument(_ request: AnnounceRequest, nowSeconds: UInt32, cutoffSeconds: UInt32, pageSize: UInt16,
                                       counted: UInt32, into writer: inout RESPWriter) {
         writer.bulk(length: announceHeaderSize + size) { out in
-            writeAnnounceArgument(request, nowSeconds: nowSeconds, cutoffSeconds: cutoffSeconds, pageSize: pageSize, counted: counted, to: &out)
+            out.append(request.event.rawValue | (request.isSeeder ? 128 : 0))
+            append(nowSeconds, to: &out)
+            append(cutoffSeconds, to: &out)
+            append(pageSize, to: &out)
+            append(counted, to: &out)
+            appendBlob(request, nowSeconds: nowSeconds, to: &out)
         }
-    }
-
-    private static func writeAnnounceArgument(_ request: AnnounceRequest, nowSeconds: UInt32, cutoffSeconds: UInt32, pageSize: UInt16,
-                                              counted: UInt32, to out: inout [UInt8]) {
-        out.append(request.event.rawValue | (request.isSeeder ? 128 : 0))
-        append(nowSeconds, to: &out)
-        append(cutoffSeconds, to: &out)
-        append(pageSize, to: &out)
-        append(counted, to: &out)
-        appendBlob(request, nowSeconds: nowSeconds, to: &out)
     }
 
     private static func appendBlob(_ request: AnnounceRequest, nowSeconds: UInt32, to out: inout [UInt8]) {

@@ -21,11 +21,11 @@ struct RedisPeerSampler {
         var seeders: Bool
     }
 
-    /// A set the sample draws from: the members kept (no replies), or read by `replies` commands
-    /// of this batch (`members` filled as they are read; one command today).
+    /// A set the sample draws from: the members kept, or read by one command of this batch
+    /// (`isRead`; `members` filled when its reply is read).
     struct Source {
         var key: SetKey
-        var replies: Int
+        var isRead: Bool
         var members: [UInt8] = []
     }
 
@@ -37,7 +37,7 @@ struct RedisPeerSampler {
         var skip: [UInt8] = []
 
         /// Commands written, each with one reply (an array of members).
-        var replies: Int { sources.reduce(0) { $0 + $1.replies } }
+        var replies: Int { sources.filter(\.isRead).count }
     }
 
     private struct SizeKey: Hashable {
@@ -92,16 +92,16 @@ struct RedisPeerSampler {
     private mutating func source(_ key: SetKey, size: Int?, now: TrackerTime, swarm: [UInt8], suffix: StaticString,
                                  writer: inout RESPWriter) -> Source {
         if let size, let members = kept[key], members.count == size, now.milliseconds - members.readAt < maxAgeMillis {
-            return Source(key: key, replies: 0, members: members.members)
+            return Source(key: key, isRead: false, members: members.members)
         }
         writer.command(3)
         writer.bulk("HRANDFIELD")
         writer.bulk(swarm, suffix)
         writer.bulk(maxMembers)
-        return Source(key: key, replies: 1)
+        return Source(key: key, isRead: true)
     }
 
-    /// Keeps the members just read for a set (all its replies, back to back).
+    /// Keeps the members just read for a set.
     mutating func keep(_ members: [UInt8], memberSize: Int, for key: SetKey, now: TrackerTime) {
         if kept.count >= maxRemembered || keptBytes + members.count > maxKeptBytes {
             kept.removeAll(keepingCapacity: true)
@@ -118,11 +118,9 @@ struct RedisPeerSampler {
             guard !collector.isFull, count > 0 else { continue }
             let first = rng.below(count)
             source.members.withUnsafeBytes { bytes in
-                for range in [first..<count, 0..<first] {
-                    for i in range {
-                        if collector.isFull { return }
-                        collector.add(UnsafeRawBufferPointer(rebasing: bytes[i * memberSize..<(i + 1) * memberSize]), seen: &seen)
-                    }
+                for step in 0..<count where !collector.isFull {
+                    let i = first + step < count ? first + step : first + step - count
+                    collector.add(UnsafeRawBufferPointer(rebasing: bytes[i * memberSize..<(i + 1) * memberSize]), seen: &seen)
                 }
             }
         }

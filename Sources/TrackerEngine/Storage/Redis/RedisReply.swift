@@ -47,4 +47,9 @@ public enum RedisReply: Sendable, Equatable {
         if case .error(let m) = self { return m }
         return nil
     }
+
+    /// The server did not know the script called (after a restart without it or SCRIPT FLUSH).
+    var isNoScript: Bool {
+        errorMessage?.hasPrefix("NOSCRIPT") == true
+    }
 }

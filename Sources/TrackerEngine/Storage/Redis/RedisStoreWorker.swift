@@ -85,7 +85,7 @@ final class RedisStoreWorker {
         fileprivate var batch: [RedisJob]
         fileprivate var announces: [PendingAnnounce]
         /// Held announce counts handed over after the jobs' commands, one reply each.
-        fileprivate var countReplies: Int
+        fileprivate var stranded: [(infoHash: InfoHash, count: Int)]
         /// When it was written (`seconds()`), for callers that give up on a silent server.
         let sentAt: Double
 
@@ -139,7 +139,7 @@ final class RedisStoreWorker {
             Self.failCalls(batch)
             return nil
         }
-        return InFlight(batch: batch, announces: announces, countReplies: stranded.count, sentAt: Self.seconds())
+        return InFlight(batch: batch, announces: announces, stranded: stranded, sentAt: Self.seconds())
     }
 
     /// True when a batch without jobs may be worth sending: announce counts held for over a second.
@@ -171,24 +171,9 @@ final class RedisStoreWorker {
                     break
                 }
             }
-            var scriptsForgotten = false
-            for _ in 0..<inFlight.countReplies {
-                if try session.connection.readReply().errorMessage?.hasPrefix("NOSCRIPT") == true { scriptsForgotten = true }
-            }
-            // The server forgot the scripts (SCRIPT FLUSH): load them and run those announces again,
-            // now that every reply of the batch is read. Their samples above saw the swarm as it
-            // was before the announce: good enough, once.
-            let forgotten = announces.indices.filter { scriptReplies[$0].errorMessage?.hasPrefix("NOSCRIPT") == true }
-            if !forgotten.isEmpty || scriptsForgotten { try session.loadScripts() }
-            if !forgotten.isEmpty {
-                writer.reset()
-                for i in forgotten {
-                    let request = announces[i].request
-                    writeAnnounceScript(request, now: announces[i].now, counted: announces[i].counted,
-                                        swarm: session.keys.swarmBase(request.infoHash), announcer: request.endpoint.compact, session: session)
-                }
-                for (i, reply) in zip(forgotten, try session.pipeline(writer)) { scriptReplies[i] = reply }
-            }
+            let countReplies = try inFlight.stranded.map { _ in try session.connection.readReply() }
+            try runForgottenScripts(&announces, scriptReplies: &scriptReplies, counts: inFlight.stranded, countReplies: countReplies,
+                                    session: session)
             var touched: [(hex: String, millis: Int64)] = []
             for i in announces.indices where complete(&announces[i], scriptReply: scriptReplies[i]) {
                 touched.append((announces[i].request.infoHash.hex, announces[i].now.milliseconds))
@@ -216,15 +201,32 @@ final class RedisStoreWorker {
         }
     }
 
+    /// The server forgot the scripts (SCRIPT FLUSH): once every reply of the batch is read, loads
+    /// them and runs the announces and count hand-overs that met NOSCRIPT again, in one round
+    /// trip. Those announces' samples saw the swarm as it was before them: good enough, once.
+    private func runForgottenScripts(_ announces: inout [PendingAnnounce], scriptReplies: inout [RedisReply],
+                                     counts: [(infoHash: InfoHash, count: Int)], countReplies: [RedisReply], session: RedisSession) throws {
+        let forgotten = announces.indices.filter { scriptReplies[$0].isNoScript }
+        let forgottenCounts = counts.indices.filter { countReplies[$0].isNoScript }
+        guard !forgotten.isEmpty || !forgottenCounts.isEmpty else { return }
+        try session.loadScripts()
+        writer.reset()
+        for i in forgotten {
+            let request = announces[i].request
+            writeAnnounceScript(request, now: announces[i].now, counted: announces[i].counted,
+                                swarm: session.keys.swarmBase(request.infoHash), announcer: request.endpoint.compact, session: session)
+        }
+        for i in forgottenCounts { writeCount(counts[i].count, of: counts[i].infoHash, session: session) }
+        for (i, reply) in zip(forgotten, try session.pipeline(writer)) { scriptReplies[i] = reply }
+    }
+
     /// Reads an announce's script reply, which it returns, and its sample's members.
     private func readAnnounce(_ announce: inout PendingAnnounce, session: RedisSession) throws -> RedisReply {
         let result = try session.connection.readReply()
         let size = announce.request.endpoint.compactSize
-        for i in announce.plan.sources.indices where announce.plan.sources[i].replies > 0 {
+        for i in announce.plan.sources.indices where announce.plan.sources[i].isRead {
             var members: [UInt8] = []
-            for _ in 0..<announce.plan.sources[i].replies {
-                _ = try session.connection.readMembers(size: size) { members.append(contentsOf: $0) }
-            }
+            _ = try session.connection.readMembers(size: size) { members.append(contentsOf: $0) }
             sampler.keep(members, memberSize: size, for: announce.plan.sources[i].key, now: announce.now)
             announce.plan.sources[i].members = members
         }

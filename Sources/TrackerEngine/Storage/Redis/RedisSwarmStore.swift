@@ -110,15 +110,8 @@ public final class RedisSwarmStore: SwarmStore {
         let forgetBefore = now.seconds - torrentRetention
         let cutoff = Array(String(now.seconds - peerTimeout).utf8)
         return try await withSession { session in
-            var cursor = "0"
             var dropped = 0
-            repeat {
-                let page = try session.connection.command(["ZSCAN", session.keys.torrents, cursor, "COUNT", "256"])
-                guard let parts = page.array, parts.count == 2, let next = parts[0].bytes, let members = parts[1].array else {
-                    throw StoreError.failed("unexpected ZSCAN reply")
-                }
-                cursor = String(decoding: next, as: UTF8.self)
-                let hexes = stride(from: 0, to: members.count, by: 2).compactMap { members[$0].bytes.map { String(decoding: $0, as: UTF8.self) } }
+            try session.connection.scanTorrents(session.keys) { hexes in
                 var forgotten: [[UInt8]] = []
                 // A call prunes up to 4 pages of 1,000 peers of each hash; a swarm with more is
                 // called again, so no single call blocks Redis for long.
@@ -140,7 +133,7 @@ public final class RedisSwarmStore: SwarmStore {
                 if !forgotten.isEmpty {
                     _ = try session.connection.command([Array("ZREM".utf8), Array(session.keys.torrents.utf8)] + forgotten)
                 }
-            } while cursor != "0"
+            }
             return dropped
         }
     }
@@ -241,15 +234,17 @@ extension RedisSession {
         return try (0..<writer.commands).map { _ in try connection.readReply() }
     }
 
-    /// Sends every command, then reads every reply: one round trip.
+    /// Sends every command, then reads every reply: one round trip. Script calls the server had
+    /// forgotten (NOSCRIPT) run again once the scripts are loaded, and only they: the others
+    /// already ran.
     func pipeline(_ commands: [[[UInt8]]]) throws -> [RedisReply] {
         for command in commands { try connection.append(command) }
         var replies = try commands.map { _ in try connection.readReply() }
-        if replies.contains(where: { $0.errorMessage?.hasPrefix("NOSCRIPT") == true }) {
-            try loadScripts()
-            for command in commands { try connection.append(command) }
-            replies = try commands.map { _ in try connection.readReply() }
-        }
+        let forgotten = replies.indices.filter { replies[$0].isNoScript }
+        guard !forgotten.isEmpty else { return replies }
+        try loadScripts()
+        for i in forgotten { try connection.append(commands[i]) }
+        for i in forgotten { replies[i] = try connection.readReply() }
         return replies
     }
 }
