@@ -14,7 +14,7 @@ struct ModerationTests {
     @Test("a blacklisted torrent and a banned address are refused; a ban ends at its deadline")
     func refusals() {
         let address = PeerAddress(Fixture.v4(9))
-        let state = ModerationState(blacklist: [Self.hash], bans: [address: Self.now.adding(seconds: 60)])
+        let state = ModerationState(blacklist: [Self.hash], bans: [AddressRange(address): Self.now.adding(seconds: 60)])
         #expect(state.refusal(for: Self.hash, from: PeerAddress(Fixture.v4(1)), now: Self.now) == .torrentBlacklisted)
         #expect(state.refusal(for: Self.other, from: address, now: Self.now) == .banned)
         #expect(state.refusal(for: Self.other, from: address, now: Self.now.adding(seconds: 60)) == nil, "the ban is over at its deadline")
@@ -50,7 +50,7 @@ struct ModerationTests {
         #expect(try announce(Self.hash)["complete"]?.integer == 1, "no rules: served")
         access.update { $0.blacklist.insert(Self.hash) }
         #expect(try announce(Self.hash)["failure reason"]?.text == "torrent is blacklisted")
-        access.update { $0.bans[PeerAddress(remote)] = clock.now().adding(seconds: 3600) }
+        access.update { $0.bans[AddressRange(PeerAddress(remote))] = clock.now().adding(seconds: 3600) }
         #expect(try announce(Self.other)["failure reason"]?.text == "banned")
         clock.advance(seconds: 3600)
         #expect(try announce(Self.other)["complete"]?.integer == 1, "served again once the ban is over")
@@ -58,17 +58,95 @@ struct ModerationTests {
         #expect(stats.failures("banned") == 1)
     }
 
+    @Test("scrapes leave blacklisted torrents out (single, multi, full) and refuse banned addresses like announces")
+    func scrapesHonourModeration() async throws {
+        let access = AccessControl()
+        let store = MemorySwarmStore(shardCount: 4)
+        let clock = ManualClock()
+        let logic = TrackerLogic(store: store, policy: AnnouncePolicy(intervalJitter: 0), clock: clock, fullScrapeInterval: 0, access: access)
+        let responder = HTTPResponder(logic: logic, stats: TrackerStats())
+        let remote = PeerEndpoint.v6(IPv6Endpoint(high: 0x2001_0DB8_0001_0002, low: 0x1234, port: 40000))
+        _ = store.announceImmediately(Fixture.announce(Self.hash, Fixture.v4(1), left: 0), now: clock.now())
+        _ = store.announceImmediately(Fixture.announce(Self.other, Fixture.v4(1), left: 0), now: clock.now())
+        let harness = HTTPResponderTests.Harness(store: store, remote: remote)
+        func scrape(_ hashes: [InfoHash]) async throws -> BencodeValue {
+            let query = hashes.map { "info_hash=\(Fixture.percentEncoded($0.bytes))" }.joined(separator: "&")
+            let part = harness.part("GET /scrape?\(query) HTTP/1.1\r\n\r\n")
+            switch responder.respond(to: part, from: remote) {
+            case .reply(let reply):
+                return try BencodeValue.decode(harness.split(reply).body)
+            case .pending(let pending):
+                let reply = await withCheckedContinuation { done in
+                    responder.start(pending, lane: store.makeLane()) { done.resume(returning: $0) }
+                }
+                return try BencodeValue.decode(harness.split(reply).body)
+            }
+        }
+        func files(_ value: BencodeValue) -> Set<[UInt8]> { Set(value["files"]?.dictionary?.keys.map { $0 } ?? []) }
+        #expect(files(try await scrape([Self.hash, Self.other])) == [Self.hash.bytes, Self.other.bytes])
+        access.update { $0.blacklist.insert(Self.hash) }
+        #expect(files(try await scrape([Self.hash])).isEmpty, "a blacklisted torrent is not scraped")
+        #expect(files(try await scrape([Self.hash, Self.other])) == [Self.other.bytes], "multi-scrape shows only the others")
+        #expect(files(try await scrape([])) == [Self.other.bytes], "full scrape leaves it out")
+        access.update { $0.bans[AddressRange("2001:db8:1:2::/64")!] = clock.now().adding(seconds: 60) }
+        #expect(try await scrape([Self.other])["failure reason"]?.text == "banned", "a ban on the /64 covers the scraper")
+        #expect(try await scrape([])["failure reason"]?.text == "banned", "full scrape too")
+    }
+
+    @Test("CIDR ranges: parsed, masked, matched; an IPv6 peer is banned by its /64 from the dashboard")
+    func ranges() {
+        #expect(AddressRange("203.0.113.77/24")?.description == "203.0.113.0/24", "stored masked")
+        #expect(AddressRange("2001:db8:1:2:ffff::1/64")?.description == "2001:db8:1:2::/64")
+        #expect(AddressRange("::ffff:10.1.2.3")?.description == "10.1.2.3")
+        #expect(AddressRange("::ffff:10.1.2.0/120")?.description == "10.1.2.0/24")
+        #expect(AddressRange("10.0.0.0/33") == nil)
+        #expect(AddressRange("10.0.0.0/-1") == nil)
+        #expect(AddressRange("10.0.0.0/") == nil)
+        #expect(AddressRange("2001:db8::/129") == nil)
+        #expect(AddressRange.banning(PeerAddress("2001:db8:1:2::9")!).description == "2001:db8:1:2::/64")
+        #expect(AddressRange.banning(PeerAddress("10.0.0.9")!).description == "10.0.0.9")
+        var bans = BanList()
+        bans[AddressRange("203.0.113.0/24")!] = Self.now.adding(seconds: 10)
+        bans[AddressRange("203.0.113.5")!] = Self.now.adding(seconds: 99)
+        #expect(bans.deadline(covering: PeerAddress("203.0.113.200")!) == Self.now.adding(seconds: 10))
+        #expect(bans.deadline(covering: PeerAddress("203.0.113.5")!) == Self.now.adding(seconds: 99), "the latest covering ban wins")
+        #expect(bans.deadline(covering: PeerAddress("203.0.114.1")!) == nil)
+        bans[AddressRange("203.0.113.0/24")!] = nil
+        #expect(bans.deadline(covering: PeerAddress("203.0.113.200")!) == nil)
+        #expect(bans.count == 1)
+    }
+
+    @Test("a torrent blacklisted by a hand edit of the file has its swarm purged, not only refused")
+    func handEditPurges() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tt-moderation-\(UUID().uuidString)").path
+        try PrivateFiles.makeDirectory(directory)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = MemorySwarmStore(shardCount: 4)
+        let moderator = Moderator(backend: FileModerationBackend(directory: directory, logger: Logger(label: "test")), store: store,
+                                  logger: Logger(label: "test"))
+        moderator.start()
+        defer { moderator.stop() }
+        _ = store.announceImmediately(Fixture.announce(Self.hash, Fixture.v4(1), left: 0), now: SystemClock().now())
+        try "\(Self.hash.hex)\n".write(toFile: directory + "/blacklist", atomically: true, encoding: .utf8)
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline, !(try await store.scrape([Self.hash], now: SystemClock().now())).isEmpty {
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(try await store.scrape([Self.hash], now: SystemClock().now()).isEmpty, "the swarm is gone within the watch's 2 s")
+        #expect(moderator.access.current.blacklist == [Self.hash])
+    }
+
     @Test("file backend: opentracker-format blacklist and a bans file survive a new instance; edits by hand are seen")
     func fileBackend() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tt-moderation-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let backend = FileModerationBackend(directory: directory)
+        let backend = FileModerationBackend(directory: directory, logger: Logger(label: "test"))
         try backend.setBlacklisted(Self.hash, true)
-        try backend.ban(PeerAddress("10.0.0.9")!, until: Self.now.adding(seconds: 600))
-        try backend.ban(PeerAddress("2001:db8::1")!, until: Self.now.adding(seconds: 5))
-        let reloaded = try FileModerationBackend(directory: directory).load(now: Self.now.adding(seconds: 10))
+        try backend.ban(AddressRange("10.0.0.9")!, until: Self.now.adding(seconds: 600))
+        try backend.ban(AddressRange("2001:db8::1")!, until: Self.now.adding(seconds: 5))
+        let reloaded = try FileModerationBackend(directory: directory, logger: Logger(label: "test")).load(now: Self.now.adding(seconds: 10))
         #expect(reloaded.blacklist == [Self.hash])
-        #expect(reloaded.bans == [PeerAddress("10.0.0.9")!: Self.now.adding(seconds: 600)], "the ended ban is not loaded")
+        #expect(reloaded.bans == [AddressRange("10.0.0.9")!: Self.now.adding(seconds: 600)], "the ended ban is not loaded")
         let text = try String(contentsOfFile: directory + "/blacklist", encoding: .utf8)
         #expect(text.contains(Self.hash.hex + "\n"))
 
@@ -76,7 +154,7 @@ struct ModerationTests {
         #expect(try backend.load(now: Self.now).blacklist == [Self.other])
         try backend.setBlacklisted(Self.other, false)
         #expect(try backend.load(now: Self.now).blacklist.isEmpty)
-        try backend.unban(PeerAddress("10.0.0.9")!)
+        try backend.unban(AddressRange("10.0.0.9")!)
         #expect(try backend.load(now: Self.now.adding(seconds: 10)).bans.isEmpty)
     }
 
@@ -88,8 +166,8 @@ struct ModerationTests {
         let storeB = RedisSwarmStore(endpoint: redis.endpoint, prefix: prefix, threads: 1)
         defer { storeA.shutdown(); storeB.shutdown() }
         let logger = Logger(label: "test")
-        let nodeA = Moderator(backend: RedisModerationBackend(endpoint: redis.endpoint, prefix: prefix), store: storeA, logger: logger)
-        let nodeB = Moderator(backend: RedisModerationBackend(endpoint: redis.endpoint, prefix: prefix), store: storeB, logger: logger)
+        let nodeA = Moderator(backend: RedisModerationBackend(endpoint: redis.endpoint, prefix: prefix, logger: logger), store: storeA, logger: logger)
+        let nodeB = Moderator(backend: RedisModerationBackend(endpoint: redis.endpoint, prefix: prefix, logger: logger), store: storeB, logger: logger)
         nodeB.start()
         defer { nodeB.stop() }
         let peer = Fixture.v4(3)
@@ -97,17 +175,17 @@ struct ModerationTests {
         try await Task.sleep(for: .milliseconds(200))  // B has subscribed
 
         try await nodeA.blacklist(Self.hash)
-        try await nodeA.ban(PeerAddress(peer), seconds: 3600)
+        try await nodeA.ban(AddressRange(PeerAddress(peer)), seconds: 3600)
         let deadline = Date().addingTimeInterval(3)
         while Date() < deadline, nodeB.access.current.bans.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
         #expect(nodeB.access.current.blacklist == [Self.hash], "node B learned of the blacklist without asking")
-        #expect(nodeB.access.current.bans[PeerAddress(peer)] != nil)
+        #expect(nodeB.access.current.bans[AddressRange(PeerAddress(peer))] != nil)
         #expect(try await storeB.scrape([Self.hash], now: SystemClock().now()).isEmpty, "the blacklisted swarm was purged in Redis")
 
-        let fresh = try RedisModerationBackend(endpoint: redis.endpoint, prefix: prefix).load(now: SystemClock().now())
+        let fresh = try RedisModerationBackend(endpoint: redis.endpoint, prefix: prefix, logger: logger).load(now: SystemClock().now())
         #expect(fresh.blacklist == [Self.hash], "persisted for the next start")
         try await nodeA.unblacklist(Self.hash)
-        try await nodeA.unban(PeerAddress(peer))
+        try await nodeA.unban(AddressRange(PeerAddress(peer)))
         let lifted = Date().addingTimeInterval(3)
         while Date() < lifted, !nodeB.access.current.isEmpty { try await Task.sleep(for: .milliseconds(20)) }
         #expect(nodeB.access.current.isEmpty, "lifting reaches node B too")
@@ -116,7 +194,7 @@ struct ModerationTests {
     @Test("an unreachable Redis makes a moderation action fail loudly instead of pretending")
     func redisDownFails() async throws {
         let port = try FreePort.find()
-        let backend = RedisModerationBackend(endpoint: RedisEndpoint(address: .tcp(host: "127.0.0.1", port: port)), prefix: "x", timeout: 0.2)
+        let backend = RedisModerationBackend(endpoint: RedisEndpoint(address: .tcp(host: "127.0.0.1", port: port)), prefix: "x", logger: Logger(label: "test"), timeout: 0.2)
         #expect(throws: ModerationError.self) { try backend.setBlacklisted(Self.hash, true) }
     }
 }

@@ -107,7 +107,7 @@ struct ReducerTests {
         #expect(state.apply(.confirm(true)) == [.kick(Fixtures.peer(2, seeder: false).endpoint, from: Fixtures.hash("cc"))])
         _ = state.apply(.ban)
         #expect(state.confirmation?.question == "Ban 10.0.0.2 for 10m? (y/n)")
-        #expect(state.apply(.confirm(true)) == [.ban(PeerAddress("10.0.0.2")!, seconds: 600, dropping: Fixtures.peer(2, seeder: false).endpoint,
+        #expect(state.apply(.confirm(true)) == [.ban(AddressRange("10.0.0.2")!, seconds: 600, dropping: Fixtures.peer(2, seeder: false).endpoint,
                                                      from: Fixtures.hash("cc"))])
         #expect(state.apply(.snapshot(Fixtures.snapshot([]))) == [.loadPeers(Fixtures.hash("cc"))], "the peers refresh with each sample")
         _ = state.apply(.back)
@@ -117,7 +117,7 @@ struct ReducerTests {
     @Test("the moderation view lists blacklist then bans; u lifts the selected one")
     func moderationView() {
         var state = Fixtures.state()
-        let banned = PeerAddress("10.0.0.7")!
+        let banned = AddressRange("10.0.0.7")!
         _ = state.apply(.snapshot(Fixtures.snapshot([], moderation: ModerationState(
             blacklist: [Fixtures.hash("dd")], bans: [banned: Fixtures.now.adding(seconds: 90)]))))
         _ = state.apply(.showModeration)

@@ -18,6 +18,21 @@ public final class AccessControl: Sendable {
         return state.withLock { $0.refusal(for: infoHash, from: address, now: now) }
     }
 
+    /// The refusal a scrape from `endpoint` gets (a ban), if any.
+    @inline(__always)
+    public func refusal(from endpoint: PeerEndpoint, now: TrackerTime) -> ClientError? {
+        guard hasRules.load(ordering: .relaxed) else { return nil }
+        let address = PeerAddress(endpoint)
+        return state.withLock { $0.refusal(from: address, now: now) }
+    }
+
+    /// `items` without those of blacklisted torrents: what a scrape may ask for or show.
+    public func withoutBlacklisted<Item>(_ items: [Item], by infoHash: (Item) -> InfoHash) -> [Item] {
+        guard hasRules.load(ordering: .relaxed) else { return items }
+        let blacklist = state.withLock { $0.blacklist }  // a copy-on-write share, not a copy
+        return blacklist.isEmpty ? items : items.filter { !blacklist.contains(infoHash($0)) }
+    }
+
     public var current: ModerationState { state.withLock { $0 } }
 
     public func replace(with new: ModerationState) {

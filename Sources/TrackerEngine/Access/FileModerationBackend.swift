@@ -1,18 +1,21 @@
 import Foundation
+import Logging
 import Synchronization
 
-/// Moderation lists as two text files in the data directory:
-/// - `blacklist`: opentracker's format, one 40-hex info-hash a line, `#` starts a comment;
-/// - `bans`: `<address> <deadline, unix seconds>` a line.
-/// Writes go to a temporary file renamed over the old one, so a crash never leaves half a list.
-/// An edit by hand is picked up within two seconds (the files' modification times are polled).
+/// Moderation lists as two text files in the data directory (see `ModerationFileFormat`):
+/// `blacklist` (opentracker's format) and `bans`. Files are private to the tracker's user and
+/// rewritten whole (`PrivateFiles`), so a crash never leaves half a list. An edit by hand is
+/// picked up within two seconds (the files' modification times are polled); a line that does not
+/// parse is logged with its file and number and skipped.
 public final class FileModerationBackend: ModerationBackend {
     public let directory: String
+    private let logger: Logger
     private let writeLock = Mutex(())
     private let watcher = Locked<StoppableThread?>(nil)
 
-    public init(directory: String) {
+    public init(directory: String, logger: Logger) {
         self.directory = directory
+        self.logger = logger
     }
 
     public var location: String { "files in \(directory)" }
@@ -20,31 +23,21 @@ public final class FileModerationBackend: ModerationBackend {
     private var bansPath: String { directory + "/bans" }
 
     public func load(now: TrackerTime) throws -> ModerationState {
-        try writeLock.withLock { _ in try read() }.withoutExpiredBans(now: now)
+        try writeLock.withLock { _ in try read(reporting: true) }.withoutExpiredBans(now: now)
     }
 
-    private func read() throws -> ModerationState {
-        var state = ModerationState()
-        for line in try lines(of: blacklistPath) {
-            if let hash = InfoHash(hex: line) { state.blacklist.insert(hash) }
-        }
-        for line in try lines(of: bansPath) {
-            let fields = line.split(separator: " ")
-            if fields.count == 2, let address = PeerAddress(fields[0]), let deadline = Int64(fields[1]) {
-                state.bans[address] = TrackerTime(seconds: deadline)
+    private func read(reporting: Bool) throws -> ModerationState {
+        do {
+            let (blacklist, blacklistProblems) = ModerationFileFormat.blacklist(try PrivateFiles.read(blacklistPath) ?? [])
+            let (bans, banProblems) = ModerationFileFormat.bans(try PrivateFiles.read(bansPath) ?? [])
+            if reporting {
+                for (path, problem) in blacklistProblems.map({ (blacklistPath, $0) }) + banProblems.map({ (bansPath, $0) }) {
+                    logger.warning("moderation file line skipped", metadata: ["file": "\(path)", "line": "\(problem.line)", "reason": "\(problem.reason)"])
+                }
             }
-        }
-        return state
-    }
-
-    /// The meaningful lines of a file: comments and blanks dropped; a missing file has none.
-    private func lines(of path: String) throws -> [Substring] {
-        guard FileManager.default.fileExists(atPath: path) else { return [] }
-        let text: String
-        do { text = try String(contentsOfFile: path, encoding: .utf8) } catch { throw ModerationError("cannot read \(path): \(error.localizedDescription)") }
-        return text.split(whereSeparator: \.isNewline).compactMap { line in
-            let content = line.prefix { $0 != "#" }.trimmingCharacters(in: .whitespaces)
-            return content.isEmpty ? nil : Substring(content)
+            return ModerationState(blacklist: blacklist, bans: bans)
+        } catch {
+            throw ModerationError("\(error)")
         }
     }
 
@@ -54,33 +47,25 @@ public final class FileModerationBackend: ModerationBackend {
         }
     }
 
-    public func ban(_ address: PeerAddress, until: TrackerTime) throws {
-        try change { $0.bans[address] = until }
+    public func ban(_ range: AddressRange, until: TrackerTime) throws {
+        try change { $0.bans[range] = until }
     }
 
-    public func unban(_ address: PeerAddress) throws {
-        try change { $0.bans[address] = nil }
+    public func unban(_ range: AddressRange) throws {
+        try change { $0.bans[range] = nil }
     }
 
     private func change(_ edit: (inout ModerationState) -> Void) throws {
         try writeLock.withLock { _ in
-            var state = try read()
+            var state = try read(reporting: false)
             edit(&state)
-            let blacklist = "# trackertui blacklist: one info-hash (40 hex characters) a line\n"
-                + state.blacklist.map(\.hex).sorted().joined(separator: "\n") + "\n"
-            let bans = "# trackertui bans: <address> <until, unix seconds>\n"
-                + state.bans.sorted { $0.value < $1.value }.map { "\($0.key) \($0.value.seconds)" }.joined(separator: "\n") + "\n"
-            try write(blacklist, to: blacklistPath)
-            try write(bans, to: bansPath)
-        }
-    }
-
-    private func write(_ text: String, to path: String) throws {
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-            try text.write(toFile: path, atomically: true, encoding: .utf8)
-        } catch {
-            throw ModerationError("cannot write \(path): \(error.localizedDescription)")
+            do {
+                try PrivateFiles.makeDirectory(directory)
+                try PrivateFiles.replace(blacklistPath, with: ModerationFileFormat.render(blacklist: state.blacklist))
+                try PrivateFiles.replace(bansPath, with: ModerationFileFormat.render(bans: state.bans))
+            } catch {
+                throw ModerationError("\(error)")
+            }
         }
     }
 

@@ -5,8 +5,8 @@ public protocol ModerationBackend: AnyObject, Sendable {
     var location: String { get }
     func load(now: TrackerTime) throws -> ModerationState
     func setBlacklisted(_ infoHash: InfoHash, _ listed: Bool) throws
-    func ban(_ address: PeerAddress, until: TrackerTime) throws
-    func unban(_ address: PeerAddress) throws
+    func ban(_ range: AddressRange, until: TrackerTime) throws
+    func unban(_ range: AddressRange) throws
     /// Calls `changed` (from a background thread) whenever the lists may have changed elsewhere,
     /// until `stopWatching`.
     func watch(_ changed: @escaping @Sendable () -> Void)

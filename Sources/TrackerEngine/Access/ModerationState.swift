@@ -1,9 +1,9 @@
-/// What moderators decided: blacklisted torrents and banned addresses with their deadlines.
+/// What moderators decided: blacklisted torrents and banned address ranges with their deadlines.
 public struct ModerationState: Sendable, Equatable {
     public var blacklist: Set<InfoHash>
-    public var bans: [PeerAddress: TrackerTime]
+    public var bans: BanList
 
-    public init(blacklist: Set<InfoHash> = [], bans: [PeerAddress: TrackerTime] = [:]) {
+    public init(blacklist: Set<InfoHash> = [], bans: BanList = [:]) {
         self.blacklist = blacklist
         self.bans = bans
     }
@@ -13,12 +13,17 @@ public struct ModerationState: Sendable, Equatable {
     /// The refusal an announce gets, if any.
     public func refusal(for infoHash: InfoHash, from address: PeerAddress, now: TrackerTime) -> ClientError? {
         if blacklist.contains(infoHash) { return .torrentBlacklisted }
-        if let until = bans[address], now < until { return .banned }
+        return refusal(from: address, now: now)
+    }
+
+    /// The refusal any request from `address` gets (a ban), if any.
+    public func refusal(from address: PeerAddress, now: TrackerTime) -> ClientError? {
+        if let until = bans.deadline(covering: address), now < until { return .banned }
         return nil
     }
 
     /// The same state without bans whose deadline has passed.
     public func withoutExpiredBans(now: TrackerTime) -> ModerationState {
-        ModerationState(blacklist: blacklist, bans: bans.filter { now < $0.value })
+        ModerationState(blacklist: blacklist, bans: bans.filter { now < $1 })
     }
 }

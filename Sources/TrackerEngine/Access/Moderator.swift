@@ -31,15 +31,33 @@ public final class Moderator: Sendable {
         backend.stopWatching()
     }
 
+    /// Loads the lists again. A torrent blacklisted elsewhere (another node, a dashboard, a hand
+    /// edit of the file, an SADD by hand) has its swarm purged here as if blacklisted here; the
+    /// purge of a swarm this store never had costs nothing.
     public func reload() {
+        let state: ModerationState
         do {
-            let state = try backend.load(now: clock.now())
-            if state != access.current.withoutExpiredBans(now: clock.now()) {
-                logger.info("moderation lists loaded", metadata: ["blacklisted": "\(state.blacklist.count)", "bans": "\(state.bans.count)"])
-            }
-            access.replace(with: state)
+            state = try backend.load(now: clock.now())
         } catch {
             logger.warning("cannot load moderation lists", metadata: ["from": "\(backend.location)", "error": "\(error)"])
+            return
+        }
+        let previous = access.current
+        if state != previous.withoutExpiredBans(now: clock.now()) {
+            logger.info("moderation lists loaded", metadata: ["blacklisted": "\(state.blacklist.count)", "bans": "\(state.bans.count)"])
+        }
+        access.replace(with: state)
+        let newlyListed = state.blacklist.subtracting(previous.blacklist)
+        guard !newlyListed.isEmpty else { return }
+        let store = store, logger = logger
+        Task {
+            for infoHash in newlyListed {
+                do {
+                    try await store.purge(infoHash)
+                } catch {
+                    logger.warning("blacklisted torrent's swarm not purged", metadata: ["info_hash": "\(infoHash)", "error": "\(error)"])
+                }
+            }
         }
     }
 
@@ -69,18 +87,18 @@ public final class Moderator: Sendable {
         return removed
     }
 
-    /// Refuses every announce from `address` for `seconds`; `peer` (its entry in one swarm) goes now.
-    public func ban(_ address: PeerAddress, seconds: Int64, dropping peer: (PeerEndpoint, InfoHash)? = nil) async throws {
+    /// Refuses every request from `range` for `seconds`; `peer` (its entry in one swarm) goes now.
+    public func ban(_ range: AddressRange, seconds: Int64, dropping peer: (PeerEndpoint, InfoHash)? = nil) async throws {
         let until = clock.now().adding(seconds: seconds)
-        try backend.ban(address, until: until)
-        access.update { $0.bans[address] = until }
+        try backend.ban(range, until: until)
+        access.update { $0.bans[range] = until }
         if let (endpoint, infoHash) = peer { _ = try? await store.remove(peer: endpoint, from: infoHash) }
-        logger.notice("banned", metadata: ["address": "\(address)", "seconds": "\(seconds)"])
+        logger.notice("banned", metadata: ["range": "\(range)", "seconds": "\(seconds)"])
     }
 
-    public func unban(_ address: PeerAddress) async throws {
-        try backend.unban(address)
-        access.update { $0.bans[address] = nil }
-        logger.notice("ban lifted", metadata: ["address": "\(address)"])
+    public func unban(_ range: AddressRange) async throws {
+        try backend.unban(range)
+        access.update { $0.bans[range] = nil }
+        logger.notice("ban lifted", metadata: ["range": "\(range)"])
     }
 }

@@ -12,6 +12,7 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
     case fullScrapeDisabled
     case fullScrapeRateLimited(retryAfterSeconds: Int)
     case storageUnavailable
+    case storageFull
     case torrentBlacklisted
     case banned
     case internalError
@@ -29,6 +30,7 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
         case .fullScrapeDisabled: return "full scrape is disabled on this tracker"
         case .fullScrapeRateLimited(let seconds): return "full scrape rate limited, retry in \(seconds) seconds"
         case .storageUnavailable: return "tracker storage unavailable, retry later"
+        case .storageFull: return "tracker storage full, retry later"
         case .torrentBlacklisted: return "torrent is blacklisted"
         case .banned: return "banned"
         case .internalError: return "internal error"
@@ -49,6 +51,7 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
         case .fullScrapeDisabled: return "full_scrape_disabled"
         case .fullScrapeRateLimited: return "full_scrape_rate_limited"
         case .storageUnavailable: return "storage_unavailable"
+        case .storageFull: return "storage_full"
         case .torrentBlacklisted: return "torrent_blacklisted"
         case .banned: return "banned"
         case .internalError: return "internal_error"

@@ -12,7 +12,8 @@ public enum PeerAddress: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    /// Parses `1.2.3.4` or an IPv6 address (brackets allowed); nil for anything else.
+    /// Parses `1.2.3.4` or an IPv6 address (brackets allowed); an IPv4-mapped IPv6 address
+    /// (`::ffff:1.2.3.4`) is its IPv4 address, as accepted connections are. nil for anything else.
     public init?(_ text: some StringProtocol) {
         var text = String(text)
         if text.hasPrefix("["), text.hasSuffix("]") { text = String(text.dropFirst().dropLast()) }
@@ -24,7 +25,12 @@ public enum PeerAddress: Hashable, Sendable, CustomStringConvertible {
         var v6 = in6_addr()
         guard inet_pton(AF_INET6, text, &v6) == 1 else { return nil }
         let bytes = withUnsafeBytes(of: &v6) { Array($0) }
-        self = .v6(high: bytes[0..<8].reduce(0) { $0 << 8 | UInt64($1) }, low: bytes[8..<16].reduce(0) { $0 << 8 | UInt64($1) })
+        let high = bytes[0..<8].reduce(0) { $0 << 8 | UInt64($1) }, low = bytes[8..<16].reduce(0) { $0 << 8 | UInt64($1) }
+        if high == 0, low >> 32 == 0xFFFF {
+            self = .v4(UInt32(truncatingIfNeeded: low))
+            return
+        }
+        self = .v6(high: high, low: low)
     }
 
     public var description: String {

@@ -4,13 +4,33 @@ public struct TrackerTime: Hashable, Comparable, Sendable, CustomStringConvertib
     public var milliseconds: Int64
 
     public init(milliseconds: Int64) { self.milliseconds = milliseconds }
-    public init(seconds: Int64) { self.milliseconds = seconds * 1000 }
+    /// Saturates at the ends of the range: seconds come from files and Redis too, and a huge
+    /// value there means "forever", never a crash.
+    public init(seconds: Int64) { self.milliseconds = Self.saturating(seconds.multipliedReportingOverflow(by: 1000), sign: seconds) }
+
+    /// A time read back as a floating-point number (a Redis score, in milliseconds): `+inf` is the
+    /// end of time, `-inf` the beginning; NaN is no time at all.
+    public init?(milliseconds value: Double) {
+        guard !value.isNaN else { return nil }
+        if value >= 9.2e18 { self.milliseconds = .max } else if value <= -9.2e18 { self.milliseconds = .min } else { self.milliseconds = Int64(value) }
+    }
+
+    /// The latest time there is: a ban "forever".
+    public static let distantFuture = TrackerTime(milliseconds: .max)
 
     public var seconds: Int64 { milliseconds / 1000 }
 
     public static func < (lhs: TrackerTime, rhs: TrackerTime) -> Bool { lhs.milliseconds < rhs.milliseconds }
 
-    public func adding(seconds: Int64) -> TrackerTime { TrackerTime(milliseconds: milliseconds + seconds * 1000) }
+    public func adding(seconds: Int64) -> TrackerTime {
+        let delta = TrackerTime(seconds: seconds).milliseconds
+        return TrackerTime(milliseconds: Self.saturating(milliseconds.addingReportingOverflow(delta), sign: delta))
+    }
+
+    private static func saturating(_ result: (partialValue: Int64, overflow: Bool), sign: Int64) -> Int64 {
+        guard result.overflow else { return result.partialValue }
+        return sign < 0 ? .min : .max
+    }
 
     public var description: String { "\(milliseconds)ms" }
 }

@@ -4,6 +4,8 @@ public struct StoreHealth: Sendable, Equatable {
         /// In this process: nothing to lose touch with.
         case inProcess
         case connected
+        /// Answers, but is at its memory bound: announces of new peers are refused until it drains.
+        case full
         /// Cannot be reached; the store keeps retrying with backoff.
         case unreachable
     }

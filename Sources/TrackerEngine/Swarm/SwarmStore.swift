@@ -54,11 +54,14 @@ public protocol SwarmStore: AnyObject, Sendable {
 /// Why a store could not answer. Only `unavailable` is worth telling a client in detail.
 public enum StoreError: Error, Sendable, Equatable {
     case unavailable
+    /// The store is at its memory bound (Redis `maxmemory` with `noeviction`): nothing was written.
+    case full
     case failed(String)
 
     public var clientError: ClientError {
         switch self {
         case .unavailable: return .storageUnavailable
+        case .full: return .storageFull
         case .failed: return .internalError
         }
     }

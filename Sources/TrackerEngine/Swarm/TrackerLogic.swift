@@ -83,13 +83,25 @@ public struct TrackerLogic: Sendable {
         }
     }
 
-    public func scrapeImmediately(_ query: ScrapeQuery) -> Result<[ScrapeEntry], ClientError>? {
-        store.scrapeImmediately(query.infoHashes, now: clock.now())?.mapError(\.clientError)
+    /// A scrape answered on the caller's thread when the store never waits; nil otherwise (then
+    /// call `scrape(_:from:lane:reply:)`). Banned addresses are refused as announces are, and
+    /// blacklisted torrents are left out as if unknown.
+    public func scrapeImmediately(_ query: ScrapeQuery, from address: PeerEndpoint) -> Result<[ScrapeEntry], ClientError>? {
+        let now = clock.now()
+        if let refusal = access.refusal(from: address, now: now) { return .failure(refusal) }
+        let hashes = access.withoutBlacklisted(query.infoHashes) { $0 }
+        if hashes.isEmpty { return .success([]) }
+        return store.scrapeImmediately(hashes, now: now)?.mapError(\.clientError)
     }
 
-    public func scrape(_ query: ScrapeQuery, lane: (any SwarmStoreLane)? = nil, reply: @escaping @Sendable (Result<[ScrapeEntry], ClientError>) -> Void) {
+    public func scrape(_ query: ScrapeQuery, from address: PeerEndpoint, lane: (any SwarmStoreLane)? = nil,
+                       reply: @escaping @Sendable (Result<[ScrapeEntry], ClientError>) -> Void) {
+        let now = clock.now()
+        if let refusal = access.refusal(from: address, now: now) { return reply(.failure(refusal)) }
+        let hashes = access.withoutBlacklisted(query.infoHashes) { $0 }
+        if hashes.isEmpty { return reply(.success([])) }
         let answer: @Sendable (Result<[ScrapeEntry], StoreError>) -> Void = { reply($0.mapError(\.clientError)) }
-        if let lane { lane.scrape(query.infoHashes, now: clock.now(), reply: answer) } else { store.scrape(query.infoHashes, now: clock.now(), reply: answer) }
+        if let lane { lane.scrape(hashes, now: now, reply: answer) } else { store.scrape(hashes, now: now, reply: answer) }
     }
 
     /// A lane for the calling frontend thread (see `SwarmStoreLane`).
@@ -100,6 +112,7 @@ public struct TrackerLogic: Sendable {
     /// Whether `address` may have a full scrape now.
     public func admitFullScrape(from address: PeerEndpoint) -> ClientError? {
         guard fullScrapeEnabled else { return .fullScrapeDisabled }
+        if let refusal = access.refusal(from: address, now: clock.now()) { return refusal }
         if let wait = fullScrapeLimiter.check(address: address.addressBytes, now: clock.now()) {
             return .fullScrapeRateLimited(retryAfterSeconds: wait)
         }
@@ -108,7 +121,7 @@ public struct TrackerLogic: Sendable {
 
     public func fullScrape() async -> Result<[ScrapeEntry], ClientError> {
         do {
-            return .success(try await store.fullScrape(now: clock.now()))
+            return .success(access.withoutBlacklisted(try await store.fullScrape(now: clock.now())) { $0.infoHash })
         } catch {
             return .failure(error.clientError)
         }

@@ -13,6 +13,8 @@ public struct TrackerConfiguration: Sendable {
     /// redis-server (its share of an announce is a third of the server's); more only split the
     /// pipelines into smaller batches, which costs both sides more per announce.
     public var redisThreads = 1
+    /// The managed redis-server's `maxmemory` in bytes (noeviction); nil = a quarter of the machine's memory.
+    public var redisMaxMemory: Int64?
     public var http: [ListenAddress] = ListenAddress.defaults
     /// Whether `http` are the defaults: a default address that cannot be bound (no IPv6 here) is skipped.
     public var httpIsDefault = true

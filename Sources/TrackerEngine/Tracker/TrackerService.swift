@@ -32,15 +32,16 @@ public final class TrackerService: Service, Sendable {
         case .memory:
             store = MemorySwarmStore(peerTimeout: configuration.effectivePeerTimeout)
             managedRedis = nil
-            backend = FileModerationBackend(directory: configuration.dataDirectory ?? ".")
+            backend = FileModerationBackend(directory: configuration.dataDirectory ?? ".", logger: logger)
         case .redis:
             let managed = try configuration.redis == nil
-                ? ManagedRedis(directory: configuration.dataDirectory ?? ".", logger: logger) : nil
+                ? ManagedRedis(directory: configuration.dataDirectory ?? ".",
+                               maxMemoryBytes: configuration.redisMaxMemory ?? ManagedRedis.defaultMaxMemoryBytes, logger: logger) : nil
             let endpoint = configuration.redis ?? managed!.endpoint
             store = RedisSwarmStore(endpoint: endpoint, prefix: configuration.redisPrefix, peerTimeout: configuration.effectivePeerTimeout,
                                     threads: configuration.redisThreads)
             managedRedis = managed
-            backend = RedisModerationBackend(endpoint: endpoint, prefix: configuration.redisPrefix)
+            backend = RedisModerationBackend(endpoint: endpoint, prefix: configuration.redisPrefix, logger: logger)
             logger.notice("redis store", metadata: ["redis": "\(endpoint)", "prefix": "\(configuration.redisPrefix)"])
         }
         moderator = Moderator(backend: backend, store: store, clock: clock, logger: logger)
@@ -55,6 +56,8 @@ public final class TrackerService: Service, Sendable {
     public var listening: [String] { boundAddresses.value }
 
     public func run() async throws {
+        // The rules apply from the first request: loaded before any listener opens.
+        moderator.start()
         let server = EpollHTTPServer(responder: HTTPResponder(logic: logic, stats: stats), limits: configuration.httpLimits,
                                      threads: configuration.threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let bound = try server.start(configuration.http, optionalIPv6: configuration.httpIsDefault) { address, error in
@@ -62,7 +65,6 @@ public final class TrackerService: Service, Sendable {
         }
         for address in bound { logger.notice("listening", metadata: ["http": "\(address)"]) }
         boundAddresses.update { $0 = bound.map { "http://\($0)" } }
-        moderator.start()
         logger.notice("tracker started", metadata: [
             "store": "\(configuration.store.rawValue)", "interval": "\(configuration.policy.interval)",
             "peer_timeout": "\(configuration.effectivePeerTimeout)", "threads": "\(server.threads)",

@@ -44,7 +44,7 @@ struct AttachedRedisSource: DashboardSource {
         let nodes = (try? await redis.liveNodes(now: clock.now())) ?? []
         return EngineCounters(nodes: nodes.count, startedAt: nodes.map(\.startedAt).min(),
                               listening: nodes.flatMap(\.listening),
-                              announces: nodes.reduce(0) { $0 + $1.announces }, scrapes: nodes.reduce(0) { $0 + $1.scrapes },
-                              failures: nodes.reduce(0) { $0 + $1.failures })
+                              announces: nodes.reduce(0) { $0 &+ $1.announces }, scrapes: nodes.reduce(0) { $0 &+ $1.scrapes },
+                              failures: nodes.reduce(0) { $0 &+ $1.failures })
     }
 }

@@ -53,21 +53,15 @@ struct DashboardLogHandler: LogHandler {
     }
 }
 
-/// An append-only log file shared by every logger of the process.
+/// An append-only log file shared by every logger of the process, private to the tracker's user
+/// (0600, never opened through a symbolic link).
 final class LogFile: Sendable {
     private let handle: Locked<FileHandle?>
     let path: String
 
     init(path: String) throws {
         self.path = path
-        if !FileManager.default.fileExists(atPath: path) {
-            guard FileManager.default.createFile(atPath: path, contents: nil) else {
-                throw CocoaError(.fileWriteNoPermission, userInfo: [NSFilePathErrorKey: path])
-            }
-        }
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        handle.seekToEndOfFile()
-        self.handle = Locked(handle)
+        self.handle = Locked(FileHandle(fileDescriptor: try PrivateFiles.openForAppending(path), closeOnDealloc: true))
     }
 
     func write(_ line: String) {

@@ -42,7 +42,7 @@ extension TrackerTUI {
                 logFile: dashboard.logFile ?? EngineOptions.defaultDataDirectory + "/dashboard.log", level: logLevel, ring: ring)
             let store = RedisSwarmStore(endpoint: endpoint, prefix: redisPrefix, threads: 1)
             defer { store.shutdown() }
-            let moderator = Moderator(backend: RedisModerationBackend(endpoint: endpoint, prefix: redisPrefix), store: store, logger: logger)
+            let moderator = Moderator(backend: RedisModerationBackend(endpoint: endpoint, prefix: redisPrefix, logger: logger), store: store, logger: logger)
             moderator.start()
             defer { moderator.stop() }
             logger.notice("dashboard attached", metadata: ["redis": "\(endpoint)", "prefix": "\(redisPrefix)"])

@@ -41,13 +41,13 @@ extension TrackerTUI {
             if store == "redis" {
                 let bench = try BenchRedis()  // kept alive by the closures below; its deinit stops redis-server
                 swarms = bench.store
-                backend = RedisModerationBackend(endpoint: bench.redis.endpoint, prefix: "bench")
+                backend = RedisModerationBackend(endpoint: bench.redis.endpoint, prefix: "bench", logger: Logger(label: "bench"))
                 announce = { bench.announceAll($0, now: clock.now()) }
                 redisMillis = bench.cpuMillis
             } else {
                 let memory = MemorySwarmStore()
                 swarms = memory
-                backend = FileModerationBackend(directory: directory)
+                backend = FileModerationBackend(directory: directory, logger: Logger(label: "bench"))
                 announce = { for request in $0 { _ = memory.announceImmediately(request, now: clock.now()) } }
                 redisMillis = { 0 }
             }

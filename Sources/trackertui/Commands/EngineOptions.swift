@@ -19,6 +19,11 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Redis store threads, each with its own connection; announces queued together share one round trip. One is enough until redis-server itself is saturated; more split the batches.")
     var redisThreads = 1
 
+    @Option(name: .customLong("redis-maxmemory"), help: ArgumentHelp(
+        "Memory bound of the managed redis-server, e.g. 512mb or 2gb (noeviction: a full Redis refuses new peers with a clear reason).",
+        discussion: "Default: a quarter of the machine's memory. A Redis named with --redis keeps its own setting.", valueName: "size"))
+    var redisMaxMemory: String?
+
     @Option(name: .customLong("http"), help: ArgumentHelp(
         "HOST:PORT to serve HTTP announces and scrapes on; repeatable. IPv6 hosts in brackets.",
         discussion: "Default: 0.0.0.0:6969 and [::]:6969.", valueName: "host:port"))
@@ -93,9 +98,24 @@ struct EngineOptions: ParsableArguments {
             throw ValidationError("--redis \(redis): expected redis://[:password@]host:port/db or unix:///path/to/socket?db=N")
         }
         if redis != nil, store == .memory { throw ValidationError("--redis needs --store redis") }
+        if let redisMaxMemory, Self.bytes(redisMaxMemory) == nil {
+            throw ValidationError("--redis-maxmemory \(redisMaxMemory): expected a size such as 512mb or 2gb (at least 1mb)")
+        }
         guard !redisPrefix.isEmpty, !redisPrefix.contains(where: { $0 == "{" || $0 == "}" || $0.isWhitespace }) else {
             throw ValidationError("--redis-prefix must be non-empty, without braces or spaces")
         }
+    }
+
+    /// `512mb`, `2gb`, `65536kb` or plain bytes; nil for anything else or under 1 MiB.
+    static func bytes(_ text: String) -> Int64? {
+        let lower = text.lowercased()
+        let units: [(String, Int64)] = [("gb", 1 << 30), ("mb", 1 << 20), ("kb", 1 << 10), ("", 1)]
+        for (suffix, scale) in units where lower.hasSuffix(suffix) {
+            guard let value = Int64(lower.dropLast(suffix.count)), value > 0 else { return nil }
+            let (bytes, overflow) = value.multipliedReportingOverflow(by: scale)
+            return overflow || bytes < 1 << 20 ? nil : bytes
+        }
+        return nil
     }
 
     var resolvedDataDirectory: String { dataDir ?? Self.defaultDataDirectory }
@@ -113,6 +133,7 @@ struct EngineOptions: ParsableArguments {
         config.redis = redis.flatMap(RedisEndpoint.init(url:))
         config.redisPrefix = redisPrefix
         config.redisThreads = redisThreads
+        config.redisMaxMemory = redisMaxMemory.flatMap(Self.bytes)
         if !http.isEmpty {
             config.http = http.compactMap(ListenAddress.init)
             config.httpIsDefault = false
@@ -134,9 +155,9 @@ extension EngineOptions {
     static func createDataDirectory(_ directory: String?) throws {
         guard let directory else { return }
         do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try PrivateFiles.makeDirectory(directory)
         } catch {
-            throw ValidationError("cannot create the data directory \(directory): \(error.localizedDescription)")
+            throw ValidationError("cannot create the data directory \(directory): \(error)")
         }
     }
 

@@ -198,7 +198,8 @@ extension DashboardState {
 
     private mutating func askToBan() {
         guard case .peers(let hash) = screen, let peer = selectedPeer else { return }
-        let address = PeerAddress(peer.endpoint)
+        // An IPv6 client rotates inside its /64: banning one address of it would not hold.
+        let address = AddressRange.banning(PeerAddress(peer.endpoint))
         confirmation = PendingConfirmation(question: "Ban \(address) for \(Format.duration(banSeconds))? (y/n)",
                                            effect: .ban(address, seconds: banSeconds, dropping: peer.endpoint, from: hash))
     }

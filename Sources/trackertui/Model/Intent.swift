@@ -24,8 +24,8 @@ enum Effect: Equatable, Sendable {
     case blacklist(InfoHash)
     case unblacklist(InfoHash)
     case kick(PeerEndpoint, from: InfoHash)
-    case ban(PeerAddress, seconds: Int64, dropping: PeerEndpoint, from: InfoHash)
-    case unban(PeerAddress)
+    case ban(AddressRange, seconds: Int64, dropping: PeerEndpoint, from: InfoHash)
+    case unban(AddressRange)
     case loadPeers(InfoHash)
     case quit
 }

@@ -3,7 +3,7 @@ import TrackerEngine
 /// A line of the blacklist-and-bans view.
 enum ModerationItem: Equatable, Sendable {
     case blacklisted(InfoHash)
-    case banned(PeerAddress, until: TrackerTime)
+    case banned(AddressRange, until: TrackerTime)
 
     /// Blacklisted torrents first (by hash), then bans ending soonest first.
     static func items(_ state: ModerationState) -> [ModerationItem] {

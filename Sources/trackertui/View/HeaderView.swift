@@ -28,6 +28,7 @@ struct HeaderView {
             let latency = s.store.latencyMicros.map { " " + Self.latency($0) } ?? ""
             grid.put("connected" + latency, row: 1, column: x, role: .good)
         case .unreachable: grid.put("UNREACHABLE, reconnecting", row: 1, column: x, role: .bad)
+        case .full: grid.put("FULL (maxmemory), refusing new peers", row: 1, column: x, role: .bad)
         }
 
         let totals = s.totals

@@ -17,7 +17,8 @@ struct ModerationView {
                 let name = state.snapshot.torrents.first { $0.infoHash == hash }?.name
                 values = ["blacklist", hash.hex + (name.map { " " + $0 } ?? ""), "forever"]
             case let .banned(address, until):
-                values = ["ban", address.description, Format.duration((until.milliseconds - now.milliseconds + 999) / 1000)]
+                let left = until == .distantFuture ? "forever" : Format.duration(until.seconds.subtractingReportingOverflow(now.seconds).partialValue + 1)
+                values = ["ban", address.description, left]
             }
             grid.putRow(values, columns: columns, row: top + 1 + offset, selected: index == cursor.index,
                         roles: [.blacklisted, .normal, .value], ellipsis: "~")

@@ -37,7 +37,7 @@ public struct HTTPResponder: Sendable {
     public struct PendingReply: Sendable {
         enum Work: Sendable {
             case announce(AnnounceQuery, PeerEndpoint)
-            case scrape(ScrapeQuery)
+            case scrape(ScrapeQuery, PeerEndpoint)
             case fullScrape
         }
 
@@ -91,8 +91,8 @@ public struct HTTPResponder: Sendable {
             logic.announce(query, from: remote, lane: lane) { result in
                 completion(self.announceReply(result, framing: framing))
             }
-        case .scrape(let query):
-            logic.scrape(query, lane: lane) { result in
+        case let .scrape(query, remote):
+            logic.scrape(query, from: remote, lane: lane) { result in
                 completion(self.scrapeReply(result, framing: framing))
             }
         case .fullScrape:
@@ -141,8 +141,8 @@ public struct HTTPResponder: Sendable {
             return .pending(PendingReply(work: .fullScrape, framing: framing))
         }
         stats.record(.scrape)
-        guard let result = logic.scrapeImmediately(parsed) else {
-            return .pending(PendingReply(work: .scrape(parsed), framing: framing))
+        guard let result = logic.scrapeImmediately(parsed, from: remote) else {
+            return .pending(PendingReply(work: .scrape(parsed, remote), framing: framing))
         }
         return .reply(scrapeReply(result, framing: framing))
     }

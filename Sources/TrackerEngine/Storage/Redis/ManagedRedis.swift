@@ -28,8 +28,19 @@ public final class ManagedRedis: Sendable {
     private let process: Locked<ChildProcess?>
     private let logger: Logger
 
+    /// The default memory bound: a quarter of the machine's memory, so a flood of torrents or
+    /// peers fills Redis to a known size (then announces of new peers are refused) instead of
+    /// pushing the home server into swap.
+    public static var defaultMaxMemoryBytes: Int64 {
+        let pages = sysconf(Int32(_SC_PHYS_PAGES)), pageSize = sysconf(Int32(_SC_PAGESIZE))
+        guard pages > 0, pageSize > 0 else { return 1 << 30 }
+        return max(64 << 20, Int64(pages) * Int64(pageSize) / 4)
+    }
+
     /// Starts redis-server for `directory` and waits (at most `timeout` seconds) until it answers.
-    public init(directory: String, logger: Logger, timeout: Double = 10) throws {
+    /// - Parameter maxMemoryBytes: Redis's `maxmemory`, with `noeviction`: writes that need memory
+    ///   past it are refused (an announce then fails with `tracker storage full`), nothing is evicted.
+    public init(directory: String, maxMemoryBytes: Int64 = ManagedRedis.defaultMaxMemoryBytes, logger: Logger, timeout: Double = 10) throws {
         guard let server = Self.findServer() else { throw StartError.notInstalled }
         self.directory = directory
         self.logger = logger
@@ -44,6 +55,7 @@ public final class ManagedRedis: Sendable {
         }
         var arguments = ["--dir", directory, "--daemonize", "no", "--logfile", directory + "/redis.log",
                          "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
+                         "--maxmemory", String(maxMemoryBytes), "--maxmemory-policy", "noeviction",
                          // Small swarms stay in compact encodings (the bulk of the memory).
                          "--hash-max-listpack-entries", "256",
                          "--hash-max-listpack-value", "64"]

@@ -18,7 +18,7 @@ enum RedisLifecycle {
             return .failure(.failed("unexpected scrape reply: \(replies.first?.errorMessage ?? "\(replies)")"))
         }
         let sizes = replies.dropFirst().map { Int($0.integer ?? 0) }
-        let counts = SwarmCounts(seeders: sizes[0] + sizes[2], leechers: sizes[1] + sizes[3], completed: Int(fields[1].integer ?? 0))
+        let counts = SwarmCounts(seeders: sizes[0] + sizes[2], leechers: sizes[1] + sizes[3], completed: Int(max(0, fields[1].integer ?? 0)))
         return .success(fields[0] == .null && counts.seeders + counts.leechers == 0 ? nil : counts)
     }
 
@@ -37,7 +37,7 @@ enum RedisLifecycle {
         guard values.count == listingFields.count, values.contains(where: { $0 != nil }) || sizes.contains(where: { $0 > 0 }) else { return nil }
         func time(_ i: Int) -> TrackerTime? { values[i].map { TrackerTime(seconds: $0) } }
         return TorrentInfo(infoHash: hash,
-                           counts: SwarmCounts(seeders: sizes[0] + sizes[2], leechers: sizes[1] + sizes[3], completed: Int(values[7] ?? 0)),
+                           counts: SwarmCounts(seeders: sizes[0] + sizes[2], leechers: sizes[1] + sizes[3], completed: Int(max(0, values[7] ?? 0))),
                            announces: UInt64(max(0, values[0] ?? 0)),
                            firstSeen: time(1) ?? TrackerTime(seconds: 0), lastActivity: time(2) ?? TrackerTime(seconds: 0),
                            firstStarted: time(3), lastStarted: time(4), firstCompleted: time(5), lastCompleted: time(6))

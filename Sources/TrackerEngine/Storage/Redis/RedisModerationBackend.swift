@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Logging
 import Synchronization
 
 /// Moderation lists in Redis, shared by every node and dashboard on the same server and prefix:
@@ -12,9 +13,11 @@ public final class RedisModerationBackend: ModerationBackend {
     private let connection = Mutex<RedisConnection?>(nil)
     private let watcher = Locked<StoppableThread?>(nil)
     private let timeout: Double
+    private let logger: Logger
 
-    public init(endpoint: RedisEndpoint, prefix: String, timeout: Double = 1) {
+    public init(endpoint: RedisEndpoint, prefix: String, logger: Logger, timeout: Double = 1) {
         self.endpoint = endpoint
+        self.logger = logger
         self.keys = RedisKeys(prefix: prefix)
         self.timeout = timeout
     }
@@ -45,15 +48,23 @@ public final class RedisModerationBackend: ModerationBackend {
         let replies = try run([["SMEMBERS", keys.blacklist],
                                ["ZRANGEBYSCORE", keys.bans, "(\(now.milliseconds)", "+inf", "WITHSCORES"]])
         var state = ModerationState()
+        var skipped: [String] = []
         for member in replies[0].array ?? [] {
-            if let bytes = member.bytes, let hash = InfoHash(hex: String(decoding: bytes, as: UTF8.self)) { state.blacklist.insert(hash) }
+            let text = String(decoding: member.bytes ?? [], as: UTF8.self)
+            if let hash = InfoHash(hex: text) { state.blacklist.insert(hash) } else { skipped.append("\(keys.blacklist) member \(text.prefix(60))") }
         }
         let bans = replies[1].array ?? []
         for i in stride(from: 0, to: bans.count - 1, by: 2) {
-            guard let name = bans[i].bytes, let address = PeerAddress(String(decoding: name, as: UTF8.self)),
-                  let score = bans[i + 1].bytes.flatMap({ Double(String(decoding: $0, as: UTF8.self)) }) else { continue }
-            state.bans[address] = TrackerTime(milliseconds: Int64(score))
+            let name = String(decoding: bans[i].bytes ?? [], as: UTF8.self)
+            guard let range = AddressRange(name),
+                  let score = bans[i + 1].bytes.flatMap({ Double(String(decoding: $0, as: UTF8.self)) }),
+                  let until = TrackerTime(milliseconds: score) else {
+                skipped.append("\(keys.bans) member \(name.prefix(60))")
+                continue
+            }
+            state.bans[range] = max(until, state.bans[range] ?? until)
         }
+        if !skipped.isEmpty { logger.warning("moderation entries skipped (not valid)", metadata: ["entries": "\(skipped)"]) }
         return state
     }
 
@@ -62,13 +73,13 @@ public final class RedisModerationBackend: ModerationBackend {
                      ["PUBLISH", keys.events, "\(listed ? "blacklist" : "unblacklist") \(infoHash.hex)"]])
     }
 
-    public func ban(_ address: PeerAddress, until: TrackerTime) throws {
-        _ = try run([["ZADD", keys.bans, String(until.milliseconds), address.description],
-                     ["PUBLISH", keys.events, "ban \(address)"]])
+    public func ban(_ range: AddressRange, until: TrackerTime) throws {
+        let score = until == .distantFuture ? "+inf" : String(until.milliseconds)
+        _ = try run([["ZADD", keys.bans, score, range.description], ["PUBLISH", keys.events, "ban \(range)"]])
     }
 
-    public func unban(_ address: PeerAddress) throws {
-        _ = try run([["ZREM", keys.bans, address.description], ["PUBLISH", keys.events, "unban \(address)"]])
+    public func unban(_ range: AddressRange) throws {
+        _ = try run([["ZREM", keys.bans, range.description], ["PUBLISH", keys.events, "unban \(range)"]])
     }
 
     public func watch(_ changed: @escaping @Sendable () -> Void) {

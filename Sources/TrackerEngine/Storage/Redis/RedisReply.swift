@@ -48,6 +48,11 @@ public enum RedisReply: Sendable, Equatable {
         return nil
     }
 
+    /// The server is at its `maxmemory` and refuses writes (`noeviction`).
+    var isOutOfMemory: Bool {
+        errorMessage?.hasPrefix("OOM") == true
+    }
+
     /// The server did not know the script called (after a restart without it or SCRIPT FLUSH).
     var isNoScript: Bool {
         errorMessage?.hasPrefix("NOSCRIPT") == true

@@ -239,14 +239,14 @@ final class RedisStoreWorker {
               let seeders = items[0].integer, let leechers = items[1].integer, let completed = items[2].integer,
               let touch = items[3].integer, let ownSeeders = items[4].integer, let ownLeechers = items[5].integer
         else {
-            announce.outcome = .failure(.failed("unexpected announce reply: \(result.errorMessage ?? "\(result)")"))
+            announce.outcome = .failure(result.isOutOfMemory ? .full : .failed("unexpected announce reply: \(result.errorMessage ?? "\(result)")"))
             return false
         }
         let size = announce.request.endpoint.compactSize
         var collector = RedisSampleCollector(plan: announce.plan, memberSize: size, seen: &seen)
         sampler.draw(announce.plan, memberSize: size, into: &collector, seen: &seen)
         sampler.remember(announce.request, seeders: Int(ownSeeders), leechers: Int(ownLeechers))
-        let counts = SwarmCounts(seeders: Int(seeders), leechers: Int(leechers), completed: Int(completed))
+        let counts = SwarmCounts(seeders: Int(max(0, seeders)), leechers: Int(max(0, leechers)), completed: Int(max(0, completed)))
         announce.outcome = .success(AnnounceResult(counts: counts, compactPeers: collector.compact))
         return touch == 1
     }

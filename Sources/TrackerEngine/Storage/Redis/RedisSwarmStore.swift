@@ -201,13 +201,15 @@ public final class RedisSwarmStore: SwarmStore {
 
     // MARK: helpers
 
-    /// A PING through the queue: the latency an announce would see, queueing included.
+    /// A round trip through the queue (the latency an announce would see, queueing included)
+    /// that also reads the server's memory against its `maxmemory`.
     public func health() async -> StoreHealth {
         let start = DispatchTime.now().uptimeNanoseconds
         do {
-            _ = try await withSession { session in try session.connection.command(["PING"]) }
+            let info = try await withSession { session in try session.connection.command(["INFO", "memory"]) }
             let micros = Int((DispatchTime.now().uptimeNanoseconds - start) / 1000)
-            return StoreHealth(state: .connected, latencyMicros: micros, description: "redis \(endpoint)")
+            let full = RedisMemoryInfo(info.bytes ?? []).isFull
+            return StoreHealth(state: full ? .full : .connected, latencyMicros: micros, description: "redis \(endpoint)")
         } catch {
             return StoreHealth(state: .unreachable, latencyMicros: nil, description: "redis \(endpoint)")
         }
