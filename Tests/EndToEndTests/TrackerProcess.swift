@@ -26,8 +26,8 @@ final class TrackerProcess {
     private let ownsDataDirectory: Bool
 
     /// Starts `trackertui serve` on a free port of `host`; `dataDirectory` is made (and removed
-    /// afterwards) unless given.
-    init(arguments: [String] = [], host: String = "127.0.0.1", dataDirectory: URL? = nil) throws {
+    /// afterwards) unless given. `fileLimit` sets both open-file limits first (`ulimit -n`).
+    init(arguments: [String] = [], host: String = "127.0.0.1", dataDirectory: URL? = nil, fileLimit: Int? = nil) throws {
         port = try FreePort.find(host: host)
         ownsDataDirectory = dataDirectory == nil
         self.dataDirectory = dataDirectory ?? Self.makeDataDirectory()
@@ -35,9 +35,13 @@ final class TrackerProcess {
         logURL = self.dataDirectory.appendingPathComponent("tracker-\(port).log")
         _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let listen = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-        process = try ChildProcess(executable: Self.binary.path,
-                                   arguments: ["serve", "--http", listen, "--data-dir", self.dataDirectory.path] + arguments,
-                                   outputPath: logURL.path)
+        let serve = ["serve", "--http", listen, "--data-dir", self.dataDirectory.path] + arguments
+        if let fileLimit {
+            process = try ChildProcess(executable: "/bin/sh", arguments: ["-c", "ulimit -n \(fileLimit) && exec \"$0\" \"$@\"", Self.binary.path] + serve,
+                                       outputPath: logURL.path)
+        } else {
+            process = try ChildProcess(executable: Self.binary.path, arguments: serve, outputPath: logURL.path)
+        }
         try waitUntilListening(host: host)
     }
 
@@ -57,6 +61,22 @@ final class TrackerProcess {
     }
 
     var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }
+
+    /// Resident memory now, in bytes (VmRSS).
+    var residentBytes: Int {
+        let status = (try? String(contentsOfFile: "/proc/\(process.pid)/status", encoding: .utf8)) ?? ""
+        let line = status.split(separator: "\n").first { $0.hasPrefix("VmRSS:") } ?? ""
+        return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) * 1024
+    }
+
+    /// CPU time used so far (user + system), in seconds.
+    var cpuSeconds: Double {
+        let stat = (try? String(contentsOfFile: "/proc/\(process.pid)/stat", encoding: .utf8)) ?? ""
+        // Fields after the command name (which may hold spaces) start at its closing parenthesis.
+        let fields = stat.split(separator: ")").last?.split(separator: " ") ?? []
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return 0 }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
 
     private func waitUntilListening(host: String) throws {
         let deadline = Date().addingTimeInterval(10)

@@ -6,8 +6,9 @@ public final class Locked<Value: Sendable>: Sendable {
 
     public init(_ value: Value) { storage = Mutex(value) }
 
-    /// Changes the value in one locked step (a read and a write as one).
-    public func update(_ body: (inout Value) -> Void) {
+    /// Changes the value in one locked step (a read and a write as one); returns what `body` returns.
+    @discardableResult
+    public func update<Result: Sendable>(_ body: (inout Value) -> Result) -> Result {
         storage.withLock { body(&$0) }
     }
 

@@ -29,6 +29,11 @@ public struct TrackerConfiguration: Sendable {
     public var maxScrapeHashes = 64
     public var sendsExternalIP = true
     public var httpLimits = HTTPServerLimits()
+    /// Reverse proxies that may name the client (X-Forwarded-For, X-Real-IP); also exempt from
+    /// the per-address connection limit.
+    public var trustedProxies: [AddressRange] = [] {
+        didSet { httpLimits.exemptFromPerAddressLimit = AddressRange.loopback + trustedProxies }
+    }
     public var dataDirectory: String?
     /// Event-loop threads; nil = one per core.
     public var threads: Int?

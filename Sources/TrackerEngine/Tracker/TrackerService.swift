@@ -58,8 +58,10 @@ public final class TrackerService: Service, Sendable {
     public func run() async throws {
         // The rules apply from the first request: loaded before any listener opens.
         moderator.start()
-        let server = EpollHTTPServer(responder: HTTPResponder(logic: logic, stats: stats), limits: configuration.httpLimits,
-                                     threads: configuration.threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let threads = configuration.threads ?? ProcessInfo.processInfo.activeProcessorCount
+        let responder = HTTPResponder(logic: logic, stats: stats, trustedProxies: TrustedProxies(configuration.trustedProxies))
+        let server = EpollHTTPServer(responder: responder,
+                                     limits: fittedLimits(threads: threads), threads: threads)
         let bound = try server.start(configuration.http, optionalIPv6: configuration.httpIsDefault) { address, error in
             logger.warning("IPv6 listener not available, serving IPv4 only", metadata: ["address": "\(address)", "error": "\(error)"])
         }
@@ -85,6 +87,24 @@ public final class TrackerService: Service, Sendable {
         moderator.stop()
         server.stop()
         logger.notice("stopped", metadata: ["announces": "\(stats.count(.announce))"])
+    }
+
+    /// The HTTP limits with `maxConnections` lowered to what the descriptor limit allows (after
+    /// raising its soft value to the hard one) minus a reserve: running out of descriptors would
+    /// make accept fail and leave the store and the moderation files unable to open.
+    private func fittedLimits(threads: Int) -> HTTPServerLimits {
+        var limits = configuration.httpLimits
+        let available = DescriptorLimit.raiseSoftLimitToHard()
+        let reserve = DescriptorLimit.reserve(threads: threads, listenAddresses: configuration.http.count)
+        let fitting = max(1, available - reserve)
+        if limits.maxConnections > fitting {
+            logger.warning("--max-connections lowered to fit the open-file limit", metadata: [
+                "max_connections": "\(fitting)", "asked": "\(limits.maxConnections)", "open_file_limit": "\(available)",
+                "hint": "raise it with LimitNOFILE= (systemd) or ulimit -n",
+            ])
+            limits.maxConnections = fitting
+        }
+        return limits
     }
 
     /// Stops the store's threads and the managed redis-server. Call once `run` has returned.

@@ -56,6 +56,18 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Seconds before an idle HTTP connection is closed.")
     var idleTimeout: Int = 30
 
+    @Option(help: "Seconds a request head may take to arrive whole, however slowly its bytes trickle in.")
+    var headTimeout: Int = 10
+
+    @Option(name: .customLong("max-connections-per-ip"),
+            help: "Most simultaneous HTTP connections from one client: an IPv4 address or an IPv6 /64. Loopback and trusted proxies are exempt.")
+    var maxConnectionsPerIP: Int = 512
+
+    @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp(
+        "CIDR of a reverse proxy whose X-Forwarded-For / X-Real-IP names the client; repeatable.",
+        discussion: "From any other address those headers are ignored.", valueName: "cidr"))
+    var trustedProxies: [String] = []
+
     @Option(help: "Event-loop threads. Default: one per core.")
     var threads: Int?
 
@@ -89,8 +101,11 @@ struct EngineOptions: ParsableArguments {
         if let peerTimeout, peerTimeout <= interval {
             throw ValidationError("--peer-timeout must be longer than --interval, or peers vanish between announces")
         }
-        guard maxConnections > 0, idleTimeout > 0, fullScrapeInterval >= 0 else {
-            throw ValidationError("--max-connections and --idle-timeout must be positive")
+        guard maxConnections > 0, idleTimeout > 0, headTimeout > 0, maxConnectionsPerIP > 0, fullScrapeInterval >= 0 else {
+            throw ValidationError("--max-connections, --max-connections-per-ip, --idle-timeout and --head-timeout must be positive")
+        }
+        for text in trustedProxies where AddressRange(text) == nil {
+            throw ValidationError("--trusted-proxy \(text): expected an address or CIDR range, e.g. 10.0.0.0/8 or 2001:db8::/32")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
         guard (1...64).contains(redisThreads) else { throw ValidationError("--redis-threads must be between 1 and 64") }
@@ -145,6 +160,9 @@ struct EngineOptions: ParsableArguments {
         config.fullScrapeInterval = Int64(fullScrapeInterval)
         config.httpLimits.maxConnections = maxConnections
         config.httpLimits.idleTimeoutSeconds = Int64(idleTimeout)
+        config.httpLimits.headTimeoutSeconds = Int64(headTimeout)
+        config.httpLimits.maxConnectionsPerAddress = maxConnectionsPerIP
+        config.trustedProxies = trustedProxies.compactMap(AddressRange.init)
         config.threads = threads
         config.dataDirectory = resolvedDataDirectory
         return config

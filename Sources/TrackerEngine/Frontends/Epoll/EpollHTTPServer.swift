@@ -11,6 +11,7 @@ public final class EpollHTTPServer: Sendable {
     public let threads: Int
     private let responder: HTTPResponder
     private let limiter: ConnectionLimiter
+    private let addressLimiter: AddressConnectionLimiter
     private let stopping = ManagedAtomic(false)
     private let mailboxes: Locked<[Mailbox]> = Locked([])
     private let finished = DispatchGroup()
@@ -20,6 +21,7 @@ public final class EpollHTTPServer: Sendable {
         self.limits = limits
         self.threads = max(1, threads)
         self.limiter = ConnectionLimiter(maximum: limits.maxConnections)
+        self.addressLimiter = AddressConnectionLimiter(maximum: limits.maxConnectionsPerAddress, exempt: limits.exemptFromPerAddressLimit)
     }
 
     /// Connections open now.
@@ -53,18 +55,21 @@ public final class EpollHTTPServer: Sendable {
         }
         let decoder = HTTPRequestDecoder(maxRequestLine: limits.maxRequestLine, maxHeadBytes: limits.maxHeadBytes)
         let workerLimits = EpollWorker.Limits(idleTimeoutSeconds: UInt32(clamping: limits.idleTimeoutSeconds),
-                                              maxBufferedBytes: limits.maxHeadBytes * limits.maxPipelined)
+                                              headTimeoutSeconds: UInt32(clamping: limits.headTimeoutSeconds),
+                                              maxBufferedBytes: limits.maxHeadBytes * limits.maxPipelined,
+                                              maxUnsentBytes: limits.maxUnsentBytes)
         var made: [Mailbox] = []
         for listeners in perWorker {
             let mailbox = try Mailbox()
             let epfd = epoll_create1(Int32(EPOLL_CLOEXEC))
             guard epfd >= 0 else { throw PosixSocket.Failure(call: "epoll_create1", errno: errno) }
             made.append(mailbox)
-            let responder = self.responder, limiter = self.limiter, stopping = self.stopping, finished = self.finished
+            let responder = self.responder, limiter = self.limiter, addressLimiter = self.addressLimiter
+            let stopping = self.stopping, finished = self.finished
             finished.enter()
             let thread = Thread {
                 let worker = EpollWorker(epfd: epfd, listeners: listeners, mailbox: mailbox, responder: responder,
-                                         limiter: limiter, decoder: decoder, limits: workerLimits)
+                                         limiter: limiter, addressLimiter: addressLimiter, decoder: decoder, limits: workerLimits)
                 worker.run(until: stopping)
                 finished.leave()
             }

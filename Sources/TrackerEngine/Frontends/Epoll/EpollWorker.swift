@@ -15,7 +15,9 @@ import NIOCore
 final class EpollWorker {
     struct Limits {
         var idleTimeoutSeconds: UInt32
+        var headTimeoutSeconds: UInt32
         var maxBufferedBytes: Int
+        var maxUnsentBytes: Int
     }
 
     private static let listenerTag: UInt64 = 1 << 62
@@ -23,6 +25,8 @@ final class EpollWorker {
     private static let laneTag: UInt64 = 1 << 60
     private static let readBufferSize = 65_536
     private static let acceptBatch = 64
+    /// How long listeners rest after the process ran out of descriptors.
+    private static let acceptPauseMillis: Int64 = 100
 
     private let epfd: Int32
     private let listeners: [Int32]
@@ -32,6 +36,7 @@ final class EpollWorker {
     /// Which of the lane's connections epoll watches (see `SwarmStoreLane.waitDescriptor`).
     private var watchedLaneGeneration: Int?
     private let limiter: ConnectionLimiter
+    private let addressLimiter: AddressConnectionLimiter
     private let decoder: HTTPRequestDecoder
     private let limits: Limits
     private var connections: [Int32: HTTPConnection] = [:]
@@ -40,15 +45,18 @@ final class EpollWorker {
     private var generation: UInt32 = 0
     private var tick: UInt32 = 0
     private var nextTickAt: Int64
+    /// Listeners are out of the epoll set until then (descriptors ran out); nil while accepting.
+    private var acceptsResumeAt: Int64?
 
     init(epfd: Int32, listeners: [Int32], mailbox: Mailbox, responder: HTTPResponder, limiter: ConnectionLimiter,
-         decoder: HTTPRequestDecoder, limits: Limits) {
+         addressLimiter: AddressConnectionLimiter, decoder: HTTPRequestDecoder, limits: Limits) {
         self.epfd = epfd
         self.listeners = listeners
         self.mailbox = mailbox
         self.responder = responder
         self.lane = responder.logic.makeLane()
         self.limiter = limiter
+        self.addressLimiter = addressLimiter
         self.decoder = decoder
         self.limits = limits
         self.nextTickAt = Self.monotonicMilliseconds() + 1000
@@ -61,8 +69,9 @@ final class EpollWorker {
     func run(until stop: ManagedAtomic<Bool>) {
         var events = [epoll_event](repeating: epoll_event(), count: 256)
         while !stop.load(ordering: .relaxed) {
-            // While a batch is out, look up often enough to give up on a silent store in time.
-            let wait: Int32 = lane.waitDescriptor == nil ? 1000 : 100
+            // While a batch is out, look up often enough to give up on a silent store in time;
+            // while listeners rest, often enough to bring them back on time.
+            let wait: Int32 = lane.waitDescriptor == nil && acceptsResumeAt == nil ? 1000 : 100
             let count = events.withUnsafeMutableBufferPointer { epoll_wait(epfd, $0.baseAddress, Int32($0.count), wait) }
             if count < 0 {
                 if errno == EINTR { continue }
@@ -88,6 +97,7 @@ final class EpollWorker {
             watchLane()
             if mailbox.hasDeliveries { deliverReplies() }
             advanceClock()
+            resumeAcceptingIfDue()
         }
         for connection in Array(connections.values) { close(connection) }
         for fd in listeners { Glibc.close(fd) }
@@ -102,7 +112,12 @@ final class EpollWorker {
             case .wouldBlock:
                 return
             case .failed(let code):
-                // Out of descriptors or a connection reset before accept: try again on the next wake-up.
+                if code == EMFILE || code == ENFILE || code == ENOBUFS || code == ENOMEM {
+                    // Level-triggered listeners would wake this loop at once, forever: rest them.
+                    pauseAccepting()
+                    return
+                }
+                // A connection reset before accept: go on with the next one.
                 if code != ECONNABORTED { return }
             case let .connection(fd, remote):
                 guard let remote, limiter.acquire() else {
@@ -110,8 +125,15 @@ final class EpollWorker {
                     Glibc.close(fd)
                     continue
                 }
+                let client = addressLimiter.client(remote)
+                if let client, !addressLimiter.acquire(client) {
+                    limiter.release()
+                    responder.stats.record(.connectionRefused)
+                    Glibc.close(fd)
+                    continue
+                }
                 generation &+= 1
-                let connection = HTTPConnection(fd: fd, generation: generation, remote: remote, tick: tick)
+                let connection = HTTPConnection(fd: fd, generation: generation, remote: remote, client: client, tick: tick)
                 receive(connection)
                 settle(connection)
             }
@@ -119,7 +141,9 @@ final class EpollWorker {
     }
 
     private func handle(_ connection: HTTPConnection, flags: UInt32) {
-        if flags & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0, flags & EPOLLIN.rawValue == 0 {
+        // Errors and full hang-ups are reported whatever was asked: with nothing left to read,
+        // the connection is over (waiting on would make them fire again and again).
+        if flags & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0, flags & EPOLLIN.rawValue == 0 || connection.inputClosed {
             close(connection)
             return
         }
@@ -127,7 +151,7 @@ final class EpollWorker {
             flush(connection)
             serveBuffered(connection)
         }
-        if flags & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue) != 0, !connection.isClosed, !connection.inputClosed {
+        if flags & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue) != 0, !connection.isClosed, connection.wantsInput {
             receive(connection)
         }
         settle(connection)
@@ -186,13 +210,22 @@ final class EpollWorker {
                 connection.buffered = copy
             }
         }
+        if connection.buffered == nil {
+            connection.headStartedTick = nil
+        } else if connection.headStartedTick == nil {
+            connection.headStartedTick = tick
+        }
     }
 
-    /// Answers the complete requests in `bytes`, in order, until one must wait.
+    /// Answers the complete requests in `bytes`, in order, until one must wait: for the store,
+    /// or for the client to read, once the replies of this round pass `maxUnsentBytes` (a client
+    /// pipelining big replies it never reads costs the tracker that much, not a reply per request).
     private func serve(_ connection: HTTPConnection, _ bytes: inout ByteBuffer) {
         var replies: ByteBuffer?
-        while !connection.busy, !connection.closeAfterWrite, connection.unsent == nil {
+        while !connection.busy, !connection.closeAfterWrite, connection.unsent == nil,
+              (replies?.readableBytes ?? 0) < limits.maxUnsentBytes {
             guard let part = decoder.decodeOne(&bytes) else { break }
+            connection.headStartedTick = nil  // a whole head arrived; the next one's clock starts when it does
             switch responder.respond(to: part, from: connection.remote) {
             case .reply(let reply):
                 if !reply.keepAlive { connection.closeAfterWrite = true }
@@ -245,6 +278,8 @@ final class EpollWorker {
             pending.moveReaderIndex(forwardBy: sent)
             connection.unsent = pending.readableBytes > 0 ? pending : nil
             connection.lastActiveTick = tick
+            // A partial head could not grow while its connection was not read: its clock restarts.
+            if connection.unsent == nil, connection.headStartedTick != nil { connection.headStartedTick = tick }
         }
     }
 
@@ -265,10 +300,12 @@ final class EpollWorker {
             connections[connection.fd] = connection
             return
         }
-        var wanted = EPOLLRDHUP.rawValue
-        if !connection.inputClosed { wanted |= EPOLLIN.rawValue }
+        // Read only what can be answered: a connection with unsent output or a reply pending is not
+        // read (its input waits in the socket and TCP pushes back on the client), and not asked
+        // for EPOLLRDHUP either, which would fire level-triggered, again and again, at a client
+        // that half-closed. Errors and hang-ups are reported whatever is asked.
+        var wanted: UInt32 = connection.wantsInput ? EPOLLIN.rawValue | EPOLLRDHUP.rawValue : 0
         if connection.unsent != nil { wanted |= EPOLLOUT.rawValue }
-        if connection.inputClosed && connection.unsent == nil { wanted = 0 }  // only hang-ups until the reply
         if let registered = connection.registeredEvents {
             if registered != wanted { control(EPOLL_CTL_MOD, connection.fd, events: wanted, data: UInt64(UInt32(bitPattern: connection.fd))) }
         } else {
@@ -287,6 +324,7 @@ final class EpollWorker {
         // Closing the descriptor also takes it out of the epoll set.
         Glibc.close(connection.fd)
         limiter.release()
+        if let client = connection.client { addressLimiter.release(client) }
         connection.registeredEvents = nil
     }
 
@@ -309,8 +347,31 @@ final class EpollWorker {
         let elapsed = 1 + (now - nextTickAt) / 1000
         tick &+= UInt32(truncatingIfNeeded: elapsed)
         nextTickAt += elapsed * 1000
-        let idle = connections.values.filter { !$0.busy && tick &- $0.lastActiveTick >= limits.idleTimeoutSeconds }
-        for connection in idle { close(connection) }
+        let expired = connections.values.filter { connection in
+            guard !connection.busy else { return false }
+            if let started = connection.headStartedTick, connection.unsent == nil, tick &- started >= limits.headTimeoutSeconds {
+                return true  // a head trickling in for too long: a slow-header client
+            }
+            return tick &- connection.lastActiveTick >= limits.idleTimeoutSeconds
+        }
+        for connection in expired { close(connection) }
+    }
+
+    private func pauseAccepting() {
+        guard acceptsResumeAt == nil else { return }
+        acceptsResumeAt = Self.monotonicMilliseconds() + Self.acceptPauseMillis
+        for (index, fd) in listeners.enumerated() {
+            control(EPOLL_CTL_MOD, fd, events: 0, data: Self.listenerTag | UInt64(index))
+        }
+        responder.stats.record(.acceptPaused)
+    }
+
+    private func resumeAcceptingIfDue() {
+        guard let resumeAt = acceptsResumeAt, Self.monotonicMilliseconds() >= resumeAt else { return }
+        acceptsResumeAt = nil
+        for (index, fd) in listeners.enumerated() {
+            control(EPOLL_CTL_MOD, fd, events: EPOLLIN.rawValue, data: Self.listenerTag | UInt64(index))
+        }
     }
 
     private func control(_ operation: Int32, _ fd: Int32, events: UInt32, data: UInt64) {

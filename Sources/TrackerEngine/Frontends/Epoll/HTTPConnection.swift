@@ -6,6 +6,8 @@ final class HTTPConnection {
     /// Distinguishes this connection from a later one that reuses the descriptor.
     let generation: UInt32
     let remote: PeerEndpoint
+    /// Whom the per-address limit counts this connection for; nil when exempt.
+    let client: PeerAddress?
     /// Received bytes not yet answered (a partial or pipelined request).
     var buffered: ByteBuffer?
     /// Reply bytes the socket has not taken yet.
@@ -18,11 +20,19 @@ final class HTTPConnection {
     /// Registered with epoll, and for which events.
     var registeredEvents: UInt32?
     var lastActiveTick: UInt32
+    /// When the request head now in `buffered` began to arrive; nil while no partial head waits.
+    /// The head deadline runs from here, however the bytes trickle in.
+    var headStartedTick: UInt32?
 
-    init(fd: Int32, generation: UInt32, remote: PeerEndpoint, tick: UInt32) {
+    init(fd: Int32, generation: UInt32, remote: PeerEndpoint, client: PeerAddress?, tick: UInt32) {
         self.fd = fd
         self.generation = generation
         self.remote = remote
+        self.client = client
         self.lastActiveTick = tick
     }
+
+    /// Whether the worker reads it: not while a reply waits for the store or for the client to
+    /// read what was sent (back-pressure), nor after its input ended.
+    var wantsInput: Bool { !inputClosed && !busy && unsent == nil && !closeAfterWrite }
 }

@@ -14,13 +14,20 @@ public struct HTTPRequest: Sendable, Equatable {
     /// Whether the connection stays open after the answer.
     public var keepAlive: Bool
     public var acceptsGzip: Bool
+    /// `X-Forwarded-For` and `X-Real-IP` as sent (several headers of a name joined by commas);
+    /// heeded only from trusted proxies.
+    public var forwardedFor: [UInt8]?
+    public var realIP: [UInt8]?
 
-    public init(method: Method, target: ByteBuffer, isHTTP11: Bool, keepAlive: Bool, acceptsGzip: Bool) {
+    public init(method: Method, target: ByteBuffer, isHTTP11: Bool, keepAlive: Bool, acceptsGzip: Bool,
+                forwardedFor: [UInt8]? = nil, realIP: [UInt8]? = nil) {
         self.method = method
         self.target = target
         self.isHTTP11 = isHTTP11
         self.keepAlive = keepAlive
         self.acceptsGzip = acceptsGzip
+        self.forwardedFor = forwardedFor
+        self.realIP = realIP
     }
 }
 

@@ -1,7 +1,8 @@
 import NIOCore
 
 /// Frames HTTP/1.x requests from raw bytes: the request line and the few headers the tracker acts
-/// on (Connection, Accept-Encoding, Content-Length, Transfer-Encoding). Bounded: a request line
+/// on (Connection, Accept-Encoding, Content-Length, Transfer-Encoding, and for trusted proxies
+/// X-Forwarded-For and X-Real-IP). Bounded: a request line
 /// over `maxRequestLine` or a head over `maxHeadBytes` is refused. Requests with a body are refused
 /// (the tracker takes GET only). Pure: bytes in, a request (or a refusal) out, no I/O.
 public struct HTTPRequestDecoder: Sendable {
@@ -27,7 +28,8 @@ public struct HTTPRequestDecoder: Sendable {
             let target = buffer.getSlice(at: buffer.readerIndex + head.target.lowerBound, length: head.target.count)!
             buffer.moveReaderIndex(forwardBy: length)
             return .request(HTTPRequest(method: head.method, target: target, isHTTP11: head.isHTTP11,
-                                        keepAlive: head.keepAlive, acceptsGzip: head.acceptsGzip))
+                                        keepAlive: head.keepAlive, acceptsGzip: head.acceptsGzip,
+                                        forwardedFor: head.forwardedFor, realIP: head.realIP))
         }
     }
 
@@ -37,6 +39,8 @@ public struct HTTPRequestDecoder: Sendable {
         var isHTTP11: Bool
         var keepAlive: Bool
         var acceptsGzip: Bool
+        var forwardedFor: [UInt8]? = nil
+        var realIP: [UInt8]? = nil
     }
 
     enum Scan {
@@ -97,6 +101,11 @@ public struct HTTPRequestDecoder: Sendable {
                 if !(value.count == 1 && bytes[value.lowerBound] == UInt8(ascii: "0")) { return .refused(.payloadTooLarge) }
             } else if bytes.equalsIgnoringCase(name, "transfer-encoding") {
                 return .refused(.payloadTooLarge)
+            } else if bytes.equalsIgnoringCase(name, "x-forwarded-for") {
+                // Several headers make one list, in order (RFC 9110, 5.3).
+                head.forwardedFor = (head.forwardedFor.map { $0 + [UInt8(ascii: ",")] } ?? []) + Array(bytes[value])
+            } else if bytes.equalsIgnoringCase(name, "x-real-ip") {
+                head.realIP = Array(bytes[value])
             }
         }
         head.keepAlive = head.isHTTP11 ? !connectionClose : (connectionKeepAlive && !connectionClose)

@@ -7,11 +7,14 @@ import NIOCore
 public struct HTTPResponder: Sendable {
     public let logic: TrackerLogic
     public let stats: TrackerStats
+    /// Reverse proxies allowed to name the client (`X-Forwarded-For`, `X-Real-IP`).
+    public let trustedProxies: TrustedProxies
     private let allocator = ByteBufferAllocator()
 
-    public init(logic: TrackerLogic, stats: TrackerStats) {
+    public init(logic: TrackerLogic, stats: TrackerStats, trustedProxies: TrustedProxies = TrustedProxies()) {
         self.logic = logic
         self.stats = stats
+        self.trustedProxies = trustedProxies
     }
 
     /// Bytes to send, and whether the connection stays open after them.
@@ -52,7 +55,9 @@ public struct HTTPResponder: Sendable {
 
     // MARK: answering
 
-    public func respond(to part: HTTPRequestPart, from remote: PeerEndpoint) -> Outcome {
+    /// - Parameter connection: the address the request came from; a trusted proxy's requests
+    ///   are answered for the client it names.
+    public func respond(to part: HTTPRequestPart, from connection: PeerEndpoint) -> Outcome {
         let request: HTTPRequest
         switch part {
         case .malformed(let status):
@@ -61,6 +66,8 @@ public struct HTTPResponder: Sendable {
         case .request(let r):
             request = r
         }
+        let remote = trustedProxies.isEmpty
+            ? connection : trustedProxies.client(of: connection, forwardedFor: request.forwardedFor, realIP: request.realIP)
         let framing = Framing(request)
         guard request.method == .get else {
             stats.record(.badHTTPRequest)
