@@ -59,3 +59,47 @@ struct PeerTableTests {
         }
     }
 }
+
+/// Hash flooding: addresses and info-hashes a client crafts against an unkeyed hash.
+@Suite("Keyed hashing")
+struct KeyedHashingTests {
+    /// The murmur3 finalizer the peer index used to hash with, and its inverse: with both, a
+    /// client can choose IPv6 interface ids whose hashes share their low bits.
+    static func fmix(_ x: UInt64) -> UInt64 {
+        var h = x
+        h ^= h >> 33; h = h &* 0xFF51_AFD7_ED55_8CCD
+        h ^= h >> 33; h = h &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 33
+        return h
+    }
+
+    static func unfmix(_ x: UInt64) -> UInt64 {
+        var h = x
+        h ^= h >> 33; h = h &* 0x9CB4_B2F8_1293_37DB
+        h ^= h >> 33; h = h &* 0x4F74_430C_22A5_4005
+        h ^= h >> 33
+        return h
+    }
+
+    @Test("IPv6 peers crafted to collide under an unkeyed hash spread over the index's slots")
+    func craftedPeers() {
+        let high: UInt64 = 0x2001_0DB8_0000_0001, port: UInt16 = 6881
+        #expect(Self.fmix(Self.unfmix(0x1234_5678)) == 0x1234_5678, "the inverse is right")
+        // Every crafted endpoint hashes to i << 20 under the old mix(high ^ mix(low ^ port)): slot 0 of any table up to 2^20.
+        let crafted = (1...1000).map { i in
+            IPv6Endpoint(high: high, low: Self.unfmix(Self.unfmix(UInt64(i) << 20) ^ high) ^ UInt64(port), port: port)
+        }
+        #expect(Set(crafted.map { Self.fmix($0.high ^ Self.fmix($0.low ^ UInt64($0.port))) & 1023 }).count == 1)
+        let slots = Set(crafted.map { PeerRecord6.indexHash($0) & 1023 })
+        #expect(slots.count > 500, "crafted peers use \(slots.count) of 1024 slots")
+    }
+
+    @Test("info-hashes that share their first bytes spread over the shards")
+    func craftedInfoHashes() {
+        let store = MemorySwarmStore(shardCount: 256)
+        let shards = Set((0..<1000).map { i in store.shardIndex(for: InfoHash(Bytes20(a: 0xAB, b: UInt64(i), c: 0))) })
+        #expect(shards.count > 150, "info-hashes that share their first 8 bytes use \(shards.count) of 256 shards")
+        let differentA = Set((0..<1000).map { i in store.shardIndex(for: InfoHash(Bytes20(a: UInt64(i) << 8 | 0xAB, b: 0, c: 0))) })
+        #expect(differentA.count > 150, "info-hashes whose low byte is the same use \(differentA.count) of 256 shards")
+    }
+}

@@ -27,8 +27,16 @@ public final class MemorySwarmStore: SwarmStore {
 
     @inline(__always)
     private func shard(for infoHash: InfoHash) -> Shard {
-        // Info-hashes are SHA-1 output: any bits are uniformly spread.
-        shards[Int(truncatingIfNeeded: infoHash.raw.a) & (shards.count - 1)]
+        shards[shardIndex(for: infoHash)]
+    }
+
+    /// Keyed per process (Swift's `Hasher`): a client may announce any info_hash, and with the
+    /// hash's own bits it could choose thousands that land in one shard and its lock.
+    @inline(__always)
+    func shardIndex(for infoHash: InfoHash) -> Int {
+        var hasher = Hasher()
+        hasher.combine(infoHash)
+        return hasher.finalize() & (shards.count - 1)
     }
 
     private static func seconds(_ now: TrackerTime) -> UInt32 {

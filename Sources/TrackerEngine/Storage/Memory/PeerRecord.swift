@@ -61,16 +61,16 @@ extension PeerRecord {
     }
 }
 
+/// The peer index's hash: Swift's `Hasher` (SipHash, keyed with a random seed per process), so
+/// a client cannot choose addresses and ports that pile into one slot of a swarm's index; an
+/// unkeyed mix can be inverted to do exactly that.
 @inline(__always)
-private func mix(_ x: UInt64) -> UInt64 {
-    // The murmur3 finalizer: spreads every input bit over the whole word.
-    var h = x
-    h ^= h >> 33
-    h = h &* 0xFF51_AFD7_ED55_8CCD
-    h ^= h >> 33
-    h = h &* 0xC4CE_B9FE_1A85_EC53
-    h ^= h >> 33
-    return h
+private func keyedHash(_ a: UInt64, _ b: UInt64 = 0, _ c: UInt16 = 0) -> UInt64 {
+    var hasher = Hasher()
+    hasher.combine(a)
+    hasher.combine(b)
+    hasher.combine(c)
+    return UInt64(UInt(bitPattern: hasher.finalize()))
 }
 
 struct PeerRecord4: PeerRecord {
@@ -96,7 +96,7 @@ struct PeerRecord4: PeerRecord {
     var endpoint: PeerEndpoint { .v4(address) }
 
     static func indexHash(_ address: IPv4Endpoint) -> UInt64 {
-        mix(UInt64(address.address) << 16 | UInt64(address.port))
+        keyedHash(UInt64(address.address) << 16 | UInt64(address.port))
     }
 
     @inline(__always)
@@ -131,7 +131,7 @@ struct PeerRecord6: PeerRecord {
     var endpoint: PeerEndpoint { .v6(address) }
 
     static func indexHash(_ address: IPv6Endpoint) -> UInt64 {
-        mix(address.high ^ mix(address.low ^ UInt64(address.port)))
+        keyedHash(address.high, address.low, address.port)
     }
 
     @inline(__always)
