@@ -128,11 +128,12 @@ struct ModerationTests {
         defer { moderator.stop() }
         _ = store.announceImmediately(Fixture.announce(Self.hash, Fixture.v4(1), left: 0), now: SystemClock().now())
         try "\(Self.hash.hex)\n".write(toFile: directory + "/blacklist", atomically: true, encoding: .utf8)
-        let deadline = Date().addingTimeInterval(5)
+        // The watch polls every 2 s; the deadline is generous because the whole suite shares two cores.
+        let deadline = Date().addingTimeInterval(20)
         while Date() < deadline, !(try await store.scrape([Self.hash], now: SystemClock().now())).isEmpty {
             try await Task.sleep(for: .milliseconds(50))
         }
-        #expect(try await store.scrape([Self.hash], now: SystemClock().now()).isEmpty, "the swarm is gone within the watch's 2 s")
+        #expect(try await store.scrape([Self.hash], now: SystemClock().now()).isEmpty, "the swarm is gone once the watch sees the edit")
         #expect(moderator.access.current.blacklist == [Self.hash])
     }
 

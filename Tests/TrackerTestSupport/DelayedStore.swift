@@ -14,7 +14,7 @@ public final class DelayedStore: SwarmStore {
     public func announce(_ request: AnnounceRequest, now: TrackerTime, reply: @escaping @Sendable (Result<AnnounceResult, StoreError>) -> Void) {
         let inner = self.inner
         DispatchQueue.global().asyncAfter(deadline: .now() + delay) {
-            reply(.success(inner.announce(request, now: now)))
+            reply(inner.announceImmediately(request, now: now)!)
         }
     }
 

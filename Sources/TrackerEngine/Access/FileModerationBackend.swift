@@ -73,6 +73,8 @@ public final class FileModerationBackend: ModerationBackend {
         let paths = [blacklistPath, bansPath]
         watcher.value = StoppableThread(name: "trackertui-moderation") { thread in
             var stamps = paths.map(Self.modificationTime)
+            // An edit made between the first load and these stamps would otherwise never be seen.
+            changed()
             var ticks = 0
             while !thread.isStopping {
                 usleep(250_000)

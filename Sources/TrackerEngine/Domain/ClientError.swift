@@ -13,6 +13,8 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
     case fullScrapeRateLimited(retryAfterSeconds: Int)
     case storageUnavailable
     case storageFull
+    case trackerFull
+    case tooManyPeersFromAddress
     case torrentBlacklisted
     case banned
     case internalError
@@ -31,6 +33,8 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
         case .fullScrapeRateLimited(let seconds): return "full scrape rate limited, retry in \(seconds) seconds"
         case .storageUnavailable: return "tracker storage unavailable, retry later"
         case .storageFull: return "tracker storage full, retry later"
+        case .trackerFull: return "tracker is full"
+        case .tooManyPeersFromAddress: return "too many peers from your address"
         case .torrentBlacklisted: return "torrent is blacklisted"
         case .banned: return "banned"
         case .internalError: return "internal error"
@@ -52,6 +56,8 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
         case .fullScrapeRateLimited: return "full_scrape_rate_limited"
         case .storageUnavailable: return "storage_unavailable"
         case .storageFull: return "storage_full"
+        case .trackerFull: return "tracker_full"
+        case .tooManyPeersFromAddress: return "too_many_peers_from_address"
         case .torrentBlacklisted: return "torrent_blacklisted"
         case .banned: return "banned"
         case .internalError: return "internal_error"

@@ -25,7 +25,7 @@ public final class TrackerStats: Sendable {
     private static let failureLabels: [String] = [
         ClientError.missingParameter(""), .invalidLength("", expected: 0, got: 0), .invalidPercentEncoding(""),
         .invalidNumber(""), .invalidPort, .invalidEvent, .duplicateParameter(""), .tooManyInfoHashes(max: 0),
-        .fullScrapeDisabled, .fullScrapeRateLimited(retryAfterSeconds: 0), .storageUnavailable, .storageFull, .torrentBlacklisted, .banned, .internalError,
+        .fullScrapeDisabled, .fullScrapeRateLimited(retryAfterSeconds: 0), .storageUnavailable, .storageFull, .trackerFull, .tooManyPeersFromAddress, .torrentBlacklisted, .banned, .internalError,
     ].map(\.label)
 
     public init() {

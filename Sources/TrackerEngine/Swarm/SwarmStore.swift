@@ -56,12 +56,18 @@ public enum StoreError: Error, Sendable, Equatable {
     case unavailable
     /// The store is at its memory bound (Redis `maxmemory` with `noeviction`): nothing was written.
     case full
+    /// `SwarmLimits.maxTorrents` swarms exist; the announce would start another.
+    case tooManyTorrents
+    /// The announcer's address (IPv6: its /64) has `SwarmLimits.maxPeersPerClient` peers in the swarm.
+    case tooManyPeersFromClient
     case failed(String)
 
     public var clientError: ClientError {
         switch self {
         case .unavailable: return .storageUnavailable
         case .full: return .storageFull
+        case .tooManyTorrents: return .trackerFull
+        case .tooManyPeersFromClient: return .tooManyPeersFromAddress
         case .failed: return .internalError
         }
     }

@@ -29,6 +29,8 @@ public struct TrackerConfiguration: Sendable {
     public var maxScrapeHashes = 64
     public var sendsExternalIP = true
     public var httpLimits = HTTPServerLimits()
+    /// Swarms held at most, and peers per client in a swarm.
+    public var swarmLimits = SwarmLimits()
     /// Reverse proxies that may name the client (X-Forwarded-For, X-Real-IP); also exempt from
     /// the per-address connection limit.
     public var trustedProxies: [AddressRange] = [] {

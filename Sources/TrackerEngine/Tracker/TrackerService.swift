@@ -30,7 +30,7 @@ public final class TrackerService: Service, Sendable {
         let backend: any ModerationBackend
         switch configuration.store {
         case .memory:
-            store = MemorySwarmStore(peerTimeout: configuration.effectivePeerTimeout)
+            store = MemorySwarmStore(peerTimeout: configuration.effectivePeerTimeout, limits: configuration.swarmLimits)
             managedRedis = nil
             backend = FileModerationBackend(directory: configuration.dataDirectory ?? ".", logger: logger)
         case .redis:

@@ -53,6 +53,13 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Most simultaneous HTTP connections.")
     var maxConnections: Int = 10_000
 
+    @Option(help: "Most torrents tracked at once; an announce that would start one more gets \"tracker is full\".")
+    var maxTorrents: Int = 1_000_000
+
+    @Option(name: .customLong("max-peers-per-ip"),
+            help: "Most peers one client (an IPv4 address or an IPv6 /64) may have in one torrent, whatever ports it announces.")
+    var maxPeersPerIP: Int = 256
+
     @Option(help: "Seconds before an idle HTTP connection is closed.")
     var idleTimeout: Int = 30
 
@@ -104,6 +111,7 @@ struct EngineOptions: ParsableArguments {
         guard maxConnections > 0, idleTimeout > 0, headTimeout > 0, maxConnectionsPerIP > 0, fullScrapeInterval >= 0 else {
             throw ValidationError("--max-connections, --max-connections-per-ip, --idle-timeout and --head-timeout must be positive")
         }
+        guard maxTorrents > 0, maxPeersPerIP > 0 else { throw ValidationError("--max-torrents and --max-peers-per-ip must be positive") }
         for text in trustedProxies where AddressRange(text) == nil {
             throw ValidationError("--trusted-proxy \(text): expected an address or CIDR range, e.g. 10.0.0.0/8 or 2001:db8::/32")
         }
@@ -163,6 +171,7 @@ struct EngineOptions: ParsableArguments {
         config.httpLimits.headTimeoutSeconds = Int64(headTimeout)
         config.httpLimits.maxConnectionsPerAddress = maxConnectionsPerIP
         config.trustedProxies = trustedProxies.compactMap(AddressRange.init)
+        config.swarmLimits = SwarmLimits(maxTorrents: maxTorrents, maxPeersPerClient: maxPeersPerIP)
         config.threads = threads
         config.dataDirectory = resolvedDataDirectory
         return config

@@ -3,16 +3,23 @@
 struct FamilySwarm<Record: PeerRecord> {
     var seeders = PeerTable<Record>()
     var leechers = PeerTable<Record>()
+    /// Peers per client (`Record.client`), kept only while the swarm has at least as many peers
+    /// as one client may have: below that, no client can be over the limit, and small swarms
+    /// (nearly all of them) pay nothing.
+    private var clientCounts: [UInt64: Int]?
 
     var isEmpty: Bool { seeders.isEmpty && leechers.isEmpty }
+    var count: Int { seeders.count + leechers.count }
 
     /// What an announce changed, for the swarm's lifecycle.
     struct Outcome {
         var completedNow = false
+        /// The announcer's client already has the most peers allowed here; nothing was changed.
+        var refusedClient = false
     }
 
     /// Applies one announce; fills `compact` (and `ids`) with up to `numwant` other peers.
-    mutating func announce(_ request: AnnounceRequest, address: Record.Address, now: UInt32,
+    mutating func announce(_ request: AnnounceRequest, address: Record.Address, now: UInt32, maxPeersPerClient: Int,
                            rng: inout FastRandom, compact: inout [UInt8], ids: inout [PeerID]) -> Outcome {
         var outcome = Outcome()
         let seederPosition = seeders.find(address)
@@ -21,6 +28,11 @@ struct FamilySwarm<Record: PeerRecord> {
         if request.event == .stopped {
             if let p = seederPosition { seeders.remove(at: p) }
             if let p = leecherPosition { leechers.remove(at: p) }
+            if seederPosition != nil || leecherPosition != nil { forgetClient(of: address) }
+            return outcome
+        }
+        if seederPosition == nil, leecherPosition == nil, !admitClient(of: address, limit: maxPeersPerClient) {
+            outcome.refusedClient = true
             return outcome
         }
 
@@ -107,13 +119,47 @@ struct FamilySwarm<Record: PeerRecord> {
 
     /// Drops peers last seen at or before `deadline`; returns how many.
     mutating func expire(seenAtOrBefore deadline: UInt32) -> Int {
-        seeders.removeAll { $0.lastSeen <= deadline } + leechers.removeAll { $0.lastSeen <= deadline }
+        let dropped = seeders.removeAll { $0.lastSeen <= deadline } + leechers.removeAll { $0.lastSeen <= deadline }
+        if dropped > 0, clientCounts != nil { clientCounts = nil }  // counted again when next needed
+        return dropped
     }
 
     mutating func remove(_ address: Record.Address) -> Bool {
-        if let p = seeders.find(address) { seeders.remove(at: p); return true }
-        if let p = leechers.find(address) { leechers.remove(at: p); return true }
-        return false
+        var removed = false
+        if let p = seeders.find(address) {
+            seeders.remove(at: p)
+            removed = true
+        } else if let p = leechers.find(address) {
+            leechers.remove(at: p)
+            removed = true
+        }
+        if removed { forgetClient(of: address) }
+        return removed
+    }
+
+    // MARK: peers per client
+
+    /// Whether a new peer of `address`'s client may join; counts it if so.
+    private mutating func admitClient(of address: Record.Address, limit: Int) -> Bool {
+        if clientCounts == nil {
+            guard count >= limit else { return true }
+            var counts: [UInt64: Int] = [:]
+            for r in seeders.records { counts[Record.client(r.address), default: 0] += 1 }
+            for r in leechers.records { counts[Record.client(r.address), default: 0] += 1 }
+            clientCounts = counts
+        }
+        let client = Record.client(address)
+        let current = clientCounts![client, default: 0]
+        guard current < limit else { return false }
+        clientCounts![client] = current + 1
+        return true
+    }
+
+    private mutating func forgetClient(of address: Record.Address) {
+        guard clientCounts != nil else { return }
+        let client = Record.client(address)
+        let left = clientCounts![client, default: 1] - 1
+        clientCounts![client] = left > 0 ? left : nil
     }
 
     func details(into out: inout [PeerDetail]) {

@@ -28,29 +28,33 @@ struct MemorySwarm {
 
     var hasPeers: Bool { !v4.isEmpty || !v6.isEmpty }
 
-    mutating func announce(_ request: AnnounceRequest, now: UInt32, rng: inout FastRandom) -> AnnounceResult {
+    mutating func announce(_ request: AnnounceRequest, now: UInt32, maxPeersPerClient: Int,
+                           rng: inout FastRandom) -> Result<AnnounceResult, StoreError> {
+        var compact: [UInt8] = []
+        var ids: [PeerID] = []
+        let outcome: FamilySwarm<PeerRecord4>.Outcome
+        switch request.endpoint {
+        case .v4(let address):
+            outcome = v4.announce(request, address: address, now: now, maxPeersPerClient: maxPeersPerClient,
+                                  rng: &rng, compact: &compact, ids: &ids)
+        case .v6(let address):
+            let o = v6.announce(request, address: address, now: now, maxPeersPerClient: maxPeersPerClient,
+                                rng: &rng, compact: &compact, ids: &ids)
+            outcome = .init(completedNow: o.completedNow, refusedClient: o.refusedClient)
+        }
+        if outcome.refusedClient { return .failure(.tooManyPeersFromClient) }
         lifecycle.announces &+= 1
         lifecycle.lastActivity = now
         if request.event == .started {
             if lifecycle.firstStarted == 0 { lifecycle.firstStarted = now }
             lifecycle.lastStarted = now
         }
-        var compact: [UInt8] = []
-        var ids: [PeerID] = []
-        let outcome: FamilySwarm<PeerRecord4>.Outcome
-        switch request.endpoint {
-        case .v4(let address):
-            outcome = v4.announce(request, address: address, now: now, rng: &rng, compact: &compact, ids: &ids)
-        case .v6(let address):
-            let o = v6.announce(request, address: address, now: now, rng: &rng, compact: &compact, ids: &ids)
-            outcome = .init(completedNow: o.completedNow)
-        }
         if outcome.completedNow {
             lifecycle.completed &+= 1
             if lifecycle.firstCompleted == 0 { lifecycle.firstCompleted = now }
             lifecycle.lastCompleted = now
         }
-        return AnnounceResult(counts: counts, compactPeers: compact, peerIDs: ids)
+        return .success(AnnounceResult(counts: counts, compactPeers: compact, peerIDs: ids))
     }
 
     mutating func expire(seenAtOrBefore deadline: UInt32) -> Int {

@@ -1,3 +1,4 @@
+import Atomics
 import Synchronization
 
 /// Swarms kept in this process: 256 shards keyed by info-hash, each behind its own lock, so
@@ -7,7 +8,10 @@ public final class MemorySwarmStore: SwarmStore {
     public let peerTimeout: Int64
     /// Seconds an empty swarm with completions is kept (its `downloaded` count) after its last activity.
     public let torrentRetention: Int64
+    public let limits: SwarmLimits
     private let shards: [Shard]
+    /// Swarms held, across shards: checked against `limits.maxTorrents` when an announce would start one.
+    private let torrentCount = ManagedAtomic(0)
 
     private final class Shard: Sendable {
         let state = Mutex(State())
@@ -18,10 +22,12 @@ public final class MemorySwarmStore: SwarmStore {
         }
     }
 
-    public init(peerTimeout: Int64 = 3660, torrentRetention: Int64 = 30 * 86_400, shardCount: Int = 256) {
+    public init(peerTimeout: Int64 = 3660, torrentRetention: Int64 = 30 * 86_400, shardCount: Int = 256,
+                limits: SwarmLimits = SwarmLimits()) {
         precondition(shardCount > 0 && shardCount & (shardCount - 1) == 0, "shardCount must be a power of two")
         self.peerTimeout = peerTimeout
         self.torrentRetention = torrentRetention
+        self.limits = limits
         self.shards = (0..<shardCount).map { _ in Shard() }
     }
 
@@ -46,7 +52,7 @@ public final class MemorySwarmStore: SwarmStore {
     // MARK: hot path
 
     public func announceImmediately(_ request: AnnounceRequest, now: TrackerTime) -> Result<AnnounceResult, StoreError>? {
-        .success(announce(request, now: now))
+        announceInShard(request, now: now)
     }
 
     public func scrapeImmediately(_ infoHashes: [InfoHash], now: TrackerTime) -> Result<[ScrapeEntry], StoreError>? {
@@ -54,18 +60,24 @@ public final class MemorySwarmStore: SwarmStore {
     }
 
     public func announce(_ request: AnnounceRequest, now: TrackerTime, reply: @escaping @Sendable (Result<AnnounceResult, StoreError>) -> Void) {
-        reply(.success(announce(request, now: now)))
+        reply(announceInShard(request, now: now))
     }
 
-    /// The synchronous announce the memory store can offer.
-    public func announce(_ request: AnnounceRequest, now: TrackerTime) -> AnnounceResult {
+    private func announceInShard(_ request: AnnounceRequest, now: TrackerTime) -> Result<AnnounceResult, StoreError> {
         let nowSeconds = Self.seconds(now)
+        let maxPeersPerClient = limits.maxPeersPerClient
         return shard(for: request.infoHash).state.withLock { state in
-            if request.event == .stopped, state.swarms[request.infoHash] == nil {
-                return AnnounceResult(counts: SwarmCounts())  // an unknown peer leaving: nothing to create
+            if state.swarms[request.infoHash] == nil {
+                if request.event == .stopped {
+                    return .success(AnnounceResult(counts: SwarmCounts()))  // an unknown peer leaving: nothing to create
+                }
+                guard torrentCount.loadThenWrappingIncrement(ordering: .relaxed) < limits.maxTorrents else {
+                    torrentCount.wrappingDecrement(ordering: .relaxed)
+                    return .failure(.tooManyTorrents)
+                }
+                state.swarms[request.infoHash] = MemorySwarm(now: nowSeconds)
             }
-            return state.swarms[request.infoHash, default: MemorySwarm(now: nowSeconds)]
-                .announce(request, now: nowSeconds, rng: &state.rng)
+            return state.swarms[request.infoHash]!.announce(request, now: nowSeconds, maxPeersPerClient: maxPeersPerClient, rng: &state.rng)
         }
     }
 
@@ -119,6 +131,7 @@ public final class MemorySwarmStore: SwarmStore {
                     }
                 }
                 for key in forget { state.swarms[key] = nil }
+                torrentCount.wrappingDecrement(by: forget.count, ordering: .relaxed)
                 return count
             }
         }
@@ -155,7 +168,9 @@ public final class MemorySwarmStore: SwarmStore {
     }
 
     public func purge(_ infoHash: InfoHash) async throws(StoreError) -> Bool {
-        shard(for: infoHash).state.withLock { $0.swarms.removeValue(forKey: infoHash) != nil }
+        let removed = shard(for: infoHash).state.withLock { $0.swarms.removeValue(forKey: infoHash) != nil }
+        if removed { torrentCount.wrappingDecrement(ordering: .relaxed) }
+        return removed
     }
 
     /// Peers and torrents held, for stats and the memory benchmark.

@@ -5,6 +5,8 @@ protocol PeerRecord {
     static var compactSize: Int { get }
     var address: Address { get }
     static func indexHash(_ address: Address) -> UInt64
+    /// Whom `SwarmLimits.maxPeersPerClient` counts a peer for: its IPv4 address, or its IPv6 /64.
+    static func client(_ address: Address) -> UInt64
     /// Writes the compact form (address + port, network order) at `destination`.
     func writeCompact(to destination: UnsafeMutableRawPointer)
     var endpoint: PeerEndpoint { get }
@@ -95,6 +97,8 @@ struct PeerRecord4: PeerRecord {
     var address: IPv4Endpoint { IPv4Endpoint(address: ip, port: port) }
     var endpoint: PeerEndpoint { .v4(address) }
 
+    static func client(_ address: IPv4Endpoint) -> UInt64 { UInt64(address.address) }
+
     static func indexHash(_ address: IPv4Endpoint) -> UInt64 {
         keyedHash(UInt64(address.address) << 16 | UInt64(address.port))
     }
@@ -129,6 +133,8 @@ struct PeerRecord6: PeerRecord {
 
     var address: IPv6Endpoint { IPv6Endpoint(high: ipHigh, low: ipLow, port: port) }
     var endpoint: PeerEndpoint { .v6(address) }
+
+    static func client(_ address: IPv6Endpoint) -> UInt64 { address.high }
 
     static func indexHash(_ address: IPv6Endpoint) -> UInt64 {
         keyedHash(address.high, address.low, address.port)
