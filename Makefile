@@ -7,7 +7,10 @@ RUN_PACKAGES   = zlib1g-dev libhiredis-dev libncurses-dev pkg-config redis-serve
 TEST_PACKAGES  = $(RUN_PACKAGES) python3-libtorrent tmux
 BENCH_PACKAGES = $(RUN_PACKAGES) wrk opentracker curl python3 util-linux iproute2 procps redis-tools tmux
 
-.PHONY: run build release test bench bench-memory clean
+# Seconds each fuzz target runs (make fuzz FUZZ_SECONDS=600), or FUZZ_RUNS=N inputs instead.
+FUZZ_SECONDS ?= 60
+
+.PHONY: run build release test bench bench-memory fuzz sanitize clean
 
 run: release
 	./.build/release/trackertui $(ARGS)
@@ -35,5 +38,15 @@ bench-memory:
 	$(SWIFT) build -c release --product trackertui
 	bench/memory.sh
 
+fuzz:
+	@scripts/ensure-packages.sh $(RUN_PACKAGES)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) scripts/fuzz.sh
+
+# The test suite under AddressSanitizer, then ThreadSanitizer (each in its own build folder).
+sanitize:
+	@scripts/ensure-packages.sh $(TEST_PACKAGES)
+	timeout 3000 $(SWIFT) test --sanitize=address --scratch-path .build-asan
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" timeout 3000 $(SWIFT) test --sanitize=thread --scratch-path .build-tsan
+
 clean:
-	rm -rf .build
+	rm -rf .build .build-fuzz .build-asan .build-tsan

@@ -42,6 +42,13 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        // libFuzzer targets for every parser of outside bytes (make fuzz); an ordinary build replays corpora.
+        .target(name: "CFuzzDriver", path: "Fuzz/Driver"),
+        .executableTarget(
+            name: "trackertui-fuzz",
+            dependencies: ["TrackerEngine", "CFuzzDriver", .product(name: "NIOCore", package: "swift-nio")],
+            path: "Fuzz/Targets"
+        ),
         // Test doubles shared by the test targets.
         .target(name: "TrackerTestSupport", dependencies: ["TrackerEngine"], path: "Tests/TrackerTestSupport"),
         .testTarget(

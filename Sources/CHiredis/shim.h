@@ -68,9 +68,9 @@ static inline void chiredis_sink_free(void *object) {
     freeReplyObject(object);
 }
 
-/* Puts the sink between the context's reader and hiredis's functions. */
-static inline void chiredis_sink_install(redisContext *context, chiredis_sink *sink) {
-    sink->inner = context->reader->fn;
+/* Puts the sink between a reader and hiredis's functions. */
+static inline void chiredis_sink_install_reader(redisReader *reader, chiredis_sink *sink) {
+    sink->inner = reader->fn;
     sink->functions = *sink->inner;
     sink->functions.createString = chiredis_sink_string;
     sink->functions.createArray = chiredis_sink_array;
@@ -78,6 +78,10 @@ static inline void chiredis_sink_install(redisContext *context, chiredis_sink *s
     sink->functions.createNil = chiredis_sink_nil;
     sink->functions.freeObject = chiredis_sink_free;
     sink->magic = CHIREDIS_SINK_MAGIC;
-    context->reader->fn = &sink->functions;
-    context->reader->privdata = sink;
+    reader->fn = &sink->functions;
+    reader->privdata = sink;
+}
+
+static inline void chiredis_sink_install(redisContext *context, chiredis_sink *sink) {
+    chiredis_sink_install_reader(context->reader, sink);
 }

@@ -133,6 +133,46 @@ struct EpollHTTPServerTests {
         #expect(try d.readResponse().status == 200)
     }
 
+    @Test("at most --max-connections-per-ip from one address; exempt ranges are not counted; a closed one frees its place")
+    func perAddressLimit() throws {
+        let counted = try Running(limits: HTTPServerLimits(maxConnectionsPerAddress: 2, exemptFromPerAddressLimit: []), threads: 1)
+        let a = try LoopbackClient(port: counted.port), b = try LoopbackClient(port: counted.port)
+        try a.send(Self.announce(1))
+        try b.send(Self.announce(2))
+        _ = try a.readResponse()
+        _ = try b.readResponse()
+        let c = try LoopbackClient(port: counted.port)
+        try c.send(Self.announce(3))
+        #expect(c.serverClosed(), "the third connection from 127.0.0.1 is refused")
+        #expect(counted.stats.count(.connectionRefused) == 1)
+        a.finishSending()
+        #expect(a.serverClosed())
+        let d = try LoopbackClient(port: counted.port)
+        try d.send(Self.announce(4))
+        #expect(try d.readResponse().status == 200, "a place freed by a close is taken again")
+
+        let exempt = try Running(limits: HTTPServerLimits(maxConnectionsPerAddress: 2), threads: 1)  // loopback exempt by default
+        let clients = try (0..<4).map { _ in try LoopbackClient(port: exempt.port) }
+        for (i, client) in clients.enumerated() { try client.send(Self.announce(10 + i)) }
+        for client in clients { #expect(try client.readResponse().status == 200) }
+    }
+
+    @Test("IPv6 clients are counted per /64")
+    func perSlash64() {
+        let limiter = AddressConnectionLimiter(maximum: 2, exempt: AddressRange.loopback)
+        func client(_ low: UInt64, high: UInt64 = 0x2001_0DB8_0001_0002) -> PeerAddress? {
+            limiter.client(.v6(IPv6Endpoint(high: high, low: low, port: 1)))
+        }
+        #expect(limiter.acquire(client(1)!))
+        #expect(limiter.acquire(client(2)!))
+        #expect(!limiter.acquire(client(3)!), "a third interface id of the same /64 is refused")
+        #expect(limiter.acquire(client(3, high: 0x2001_0DB8_0001_0003)!), "another /64 is another client")
+        limiter.release(client(1)!)
+        #expect(limiter.acquire(client(4)!))
+        #expect(limiter.client(.v6(IPv6Endpoint(high: 0, low: 1, port: 9))) == nil, "::1 is exempt")
+        #expect(limiter.client(.v4(IPv4Endpoint(address: 0x7F00_0002, port: 9))) == nil, "127.0.0.2 is exempt")
+    }
+
     @Test("a client that sends past every bound is cut off; others are untouched")
     func flood() throws {
         let running = try Running(limits: HTTPServerLimits(maxHeadBytes: 1024, maxPipelined: 2))

@@ -151,4 +151,25 @@ struct HTTPResponderTests {
         let off = Harness(fullScrape: false)
         #expect(try BencodeValue.decode(try off.get("/scrape").body)["failure reason"]?.text == "full scrape is disabled on this tracker")
     }
+
+    @Test("a trusted proxy names the client: the right-most untrusted X-Forwarded-For entry, else X-Real-IP; others are ignored")
+    func trustedProxies() throws {
+        let proxies = TrustedProxies([AddressRange("10.0.0.0/8")!, AddressRange("2001:db8:ffff::/48")!])
+        let proxy = PeerEndpoint.v4(IPv4Endpoint(address: 0x0A00_0001, port: 5555))
+        func client(_ from: PeerEndpoint, _ forwarded: String?, _ real: String? = nil) -> String {
+            "\(PeerAddress(proxies.client(of: from, forwardedFor: forwarded.map { Array($0.utf8) }, realIP: real.map { Array($0.utf8) })))"
+        }
+        #expect(client(proxy, "198.51.100.1, 203.0.113.9") == "203.0.113.9")
+        #expect(client(proxy, "203.0.113.9, 10.0.0.7, 2001:db8:ffff::1") == "203.0.113.9", "trusted hops are skipped")
+        #expect(client(proxy, "garbage, 10.0.0.7", "2001:db8::42") == "2001:db8::42", "an unreadable hop: X-Real-IP")
+        #expect(client(proxy, nil, "::ffff:203.0.113.5") == "203.0.113.5")
+        #expect(client(proxy, nil) == "10.0.0.1", "a proxy naming nobody is the client")
+        let stranger = PeerEndpoint.v4(IPv4Endpoint(address: 0xC633_6401, port: 1))
+        #expect(client(stranger, "203.0.113.9", "203.0.113.9") == "198.51.100.1", "ignored from anyone else")
+
+        var buffer = ByteBuffer(string: "GET / HTTP/1.1\r\nX-Forwarded-For: 1.1.1.1\r\nx-forwarded-for: 2.2.2.2\r\nX-Real-IP: 3.3.3.3\r\n\r\n")
+        guard case .request(let request) = HTTPRequestDecoder().decodeOne(&buffer) else { throw ResponderTestError.notImmediate }
+        #expect(request.forwardedFor == Array("1.1.1.1,2.2.2.2".utf8), "repeated headers make one list")
+        #expect(request.realIP == Array("3.3.3.3".utf8))
+    }
 }
