@@ -39,7 +39,7 @@ public final class TrackerService: Service, Sendable {
                                maxMemoryBytes: configuration.redisMaxMemory ?? ManagedRedis.defaultMaxMemoryBytes, logger: logger) : nil
             let endpoint = configuration.redis ?? managed!.endpoint
             store = RedisSwarmStore(endpoint: endpoint, prefix: configuration.redisPrefix, peerTimeout: configuration.effectivePeerTimeout,
-                                    threads: configuration.redisThreads)
+                                    threads: configuration.redisThreads, limits: configuration.swarmLimits)
             managedRedis = managed
             backend = RedisModerationBackend(endpoint: endpoint, prefix: configuration.redisPrefix, logger: logger)
             logger.notice("redis store", metadata: ["redis": "\(endpoint)", "prefix": "\(configuration.redisPrefix)"])

@@ -27,6 +27,8 @@ struct RedisKeys: Sendable {
 
     struct Swarm {
         let seeders4, leechers4, seeders6, leechers6, lifecycle: String
+        /// Peers per client of each family (`SwarmLimits.maxPeersPerClient`), in big swarms only.
+        let clients4, clients6: String
     }
 
     func swarm(_ infoHash: InfoHash) -> Swarm {
@@ -38,7 +40,7 @@ struct RedisKeys: Sendable {
         func key(_ suffix: StaticString) -> String { base + suffix.description }
         return Swarm(seeders4: key(FamilySets.v4.seeders), leechers4: key(FamilySets.v4.leechers),
                      seeders6: key(FamilySets.v6.seeders), leechers6: key(FamilySets.v6.leechers),
-                     lifecycle: key(Self.lifecycleSuffix))
+                     lifecycle: key(Self.lifecycleSuffix), clients4: key("C4"), clients6: key("C6"))
     }
 
     /// The suffixes of a swarm's keys after `<prefix>:{<hex>}:`: one family's two peer hashes and
@@ -76,6 +78,6 @@ extension RedisKeys {
 }
 
 extension RedisKeys.Swarm {
-    var all: [String] { [seeders4, leechers4, seeders6, leechers6, lifecycle] }
+    var all: [String] { [seeders4, leechers4, seeders6, leechers6, lifecycle, clients4, clients6] }
     var peerSets: [String] { [seeders4, leechers4, seeders6, leechers6] }
 }

@@ -9,20 +9,22 @@ enum RedisPeerBlob {
     static let flagCompletionCounted: UInt8 = 2
     static let flagLeftUnknown: UInt8 = 4
     /// Bytes before the blob in `announceArgument`.
-    static let announceHeaderSize = 15
+    static let announceHeaderSize = 21
 
     /// The announce script's second argument (`RedisScripts.announce`): mode (event, +128 for a
     /// seeder), now s, cutoff s (peers last seen then or before are expired), prune page size,
     /// announces to add to the swarm's count (`RedisAnnounceCounts`), then the blob; one argument,
     /// because each argument costs the script call.
     static func writeAnnounceArgument(_ request: AnnounceRequest, nowSeconds: UInt32, cutoffSeconds: UInt32, pageSize: UInt16,
-                                      counted: UInt32, into writer: inout RESPWriter) {
+                                      counted: UInt32, limits: SwarmLimits, into writer: inout RESPWriter) {
         writer.bulk(length: announceHeaderSize + size) { out in
             out.append(request.event.rawValue | (request.isSeeder ? 128 : 0))
             append(nowSeconds, to: &out)
             append(cutoffSeconds, to: &out)
             append(pageSize, to: &out)
             append(counted, to: &out)
+            append(UInt32(clamping: limits.maxTorrents), to: &out)
+            append(UInt16(clamping: limits.maxPeersPerClient), to: &out)
             appendBlob(request, nowSeconds: nowSeconds, to: &out)
         }
     }

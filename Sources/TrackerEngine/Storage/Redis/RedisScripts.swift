@@ -6,8 +6,15 @@
 enum RedisScripts {
     /// KEYS: the lifecycle hash. ARGV: the endpoint (6 or 18 bytes), then `RedisPeerBlob.announceArgument`:
     /// mode (event 0-4, +128 for a seeder), now s, cutoff s (peers last seen then or before are
-    /// expired), prune page size, announces to add to the count, the 57-byte blob.
-    /// Returns {seeders, leechers, completed, touch 0/1, own-family seeders, own-family leechers};
+    /// expired), prune page size, announces to add to the count, most torrents, most peers per
+    /// client, the 57-byte blob.
+    /// Returns {seeders, leechers, completed, touch 0/1, own-family seeders, own-family leechers},
+    /// or {-1} when a new swarm would pass the most torrents (the torrents set's size), {-2} when
+    /// a new peer's client (IPv4 address, IPv6 /64: the endpoint's first 4 or 8 bytes) has the
+    /// most peers allowed in the swarm; nothing of the peer or the swarm is written then.
+    /// Peers per client are counted (`C4`/`C6`, client → peers) only once a family's hashes hold
+    /// as many peers as one client may have (the lifecycle's `cc4`/`cc6` say so), so small swarms
+    /// pay nothing; the counts follow every insert and removal from then on.
     /// touch asks the caller to refresh the torrent in the torrents set (at most every 10 s per
     /// swarm). The peer sample is not picked here: plain commands pipelined right after the script
     /// return members for a quarter of the redis-server CPU that the same members cost when they
@@ -21,14 +28,14 @@ enum RedisScripts {
     /// notes that an IPv6 peer ever came, so IPv4-only swarms skip the IPv6 hashes.
     static let announce = pruneStep + """
         local T, ep, packed = KEYS[1], ARGV[1], ARGV[2]
-        local mode, nowS, cutoff, pageSize, counted = struct.unpack('<BI4I4I2I4', packed)
-        local blob = string.sub(packed, 16)
+        local mode, nowS, cutoff, pageSize, counted, maxTorrents, maxPerClient = struct.unpack('<BI4I4I2I4I4I2', packed)
+        local blob = string.sub(packed, 22)
         local seeder, event = mode >= 128, mode % 8
         local base = string.sub(T, 1, -2)
         local own, other = '4', '6'
         if #ep == 18 then own, other = '6', '4' end
         local S, L = base .. 'S' .. own, base .. 'L' .. own
-        local life = redis.call('HMGET', T, 'last_activity', 'completed', 'prune_at', 'announces', 'v6')
+        local life = redis.call('HMGET', T, 'last_activity', 'completed', 'prune_at', 'announces', 'v6', 'cc' .. own)
         local last, completed, v6 = life[1], tonumber(life[2] or '0'), life[5] or #ep == 18
         local pruneDue = nowS * 1000 >= tonumber(life[3] or '0')
         local pruneMore = false
@@ -45,12 +52,27 @@ enum RedisScripts {
           inThere = old ~= false
         end
         local inHere = old ~= false and not inThere
+        local known = old ~= false
         if old and #old ~= 57 then old = false end
+        local C, client, counting = base .. 'C' .. own, string.sub(ep, 1, #ep == 6 and 4 or 8), life[6] ~= false
         local completedNow = false
         if event == 3 then
           if inHere then redis.call('HDEL', here, ep) end
           if inThere then redis.call('HDEL', there, ep) end
+          if counting and known then uncount(C, {[client] = 1}) end
         else
+          if not known then
+            if not last and redis.call('ZCARD', string.match(T, '^(.*):{') .. ':torrents') >= maxTorrents then return {-1} end
+            if not counting and redis.call('HLEN', S) + redis.call('HLEN', L) >= maxPerClient then
+              countClients(C, {S, L}, #ep == 6 and 4 or 8)
+              redis.call('HSET', T, 'cc' .. own, 1)
+              counting = true
+            end
+            if counting and redis.call('HINCRBY', C, client, 1) > maxPerClient then
+              uncount(C, {[client] = 1})
+              return {-2}
+            end
+          end
           local flags = string.byte(blob, 57)
           local key, firstSeen = string.sub(blob, 21, 24), string.sub(blob, 49, 52)
           if old then
@@ -97,6 +119,19 @@ enum RedisScripts {
                 completed, touch, ownS, ownL}
         """
 
+    /// KEYS: the lifecycle hash. ARGV: the endpoint. Removes the peer from its family's hashes
+    /// (a kick) and from its client's count. Returns 1 when it was there.
+    static let kick = pruneStep + """
+        local T, ep = KEYS[1], ARGV[1]
+        local base = string.sub(T, 1, -2)
+        local family = #ep == 18 and '6' or '4'
+        local removed = redis.call('HDEL', base .. 'S' .. family, ep) + redis.call('HDEL', base .. 'L' .. family, ep)
+        if removed > 0 and redis.call('HEXISTS', T, 'cc' .. family) == 1 then
+          uncount(base .. 'C' .. family, {[string.sub(ep, 1, family == '4' and 4 or 8)] = 1})
+        end
+        return removed
+        """
+
     /// KEYS: the lifecycle hash. ARGV: announces. Adds announces counted and held by a connection
     /// (`RedisAnnounceCounts`) to a swarm that still exists (a sweep may have forgotten it since).
     static let count = """
@@ -126,7 +161,7 @@ enum RedisScripts {
         if left == 0 then
           local life = redis.call('HMGET', T, 'completed', 'last_activity')
           if tonumber(life[1] or '0') == 0 or tonumber(life[2] or '0') < forgetBefore then
-            redis.call('DEL', T)
+            redis.call('DEL', T, base .. 'C4', base .. 'C6')
             return {dropped, 1, 0}
           end
         end
@@ -143,11 +178,32 @@ enum RedisScripts {
             redis.call('HDEL', key, unpack(names, i, math.min(i + 999, #names)))
           end
         end
+        -- Peers per client: `counts` maps clients to how many of their peers left.
+        local function uncount(C, counts)
+          for client, n in pairs(counts) do
+            if redis.call('HINCRBY', C, client, -n) <= 0 then redis.call('HDEL', C, client) end
+          end
+        end
+        local function countClients(C, keys, clientSize)
+          local counts, pairsList = {}, {}
+          for _, key in ipairs(keys) do
+            for _, name in ipairs(redis.call('HKEYS', key)) do
+              local client = string.sub(name, 1, clientSize)
+              counts[client] = (counts[client] or 0) + 1
+            end
+          end
+          for client, n in pairs(counts) do pairsList[#pairsList + 1] = client; pairsList[#pairsList + 1] = n end
+          for i = 1, #pairsList, 1000 do
+            redis.call('HSET', C, unpack(pairsList, i, math.min(i + 999, #pairsList)))
+          end
+        end
         local function pruneStep(T, base, cutoff, pageSize, withV6)
           local names = withV6 and {'S4', 'L4', 'S6', 'L6'} or {'S4', 'L4'}
           local fields = {}
           for i, name in ipairs(names) do fields[i] = 'scan_' .. name end
+          fields[#names + 1], fields[#names + 2] = 'cc4', 'cc6'
           local cursors = redis.call('HMGET', T, unpack(fields))
+          local counting = {['4'] = cursors[#names + 1] ~= false, ['6'] = cursors[#names + 2] ~= false}
           local dropped, more = 0, false
           for i, name in ipairs(names) do
             local key = base .. name
@@ -159,6 +215,15 @@ enum RedisScripts {
             end
             dropFields(key, gone)
             dropped = dropped + #gone
+            local family = string.sub(name, 2)
+            if counting[family] and #gone > 0 then
+              local left = {}
+              for _, ep in ipairs(gone) do
+                local client = string.sub(ep, 1, family == '4' and 4 or 8)
+                left[client] = (left[client] or 0) + 1
+              end
+              uncount(base .. 'C' .. family, left)
+            end
             if page[1] ~= '0' then
               more = true
               redis.call('HSET', T, fields[i], page[1])

@@ -6,6 +6,7 @@ final class RedisSession {
     private(set) var announceSHA: [UInt8] = []
     private(set) var sweepSHA: [UInt8] = []
     private(set) var countSHA: [UInt8] = []
+    private(set) var kickSHA: [UInt8] = []
 
     init(connection: RedisConnection, keys: RedisKeys) throws {
         self.connection = connection
@@ -18,6 +19,7 @@ final class RedisSession {
         announceSHA = try load(RedisScripts.announce)
         sweepSHA = try load(RedisScripts.sweep)
         countSHA = try load(RedisScripts.count)
+        kickSHA = try load(RedisScripts.kick)
     }
 
     private func load(_ script: String) throws -> [UInt8] {

@@ -10,6 +10,7 @@ final class RedisStoreWorker {
         var keys: RedisKeys
         var timeout: Double
         var peerTimeout: Int64
+        var limits: SwarmLimits
         /// HSCAN page size of a prune step (one page of each peer hash per announce that prunes).
         var prunePage: UInt16 = 256
         var batch = 256
@@ -235,6 +236,10 @@ final class RedisStoreWorker {
 
     /// Turns an announce's script reply and sample into its outcome; true when the swarm needs a touch.
     private func complete(_ announce: inout PendingAnnounce, scriptReply result: RedisReply) -> Bool {
+        if let refusal = result.array, refusal.count == 1, let code = refusal[0].integer {
+            announce.outcome = .failure(code == -1 ? .tooManyTorrents : .tooManyPeersFromClient)
+            return false
+        }
         guard let items = result.array, items.count == 6,
               let seeders = items[0].integer, let leechers = items[1].integer, let completed = items[2].integer,
               let touch = items[3].integer, let ownSeeders = items[4].integer, let ownLeechers = items[5].integer
@@ -312,7 +317,8 @@ final class RedisStoreWorker {
         writer.bulk(base, RedisKeys.lifecycleSuffix)
         writer.bulk(announcer)
         RedisPeerBlob.writeAnnounceArgument(request, nowSeconds: nowSeconds, cutoffSeconds: UInt32(clamping: now.seconds - settings.peerTimeout),
-                                            pageSize: settings.prunePage, counted: UInt32(clamping: counted), into: &writer)
+                                            pageSize: settings.prunePage, counted: UInt32(clamping: counted), limits: settings.limits,
+                                            into: &writer)
     }
 
     /// Writes the hand-over of announces counted and held for a swarm with no announce since.

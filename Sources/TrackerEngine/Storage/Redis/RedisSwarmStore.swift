@@ -22,13 +22,13 @@ public final class RedisSwarmStore: SwarmStore {
     ///   - threads: store threads, each with its own connection.
     ///   - timeout: seconds for connecting and for each reply; a slower Redis counts as unavailable.
     public init(endpoint: RedisEndpoint, prefix: String = "tt", peerTimeout: Int64 = 3660, torrentRetention: Int64 = 30 * 86_400,
-                threads: Int = 2, queueCapacity: Int = 16_384, timeout: Double = 0.5) {
+                threads: Int = 2, queueCapacity: Int = 16_384, timeout: Double = 0.5, limits: SwarmLimits = SwarmLimits()) {
         self.endpoint = endpoint
         self.peerTimeout = peerTimeout
         self.torrentRetention = torrentRetention
         self.keys = RedisKeys(prefix: prefix)
         self.queue = RedisJobQueue(capacity: queueCapacity)
-        let settings = RedisStoreWorker.Settings(endpoint: endpoint, keys: keys, timeout: timeout, peerTimeout: peerTimeout)
+        let settings = RedisStoreWorker.Settings(endpoint: endpoint, keys: keys, timeout: timeout, peerTimeout: peerTimeout, limits: limits)
         self.settings = settings
         for _ in 0..<max(1, threads) {
             let queue = self.queue, finished = self.finished
@@ -182,11 +182,8 @@ public final class RedisSwarmStore: SwarmStore {
 
     public func remove(peer: PeerEndpoint, from infoHash: InfoHash) async throws(StoreError) -> Bool {
         try await withSession { session in
-            let swarm = session.keys.swarm(infoHash)
-            let member = peer.compact
-            let sets = peer.isV6 ? [swarm.seeders6, swarm.leechers6] : [swarm.seeders4, swarm.leechers4]
-            let replies = try session.pipeline(sets.map { [Array("HDEL".utf8), Array($0.utf8), member] })
-            return replies.contains { ($0.integer ?? 0) > 0 }
+            let kick = RedisSession.evalshaCommand(session.kickSHA, keys: [session.keys.swarm(infoHash).lifecycle], arguments: [peer.compact])
+            return (try session.pipeline([kick])[0].integer ?? 0) > 0
         }
     }
 
