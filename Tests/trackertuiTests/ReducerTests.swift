@@ -114,6 +114,19 @@ struct ReducerTests {
         #expect(state.screen == .torrents)
     }
 
+    @Test("K on an IPv6 peer bans its /64: a client rotates freely inside it")
+    func banSlash64() {
+        var state = Fixtures.state()
+        state.banSeconds = 600
+        _ = state.apply(.open)
+        var peer = Fixtures.peer(2, seeder: false)
+        peer.endpoint = .v6(IPv6Endpoint(high: 0x2001_0DB8_0001_0002, low: 0x1234_5678, port: 6881))
+        _ = state.apply(.peersLoaded(Fixtures.hash("cc"), [peer]))
+        _ = state.apply(.ban)
+        #expect(state.confirmation?.question == "Ban 2001:db8:1:2::/64 for 10m? (y/n)")
+        #expect(state.apply(.confirm(true)) == [.ban(AddressRange("2001:db8:1:2::/64")!, seconds: 600, dropping: peer.endpoint, from: Fixtures.hash("cc"))])
+    }
+
     @Test("the moderation view lists blacklist then bans; u lifts the selected one")
     func moderationView() {
         var state = Fixtures.state()

@@ -37,6 +37,21 @@ struct ViewTests {
         #expect(grid[1, grid.line(1).distance(from: grid.line(1).startIndex, to: grid.line(1).range(of: "UNREACHABLE")!.lowerBound)].role == .bad)
     }
 
+    @Test("a full Redis shows on the store meter; a permanent ban reads 'forever' and a CIDR ban its range")
+    func fullStoreAndPermanentBans() {
+        var state = Fixtures.state()
+        var snapshot = Fixtures.snapshot([], moderation: ModerationState(bans: [
+            AddressRange("203.0.113.0/24")!: .distantFuture, AddressRange("2001:db8:1:2::/64")!: Fixtures.now.adding(seconds: 600)]))
+        snapshot.store = StoreHealth(state: .full, latencyMicros: 120, description: "redis unix:///x/redis.sock")
+        _ = state.apply(.snapshot(snapshot))
+        #expect(view.render(state).line(1).contains("FULL (maxmemory), refusing new peers"))
+        _ = state.apply(.showModeration)
+        let text = (0..<24).map { view.render(state).line($0) }.joined(separator: "\n")
+        #expect(text.contains("2001:db8:1:2::/64"), "\(text)")
+        #expect(text.contains("203.0.113.0/24"))
+        #expect(text.contains("forever"), "a ban until the end of time does not overflow the countdown")
+    }
+
     @Test("blacklisted torrents are marked; a pending question replaces the status line")
     func marksAndQuestions() {
         var state = Fixtures.state()
