@@ -74,7 +74,7 @@ struct HostileClientTests {
         let cpu = tracker.cpuSeconds
         usleep(2_000_000)
         let used = tracker.cpuSeconds - cpu
-        #expect(used < 0.2, "the tracker used \(used) s of CPU in 2 s waiting for a client that does not read")
+        #expect(used < 0.1, "the tracker used \(used) s of CPU in 2 s waiting for a client that does not read")
     }
 
     @Test("a connection trickling one header byte a second is closed by the head deadline")
@@ -114,10 +114,19 @@ struct HostileClientTests {
         #expect(tracker.log.contains("--max-connections lowered"), "the lowered limit is logged")
         sockets.forEach { _ = close($0) }
         sockets = []
+        // The tracker sees the 400 closes a few milliseconds later; until then a new connection
+        // may still find every place taken and be refused, as a client retrying would.
         let asked = Date()
-        let reply = try HTTPProbe.get(host: "127.0.0.1", port: tracker.port, path: TrackerProcessTests.announcePath(Self.hash, id: 1, port: 1, left: 0))
-        #expect(reply.status == 200)
-        #expect(Date().timeIntervalSince(asked) < 1, "answered \(Date().timeIntervalSince(asked)) s after the flood closed")
+        var answered: Double?
+        while answered == nil, Date().timeIntervalSince(asked) < 3 {
+            let path = TrackerProcessTests.announcePath(Self.hash, id: 1, port: 1, left: 0)
+            if let reply = try? HTTPProbe.get(host: "127.0.0.1", port: tracker.port, path: path), reply.status == 200 {
+                answered = Date().timeIntervalSince(asked)
+            } else {
+                usleep(20_000)
+            }
+        }
+        #expect(answered.map { $0 < 1 } == true, "answered \(answered.map { "\($0) s" } ?? "never") after the flood closed")
     }
 
     @Test("a bans file with an overflowing deadline and junk lines: the tracker starts, the ban holds for announces and scrapes")
