@@ -45,8 +45,10 @@ fuzz:
 # The test suite under AddressSanitizer, then ThreadSanitizer (each in its own build folder).
 sanitize:
 	@scripts/ensure-packages.sh $(TEST_PACKAGES)
-	timeout 3000 $(SWIFT) test --sanitize=address --scratch-path .build-asan
-	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" timeout 3000 $(SWIFT) test --sanitize=thread --scratch-path .build-tsan
+	TRACKERTUI_SANITIZER=address LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp \
+	  timeout 3000 $(SWIFT) test --sanitize=address --scratch-path .build-asan
+	TRACKERTUI_SANITIZER=thread TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+	  timeout 3000 $(SWIFT) test --sanitize=thread --scratch-path .build-tsan
 
 clean:
 	rm -rf .build .build-fuzz .build-asan .build-tsan

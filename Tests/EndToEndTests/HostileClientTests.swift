@@ -33,6 +33,10 @@ struct HostileClientTests {
         bytes.withUnsafeBytes { max(0, send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))) }
     }
 
+    /// Set by `make sanitize`: a sanitizer's own memory (shadow, quarantine) and slowdown make
+    /// resource bounds meaningless there, while the same tests still look for memory errors.
+    static let underSanitizer = ProcessInfo.processInfo.environment["TRACKERTUI_SANITIZER"] != nil
+
     @Test("20 connections pipelining big replies they never read grow the tracker by at most 20 MB")
     func pipelinersWhoNeverRead() throws {
         let tracker = try TrackerProcess(arguments: ["--store", "memory", "--numwant-max", "200"])
@@ -55,7 +59,7 @@ struct HostileClientTests {
         usleep(500_000)
         let grown = tracker.residentBytes - before
         #expect(sent > 20 * request.count * 10, "the clients got requests in (\(sent) bytes)")
-        #expect(grown <= 20 << 20, "grew \(grown >> 20) MB for 20 connections")
+        #expect(grown <= 20 << 20 || Self.underSanitizer, "grew \(grown >> 20) MB for 20 connections")
         #expect(try HTTPProbe.get(host: "127.0.0.1", port: tracker.port, path: "/").status == 200, "others are still served")
     }
 
