@@ -172,4 +172,15 @@ struct HTTPResponderTests {
         #expect(request.forwardedFor == Array("1.1.1.1,2.2.2.2".utf8), "repeated headers make one list")
         #expect(request.realIP == Array("3.3.3.3".utf8))
     }
+
+    @Test("the full-scrape limit counts an IPv6 client by its /64")
+    func fullScrapeLimitPerSlash64() {
+        let logic = TrackerLogic(store: MemorySwarmStore(shardCount: 4), clock: ManualClock(), fullScrapeInterval: 60)
+        let first = PeerEndpoint.v6(IPv6Endpoint(high: 0x2001_0DB8_0001_0002, low: 1, port: 1))
+        let rotated = PeerEndpoint.v6(IPv6Endpoint(high: 0x2001_0DB8_0001_0002, low: 0xBEEF, port: 1))
+        let elsewhere = PeerEndpoint.v6(IPv6Endpoint(high: 0x2001_0DB8_0001_0003, low: 1, port: 1))
+        #expect(logic.admitFullScrape(from: first) == nil)
+        #expect(logic.admitFullScrape(from: rotated) == .fullScrapeRateLimited(retryAfterSeconds: 60), "same /64, new interface id")
+        #expect(logic.admitFullScrape(from: elsewhere) == nil)
+    }
 }

@@ -113,7 +113,9 @@ public struct TrackerLogic: Sendable {
     public func admitFullScrape(from address: PeerEndpoint) -> ClientError? {
         guard fullScrapeEnabled else { return .fullScrapeDisabled }
         if let refusal = access.refusal(from: address, now: clock.now()) { return refusal }
-        if let wait = fullScrapeLimiter.check(address: address.addressBytes, now: clock.now()) {
+        // One client is an IPv4 address or an IPv6 /64: rotating inside the /64 gets no extra full scrapes.
+        let client = address.isV6 ? Array(address.addressBytes.prefix(8)) : address.addressBytes
+        if let wait = fullScrapeLimiter.check(address: client, now: clock.now()) {
             return .fullScrapeRateLimited(retryAfterSeconds: wait)
         }
         return nil
