@@ -113,6 +113,26 @@ struct EpollHTTPServerTests {
         #expect(waited >= 0.9 && waited < 4, "closed after \(waited) s")
     }
 
+    @Test("a head trickled in byte by byte is closed at the head deadline, not kept alive by each byte; counted")
+    func headDeadline() throws {
+        let running = try Running(limits: HTTPServerLimits(idleTimeoutSeconds: 30, headTimeoutSeconds: 2))
+        let client = try LoopbackClient(port: running.port, timeoutSeconds: 1)
+        let started = Date()
+        var closedAfter: Double?
+        for byte in Array("GET /announce?info_hash=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx".utf8) {
+            usleep(300_000)
+            if (try? client.send([byte])) == nil || Date().timeIntervalSince(started) > 6 { break }
+            var probe = pollfd(fd: client.fd, events: Int16(POLLIN), revents: 0)
+            if poll(&probe, 1, 0) > 0 {  // readable: the server closed (it never answers a partial head)
+                closedAfter = Date().timeIntervalSince(started)
+                break
+            }
+        }
+        let waited = try #require(closedAfter, "still open after 6 s of trickling")
+        #expect(waited >= 1.5 && waited < 4.5, "closed after \(waited) s; the head deadline is 2 s")
+        #expect(running.stats.count(.headTimeout) == 1)
+    }
+
     @Test("connections above the limit are refused; a closed one frees its place")
     func connectionLimit() throws {
         let running = try Running(limits: HTTPServerLimits(maxConnections: 2), threads: 1)

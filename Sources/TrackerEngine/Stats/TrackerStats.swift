@@ -3,7 +3,7 @@ import Atomics
 /// What happened, counted: front ends record events here (fire and forget), readers take snapshots.
 public final class TrackerStats: Sendable {
     public enum Event: Int, CaseIterable, Sendable {
-        case announce, announceIPv6, scrape, fullScrape, failure, badHTTPRequest, notFound, connectionRefused, acceptPaused
+        case announce, announceIPv6, scrape, fullScrape, failure, badHTTPRequest, notFound, connectionRefused, acceptPaused, headTimeout
 
         public var label: String {
             switch self {
@@ -16,6 +16,7 @@ public final class TrackerStats: Sendable {
             case .notFound: return "not_found"
             case .connectionRefused: return "connections_refused"
             case .acceptPaused: return "accept_pauses"
+            case .headTimeout: return "head_timeouts"
             }
         }
     }

@@ -347,14 +347,20 @@ final class EpollWorker {
         let elapsed = 1 + (now - nextTickAt) / 1000
         tick &+= UInt32(truncatingIfNeeded: elapsed)
         nextTickAt += elapsed * 1000
-        let expired = connections.values.filter { connection in
-            guard !connection.busy else { return false }
+        var slowHeads: [HTTPConnection] = []
+        var idle: [HTTPConnection] = []
+        for connection in connections.values where !connection.busy {
             if let started = connection.headStartedTick, connection.unsent == nil, tick &- started >= limits.headTimeoutSeconds {
-                return true  // a head trickling in for too long: a slow-header client
+                slowHeads.append(connection)  // a head trickling in for too long: a slow-header client
+            } else if tick &- connection.lastActiveTick >= limits.idleTimeoutSeconds {
+                idle.append(connection)
             }
-            return tick &- connection.lastActiveTick >= limits.idleTimeoutSeconds
         }
-        for connection in expired { close(connection) }
+        for connection in slowHeads {
+            responder.stats.record(.headTimeout)
+            close(connection)
+        }
+        for connection in idle { close(connection) }
     }
 
     private func pauseAccepting() {
