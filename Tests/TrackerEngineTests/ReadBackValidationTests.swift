@@ -70,6 +70,30 @@ struct ReadBackValidationTests {
         #expect(logged.lines.contains { $0.contains("/bans") && $0.contains("line=2") }, "the bad line is named: \(logged.lines)")
     }
 
+    @Test("moderation files are private (0600 in a 0700 directory) and never read or written through a symbolic link")
+    func privateFiles() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tt-private-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o755])
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try PrivateFiles.makeDirectory(directory)
+        func mode(_ path: String) -> Int { ((try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions]) as? Int) ?? -1 }
+        #expect(mode(directory) == 0o700, "an existing data directory is narrowed")
+        let backend = FileModerationBackend(directory: directory, logger: Logger(label: "test"))
+        try backend.ban(AddressRange("10.0.0.1")!, until: Self.now.adding(seconds: 60))
+        #expect(mode(directory + "/bans") == 0o600)
+        #expect(mode(directory + "/blacklist") == 0o600)
+        // Someone else's link where a list should be: refused, the target untouched.
+        let target = directory + "/elsewhere"
+        try "keep\n".write(toFile: target, atomically: false, encoding: .utf8)
+        try FileManager.default.removeItem(atPath: directory + "/blacklist")
+        try FileManager.default.createSymbolicLink(atPath: directory + "/blacklist", withDestinationPath: target)
+        #expect(throws: ModerationError.self) { try backend.load(now: Self.now) }
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "keep\n")
+        #expect(throws: ModerationError.self, "a change fails loudly while the link is there") { try backend.setBlacklisted(Fixture.hash(9), true) }
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "keep\n", "nothing was written through the link")
+    }
+
     @Test("Redis bans of +inf, -inf and garbage: +inf is permanent, the others are skipped, nothing traps")
     func redisBanScores() throws {
         let redis = TestRedis.shared

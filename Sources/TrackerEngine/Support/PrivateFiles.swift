@@ -15,8 +15,15 @@ public enum PrivateFiles {
     /// The largest file read back (moderation lists); a bigger one is refused, not loaded.
     public static let maxReadBytes = 64 << 20
 
-    /// Creates `path` (and its parents) with mode 0700, or narrows an existing directory of ours to 0700.
-    public static func makeDirectory(_ path: String) throws {
+    /// Every file and directory the process creates from now on is its user's alone (umask 077):
+    /// the managed redis-server's append-only file and log too, which it creates itself.
+    public static func restrictNewFiles() {
+        umask(0o077)
+    }
+
+    /// Creates `path` (and its parents) with mode 0700; an existing directory of ours is narrowed
+    /// to 0700 when `narrowingExisting` (the data directory), left as it is otherwise.
+    public static func makeDirectory(_ path: String, narrowingExisting: Bool = true) throws {
         // Parents are ordinary directories (an existing one fails with EEXIST, which is fine).
         var parent = path.hasPrefix("/") ? "" : "."
         for part in path.split(separator: "/").dropLast() {
@@ -27,7 +34,7 @@ public enum PrivateFiles {
         var info = stat()
         guard lstat(path, &info) == 0 else { throw Failure("cannot inspect", path) }
         guard info.st_mode & S_IFMT == S_IFDIR else { throw Failure("not a directory:", path, errno: ENOTDIR) }
-        if info.st_uid == geteuid(), info.st_mode & 0o077 != 0 { _ = chmod(path, 0o700) }
+        if narrowingExisting, info.st_uid == geteuid(), info.st_mode & 0o077 != 0 { _ = chmod(path, 0o700) }
     }
 
     /// Opens `path` for appending (created 0600), refusing a symbolic link.

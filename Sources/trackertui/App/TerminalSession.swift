@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Glibc
 import Logging
+import TrackerEngine
 
 /// What both dashboard modes share around the loop: a terminal check, logging to a file and
 /// the in-app log, signals turned into a clean stop, and the loop run on the main thread.
@@ -18,7 +19,7 @@ enum TerminalSession {
     static func bootstrapLogging(logFile path: String, level: Logger.Level, ring: LogRing) throws -> Logger {
         let file: LogFile
         do {
-            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try PrivateFiles.makeDirectory((path as NSString).deletingLastPathComponent, narrowingExisting: false)
             file = try LogFile(path: path)
         } catch {
             throw TerminalError("cannot open the log file \(path): \(error.localizedDescription)")

@@ -37,6 +37,7 @@ extension TrackerTUI {
             } catch {
                 throw ValidationError("cannot reach Redis at \(redis): \(error)")
             }
+            PrivateFiles.restrictNewFiles()
             let ring = LogRing()
             let logger = try TerminalSession.bootstrapLogging(
                 logFile: dashboard.logFile ?? EngineOptions.defaultDataDirectory + "/dashboard.log", level: logLevel, ring: ring)

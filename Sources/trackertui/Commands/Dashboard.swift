@@ -17,6 +17,7 @@ extension TrackerTUI {
 
         func run() async throws {
             try TerminalSession.requireTerminal()
+            PrivateFiles.restrictNewFiles()
             let config = engine.configuration()
             try EngineOptions.createDataDirectory(config.dataDirectory)
             let ring = LogRing()

@@ -19,6 +19,7 @@ extension TrackerTUI {
                 return handler
             }
             let logger = Logger(label: "trackertui")
+            PrivateFiles.restrictNewFiles()
             let config = engine.configuration()
             try EngineOptions.createDataDirectory(config.dataDirectory)
             let tracker = try engine.makeTracker(config, logger: logger)
