@@ -1,10 +1,9 @@
 import Atomics
-import Synchronization
 
 /// The moderation rules the hot path checks on every announce. Reads cost one relaxed atomic
 /// load while nothing is blacklisted or banned (the usual case), a lock and two lookups otherwise.
 public final class AccessControl: Sendable {
-    private let state = Mutex(ModerationState())
+    private let state = Locked(ModerationState())
     private let hasRules = ManagedAtomic(false)
 
     public init(_ initial: ModerationState = ModerationState()) {
@@ -15,7 +14,7 @@ public final class AccessControl: Sendable {
     public func refusal(for infoHash: InfoHash, from endpoint: PeerEndpoint, now: TrackerTime) -> ClientError? {
         guard hasRules.load(ordering: .relaxed) else { return nil }
         let address = PeerAddress(endpoint)
-        return state.withLock { $0.refusal(for: infoHash, from: address, now: now) }
+        return state.update { $0.refusal(for: infoHash, from: address, now: now) }
     }
 
     /// The refusal a scrape from `endpoint` gets (a ban), if any.
@@ -23,27 +22,27 @@ public final class AccessControl: Sendable {
     public func refusal(from endpoint: PeerEndpoint, now: TrackerTime) -> ClientError? {
         guard hasRules.load(ordering: .relaxed) else { return nil }
         let address = PeerAddress(endpoint)
-        return state.withLock { $0.refusal(from: address, now: now) }
+        return state.update { $0.refusal(from: address, now: now) }
     }
 
     /// `items` without those of blacklisted torrents: what a scrape may ask for or show.
     public func withoutBlacklisted<Item>(_ items: [Item], by infoHash: (Item) -> InfoHash) -> [Item] {
         guard hasRules.load(ordering: .relaxed) else { return items }
-        let blacklist = state.withLock { $0.blacklist }  // a copy-on-write share, not a copy
+        let blacklist = state.update { $0.blacklist }  // a copy-on-write share, not a copy
         return blacklist.isEmpty ? items : items.filter { !blacklist.contains(infoHash($0)) }
     }
 
-    public var current: ModerationState { state.withLock { $0 } }
+    public var current: ModerationState { state.update { $0 } }
 
     public func replace(with new: ModerationState) {
-        state.withLock { current in
+        state.update { current in
             current = new
             hasRules.store(!new.isEmpty, ordering: .relaxed)
         }
     }
 
     public func update(_ change: (inout ModerationState) -> Void) {
-        state.withLock { current in
+        state.update { current in
             change(&current)
             hasRules.store(!current.isEmpty, ordering: .relaxed)
         }

@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import Synchronization
 
 /// Moderation lists as two text files in the data directory (see `ModerationFileFormat`):
 /// `blacklist` (opentracker's format) and `bans`. Files are private to the tracker's user and
@@ -10,7 +9,7 @@ import Synchronization
 public final class FileModerationBackend: ModerationBackend {
     public let directory: String
     private let logger: Logger
-    private let writeLock = Mutex(())
+    private let writeLock = Locked(())
     private let watcher = Locked<StoppableThread?>(nil)
 
     public init(directory: String, logger: Logger) {
@@ -23,7 +22,7 @@ public final class FileModerationBackend: ModerationBackend {
     private var bansPath: String { directory + "/bans" }
 
     public func load(now: TrackerTime) throws -> ModerationState {
-        try writeLock.withLock { _ in try read(reporting: true) }.withoutExpiredBans(now: now)
+        try writeLock.update { _ in try read(reporting: true) }.withoutExpiredBans(now: now)
     }
 
     private func read(reporting: Bool) throws -> ModerationState {
@@ -56,7 +55,7 @@ public final class FileModerationBackend: ModerationBackend {
     }
 
     private func change(_ edit: (inout ModerationState) -> Void) throws {
-        try writeLock.withLock { _ in
+        try writeLock.update { _ in
             var state = try read(reporting: false)
             edit(&state)
             do {

@@ -1,12 +1,10 @@
-import Synchronization
-
 /// Allows one full scrape per client address per `interval` seconds. Remembers at most
 /// `capacity` addresses; when full, it forgets those whose wait is over, and if none is,
 /// refuses newcomers until some are (a flood of addresses cannot grow it without bound).
 public final class FullScrapeLimiter: Sendable {
     public let interval: Int64
     public let capacity: Int
-    private let lastScrape = Mutex<[[UInt8]: Int64]>([:])
+    private let lastScrape = Locked<[[UInt8]: Int64]>([:])
 
     public init(interval: Int64, capacity: Int = 65_536) {
         self.interval = interval
@@ -17,7 +15,7 @@ public final class FullScrapeLimiter: Sendable {
     public func check(address: [UInt8], now: TrackerTime) -> Int? {
         guard interval > 0 else { return nil }
         let nowSeconds = now.seconds
-        return lastScrape.withLock { table in
+        return lastScrape.update { table in
             if let last = table[address], nowSeconds - last < interval {
                 return Int(interval - (nowSeconds - last))
             }

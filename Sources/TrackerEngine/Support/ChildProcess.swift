@@ -1,5 +1,4 @@
 import Glibc
-import Synchronization
 
 /// A child process spawned with a clean signal state: no blocked signals and default handlers,
 /// whatever thread spawns it. (Foundation's `Process` passes on the spawning thread's signal
@@ -7,7 +6,7 @@ import Synchronization
 /// Its output goes to /dev/null unless `outputPath` names a file to append to.
 public final class ChildProcess: Sendable {
     public let pid: Int32
-    private let status = Mutex<Int32?>(nil)
+    private let status = Locked<Int32?>(nil)
 
     public init(executable: String, arguments: [String], outputPath: String? = nil) throws {
         var attributes = posix_spawnattr_t()
@@ -45,7 +44,7 @@ public final class ChildProcess: Sendable {
 
     /// Whether it still runs; reaps it once it has exited.
     public var isRunning: Bool {
-        status.withLock { known in
+        status.update { known in
             if known != nil { return false }
             var raw: Int32 = 0
             let reaped = waitpid(pid, &raw, WNOHANG)
@@ -59,7 +58,7 @@ public final class ChildProcess: Sendable {
     /// The exit status once it has exited (128 + signal when a signal ended it).
     public var exitStatus: Int32? {
         _ = isRunning
-        return status.withLock { $0 }
+        return status.update { $0 }
     }
 
     public func signal(_ signal: Int32) {

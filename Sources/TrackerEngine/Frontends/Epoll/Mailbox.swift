@@ -1,6 +1,5 @@
 import CLinuxNet
 import Glibc
-import Synchronization
 
 /// How replies that waited for the store get back to their worker thread: a locked list plus an
 /// eventfd that wakes the worker's epoll. Posting is safe from any thread.
@@ -12,7 +11,7 @@ final class Mailbox: Sendable {
     }
 
     let wakeFD: Int32
-    private let deliveries = Mutex<[Delivery]>([])
+    private let deliveries = Locked<[Delivery]>([])
 
     init() throws {
         wakeFD = eventfd(0, Int32(EFD_NONBLOCK) | Int32(EFD_CLOEXEC))
@@ -20,7 +19,7 @@ final class Mailbox: Sendable {
     }
 
     func post(_ delivery: Delivery) {
-        let wasEmpty = deliveries.withLock { list in
+        let wasEmpty = deliveries.update { list in
             list.append(delivery)
             return list.count == 1
         }
@@ -35,14 +34,14 @@ final class Mailbox: Sendable {
 
     /// Whether anything waits to be taken (replies a lane gave on the worker's own thread).
     var hasDeliveries: Bool {
-        deliveries.withLock { !$0.isEmpty }
+        deliveries.update { !$0.isEmpty }
     }
 
     /// Everything posted so far; clears the wake-up.
     func take() -> [Delivery] {
         var counter: UInt64 = 0
         _ = read(wakeFD, &counter, 8)
-        return deliveries.withLock { list in
+        return deliveries.update { list in
             defer { list.removeAll(keepingCapacity: true) }
             return list
         }

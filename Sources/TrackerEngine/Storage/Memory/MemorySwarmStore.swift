@@ -1,5 +1,4 @@
 import Atomics
-import Synchronization
 
 /// Swarms kept in this process: 256 shards keyed by info-hash, each behind its own lock, so
 /// announces for different torrents rarely wait for each other. Answers synchronously.
@@ -14,9 +13,9 @@ public final class MemorySwarmStore: SwarmStore {
     private let torrentCount = ManagedAtomic(0)
 
     private final class Shard: Sendable {
-        let state = Mutex(State())
+        let state = Locked(State())
 
-        struct State {
+        struct State: Sendable {
             var swarms: [InfoHash: MemorySwarm] = [:]
             var rng = FastRandom()
         }
@@ -66,7 +65,7 @@ public final class MemorySwarmStore: SwarmStore {
     private func announceInShard(_ request: AnnounceRequest, now: TrackerTime) -> Result<AnnounceResult, StoreError> {
         let nowSeconds = Self.seconds(now)
         let maxPeersPerClient = limits.maxPeersPerClient
-        return shard(for: request.infoHash).state.withLock { state in
+        return shard(for: request.infoHash).state.update { state in
             if state.swarms[request.infoHash] == nil {
                 if request.event == .stopped {
                     return .success(AnnounceResult(counts: SwarmCounts()))  // an unknown peer leaving: nothing to create
@@ -89,7 +88,7 @@ public final class MemorySwarmStore: SwarmStore {
         var entries: [ScrapeEntry] = []
         entries.reserveCapacity(infoHashes.count)
         for infoHash in infoHashes {
-            let counts = shard(for: infoHash).state.withLock { $0.swarms[infoHash]?.counts }
+            let counts = shard(for: infoHash).state.update { $0.swarms[infoHash]?.counts }
             if let counts { entries.append(ScrapeEntry(infoHash: infoHash, counts: counts)) }
         }
         return entries
@@ -100,7 +99,7 @@ public final class MemorySwarmStore: SwarmStore {
     public func fullScrape(now: TrackerTime) async throws(StoreError) -> [ScrapeEntry] {
         var entries: [ScrapeEntry] = []
         for shard in shards {
-            shard.state.withLock { state in
+            shard.state.update { state in
                 for (infoHash, swarm) in state.swarms where swarm.hasPeers || swarm.lifecycle.completed > 0 {
                     entries.append(ScrapeEntry(infoHash: infoHash, counts: swarm.counts))
                 }
@@ -120,7 +119,7 @@ public final class MemorySwarmStore: SwarmStore {
         let forgetBefore = UInt32(clamping: Int64(nowSeconds) - torrentRetention)
         var dropped = 0
         for shard in shards {
-            dropped += shard.state.withLock { state in
+            dropped += shard.state.update { state in
                 var count = 0
                 var forget: [InfoHash] = []
                 for key in state.swarms.keys {
@@ -142,7 +141,7 @@ public final class MemorySwarmStore: SwarmStore {
         var out: [TorrentInfo] = []
         let since = activeSince.map { UInt32(clamping: $0.seconds) } ?? 0
         for shard in shards {
-            shard.state.withLock { state in
+            shard.state.update { state in
                 for (infoHash, swarm) in state.swarms where swarm.lifecycle.lastActivity >= since { out.append(swarm.info(infoHash)) }
             }
         }
@@ -158,17 +157,17 @@ public final class MemorySwarmStore: SwarmStore {
     }
 
     public func peers(of infoHash: InfoHash, now: TrackerTime) async throws(StoreError) -> [PeerDetail] {
-        shard(for: infoHash).state.withLock { $0.swarms[infoHash]?.details() ?? [] }
+        shard(for: infoHash).state.update { $0.swarms[infoHash]?.details() ?? [] }
     }
 
     public func remove(peer: PeerEndpoint, from infoHash: InfoHash) async throws(StoreError) -> Bool {
-        shard(for: infoHash).state.withLock { state in
+        shard(for: infoHash).state.update { state in
             state.swarms[infoHash]?.remove(peer) ?? false
         }
     }
 
     public func purge(_ infoHash: InfoHash) async throws(StoreError) -> Bool {
-        let removed = shard(for: infoHash).state.withLock { $0.swarms.removeValue(forKey: infoHash) != nil }
+        let removed = shard(for: infoHash).state.update { $0.swarms.removeValue(forKey: infoHash) != nil }
         if removed { torrentCount.wrappingDecrement(ordering: .relaxed) }
         return removed
     }
@@ -177,7 +176,7 @@ public final class MemorySwarmStore: SwarmStore {
     public func totals() -> (torrents: Int, peers: Int) {
         var torrents = 0, peers = 0
         for shard in shards {
-            shard.state.withLock { state in
+            shard.state.update { state in
                 torrents += state.swarms.count
                 for swarm in state.swarms.values { peers += swarm.counts.peers }
             }

@@ -1,6 +1,6 @@
 /// One peer as the memory store keeps it: fixed size, inline, no references, so a swarm's peers
 /// are one contiguous array. Field order is chosen for layout: PeerRecord4 is 64 bytes, PeerRecord6 80.
-protocol PeerRecord {
+protocol PeerRecord: Sendable {
     associatedtype Address: Equatable
     static var compactSize: Int { get }
     var address: Address { get }
