@@ -33,8 +33,9 @@ struct HostileClientTests {
         bytes.withUnsafeBytes { max(0, send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT))) }
     }
 
-    /// Set by `make sanitize`: a sanitizer's own memory (shadow, quarantine) and slowdown make
-    /// resource bounds meaningless there, while the same tests still look for memory errors.
+    /// Set by `make sanitize`: a sanitizer's own memory (shadow, quarantine) and its slowdown
+    /// (TSan: several times) make memory, CPU and time bounds meaningless there; the same tests
+    /// still run, for the errors the sanitizer looks for and for what the tracker must answer.
     static let underSanitizer = ProcessInfo.processInfo.environment["TRACKERTUI_SANITIZER"] != nil
 
     @Test("20 connections pipelining big replies they never read grow the tracker by at most 20 MB")
@@ -78,7 +79,7 @@ struct HostileClientTests {
         let cpu = tracker.cpuSeconds
         usleep(2_000_000)
         let used = tracker.cpuSeconds - cpu
-        #expect(used < 0.1, "the tracker used \(used) s of CPU in 2 s waiting for a client that does not read")
+        #expect(used < 0.1 || Self.underSanitizer, "the tracker used \(used) s of CPU in 2 s waiting for a client that does not read")
     }
 
     @Test("a connection trickling one header byte a second is closed by the head deadline")
@@ -114,7 +115,7 @@ struct HostileClientTests {
         let cpu = tracker.cpuSeconds
         usleep(2_000_000)
         let used = tracker.cpuSeconds - cpu
-        #expect(used < 0.4, "the tracker used \(used) s of CPU in 2 s (over 20 %)")
+        #expect(used < 0.4 || Self.underSanitizer, "the tracker used \(used) s of CPU in 2 s (over 20 %)")
         #expect(tracker.log.contains("--max-connections lowered"), "the lowered limit is logged")
         sockets.forEach { _ = close($0) }
         sockets = []
@@ -130,7 +131,7 @@ struct HostileClientTests {
                 usleep(20_000)
             }
         }
-        #expect(answered.map { $0 < 1 } == true, "answered \(answered.map { "\($0) s" } ?? "never") after the flood closed")
+        #expect(answered.map { $0 < 1 || Self.underSanitizer } == true, "answered \(answered.map { "\($0) s" } ?? "never") after the flood closed")
     }
 
     @Test("a bans file with an overflowing deadline and junk lines: the tracker starts, the ban holds for announces and scrapes")
