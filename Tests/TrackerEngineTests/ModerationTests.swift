@@ -192,6 +192,26 @@ struct ModerationTests {
         #expect(nodeB.access.current.isEmpty, "lifting reaches node B too")
     }
 
+    @Test("Redis: a torrent blacklisted by an SADD by hand, with no PUBLISH, is refused and purged on every node")
+    func redisHandEditPurges() async throws {
+        let redis = TestRedis.shared
+        let prefix = TestRedis.uniquePrefix()
+        let store = RedisSwarmStore(endpoint: redis.endpoint, prefix: prefix, threads: 1)
+        defer { store.shutdown() }
+        let moderator = Moderator(backend: RedisModerationBackend(endpoint: redis.endpoint, prefix: prefix, logger: Logger(label: "test")),
+                                  store: store, logger: Logger(label: "test"))
+        moderator.start()
+        defer { moderator.stop() }
+        _ = try await store.announce(Fixture.announce(Self.hash, Fixture.v4(3), left: 0), now: SystemClock().now())
+        _ = try RedisConnection(redis.endpoint, timeout: 1).command(["SADD", "\(prefix):blacklist", Self.hash.hex])
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline, !(try await store.scrape([Self.hash], now: SystemClock().now())).isEmpty {
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(try await store.scrape([Self.hash], now: SystemClock().now()).isEmpty, "purged once the periodic reload saw it")
+        #expect(moderator.access.current.blacklist == [Self.hash], "and refused from then on")
+    }
+
     @Test("an unreachable Redis makes a moderation action fail loudly instead of pretending")
     func redisDownFails() async throws {
         let port = try FreePort.find()

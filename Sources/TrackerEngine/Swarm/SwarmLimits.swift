@@ -5,11 +5,11 @@ public struct SwarmLimits: Sendable, Equatable {
     /// (`tracker is full`). Any info_hash starts a swarm, so without it one client could fill memory.
     public var maxTorrents: Int
     /// Peers one client (an IPv4 address or an IPv6 /64) may have in one swarm: one address could
-    /// otherwise add 65,535 peers by varying `port`.
+    /// otherwise add 65,535 peers by varying `port`. At most 65,535.
     public var maxPeersPerClient: Int
 
     public init(maxTorrents: Int = 1_000_000, maxPeersPerClient: Int = 256) {
         self.maxTorrents = maxTorrents
-        self.maxPeersPerClient = maxPeersPerClient
+        self.maxPeersPerClient = min(maxPeersPerClient, Int(UInt16.max))
     }
 }

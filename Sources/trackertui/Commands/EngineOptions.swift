@@ -111,7 +111,9 @@ struct EngineOptions: ParsableArguments {
         guard maxConnections > 0, idleTimeout > 0, headTimeout > 0, maxConnectionsPerIP > 0, fullScrapeInterval >= 0 else {
             throw ValidationError("--max-connections, --max-connections-per-ip, --idle-timeout and --head-timeout must be positive")
         }
-        guard maxTorrents > 0, maxPeersPerIP > 0 else { throw ValidationError("--max-torrents and --max-peers-per-ip must be positive") }
+        guard maxTorrents > 0, (1...65_535).contains(maxPeersPerIP) else {
+            throw ValidationError("--max-torrents must be positive and --max-peers-per-ip between 1 and 65535")
+        }
         for text in trustedProxies where AddressRange(text) == nil {
             throw ValidationError("--trusted-proxy \(text): expected an address or CIDR range, e.g. 10.0.0.0/8 or 2001:db8::/32")
         }

@@ -5,8 +5,9 @@ struct FamilySwarm<Record: PeerRecord> {
     var leechers = PeerTable<Record>()
     /// Peers per client (`Record.client`), kept only while the swarm has at least as many peers
     /// as one client may have: below that, no client can be over the limit, and small swarms
-    /// (nearly all of them) pay nothing.
-    private var clientCounts: [UInt64: Int]?
+    /// (nearly all of them) pay nothing. Small entries (an IPv4 client is 4 bytes, a count 2:
+    /// the limit is at most 65,535), since a big swarm has about one entry per peer.
+    private var clientCounts: [Record.Client: UInt16]?
 
     var isEmpty: Bool { seeders.isEmpty && leechers.isEmpty }
     var count: Int { seeders.count + leechers.count }
@@ -143,7 +144,7 @@ struct FamilySwarm<Record: PeerRecord> {
     private mutating func admitClient(of address: Record.Address, limit: Int) -> Bool {
         if clientCounts == nil {
             guard count >= limit else { return true }
-            var counts: [UInt64: Int] = [:]
+            var counts: [Record.Client: UInt16] = [:]
             for r in seeders.records { counts[Record.client(r.address), default: 0] += 1 }
             for r in leechers.records { counts[Record.client(r.address), default: 0] += 1 }
             clientCounts = counts

@@ -6,7 +6,8 @@ protocol PeerRecord: Sendable {
     var address: Address { get }
     static func indexHash(_ address: Address) -> UInt64
     /// Whom `SwarmLimits.maxPeersPerClient` counts a peer for: its IPv4 address, or its IPv6 /64.
-    static func client(_ address: Address) -> UInt64
+    associatedtype Client: Hashable & Sendable
+    static func client(_ address: Address) -> Client
     /// Writes the compact form (address + port, network order) at `destination`.
     func writeCompact(to destination: UnsafeMutableRawPointer)
     var endpoint: PeerEndpoint { get }
@@ -97,7 +98,7 @@ struct PeerRecord4: PeerRecord {
     var address: IPv4Endpoint { IPv4Endpoint(address: ip, port: port) }
     var endpoint: PeerEndpoint { .v4(address) }
 
-    static func client(_ address: IPv4Endpoint) -> UInt64 { UInt64(address.address) }
+    static func client(_ address: IPv4Endpoint) -> UInt32 { address.address }
 
     static func indexHash(_ address: IPv4Endpoint) -> UInt64 {
         keyedHash(UInt64(address.address) << 16 | UInt64(address.port))

@@ -4,9 +4,11 @@ import Logging
 import Synchronization
 
 /// Moderation lists in Redis, shared by every node and dashboard on the same server and prefix:
-/// `<prefix>:blacklist` (SET of hex info-hashes), `<prefix>:bans` (ZSET address → deadline ms).
-/// Every change is published on `<prefix>:events`; `watch` subscribes and reloads on each message,
-/// and after every (re)connection, so a change made while a node was cut off still arrives.
+/// `<prefix>:blacklist` (SET of hex info-hashes), `<prefix>:bans` (ZSET address or CIDR range →
+/// deadline ms). Every change is published on `<prefix>:events`; `watch` subscribes and reloads
+/// on each message, after every (re)connection, so a change made while a node was cut off still
+/// arrives, and every `pollSeconds` besides, for changes made by hand without a PUBLISH (an SADD
+/// in redis-cli).
 public final class RedisModerationBackend: ModerationBackend {
     public let endpoint: RedisEndpoint
     let keys: RedisKeys
@@ -14,6 +16,8 @@ public final class RedisModerationBackend: ModerationBackend {
     private let watcher = Locked<StoppableThread?>(nil)
     private let timeout: Double
     private let logger: Logger
+    /// Seconds between reloads when no message came.
+    static let pollSeconds = 5
 
     public init(endpoint: RedisEndpoint, prefix: String, logger: Logger, timeout: Double = 1) {
         self.endpoint = endpoint
@@ -104,9 +108,18 @@ public final class RedisModerationBackend: ModerationBackend {
                 guard try connection.command(["SUBSCRIBE", channel]).errorMessage == nil else { throw ModerationError("SUBSCRIBE refused") }
                 backoff = 0.1
                 changed()
+                var quietWaits = 0
                 while !thread.isStopping {
-                    guard try connection.waitUntilReadable(milliseconds: 500) else { continue }
+                    guard try connection.waitUntilReadable(milliseconds: 500) else {
+                        quietWaits += 1
+                        if quietWaits >= pollSeconds * 2 {
+                            quietWaits = 0
+                            changed()
+                        }
+                        continue
+                    }
                     _ = try connection.readReply()
+                    quietWaits = 0
                     changed()
                 }
             } catch {
