@@ -5,7 +5,8 @@
 # of a timeout or memory limit; the input that did it is saved as .build-fuzz/crash-TARGET-*.
 #
 # Environment: FUZZ_SECONDS [60] per target; FUZZ_RUNS (inputs per target, instead of a time);
-#              FUZZ_TARGETS [all]; FUZZ_JOBS [1] (parallel workers per target, one per core at most).
+#              FUZZ_TARGETS [all]; FUZZ_MAX_LEN [16384] (longest input tried, bytes: as long as a
+#              request head may be; longer inputs only slow the fuzzer down).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${FUZZ_SECONDS:-60}
@@ -21,7 +22,7 @@ for target in $TARGETS; do
   limit=(-max_total_time="$SECONDS_EACH")
   [[ -n ${FUZZ_RUNS:-} ]] && limit=(-runs="$FUZZ_RUNS")
   set +e
-  FUZZ_TARGET=$target "$BIN" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
+  FUZZ_TARGET=$target "$BIN" "${limit[@]}" -timeout=10 -rss_limit_mb=2048 -max_len="${FUZZ_MAX_LEN:-16384}" -print_final_stats=1 \
     -artifact_prefix="$SCRATCH/crash-$target-" "$work" "Fuzz/Corpus/$target" >"$log" 2>&1
   status=$?
   set -e
