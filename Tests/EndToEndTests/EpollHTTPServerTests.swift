@@ -133,6 +133,23 @@ struct EpollHTTPServerTests {
         #expect(running.stats.count(.headTimeout) == 1)
     }
 
+    @Test("pipelined requests whose replies pass the 64 KiB round bound are all answered, in order")
+    func pipelinedPastTheReplyBound() throws {
+        let running = try Running(threads: 1)
+        for id in 1...200 {  // 200 peers: a non-compact reply of 200 peers is about 12 KB
+            let client = try LoopbackClient(port: running.port)
+            try client.send(Self.announce(1000 + id))
+            _ = try client.readResponse()
+        }
+        let big = Self.announce(1).replacingOccurrences(of: "&left=1", with: "&left=1&compact=0&numwant=200")
+        let client = try LoopbackClient(port: running.port)
+        try client.send(String(repeating: big, count: 20))  // about 240 KB of replies, sent in one go
+        for i in 0..<20 {
+            let response = try client.readResponse()
+            #expect(response.status == 200 && response.body.count > 10_000, "reply \(i) of 20")
+        }
+    }
+
     @Test("connections above the limit are refused; a closed one frees its place")
     func connectionLimit() throws {
         let running = try Running(limits: HTTPServerLimits(maxConnections: 2), threads: 1)

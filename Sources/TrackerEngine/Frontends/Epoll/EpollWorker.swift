@@ -217,13 +217,19 @@ final class EpollWorker {
         }
     }
 
-    /// Answers the complete requests in `bytes`, in order, until one must wait: for the store,
-    /// or for the client to read, once the replies of this round pass `maxUnsentBytes` (a client
-    /// pipelining big replies it never reads costs the tracker that much, not a reply per request).
+    /// Answers the complete requests in `bytes`, in order, until one must wait (for the store), or
+    /// until this round's replies pass `maxUnsentBytes`: a client pipelining big replies it never
+    /// reads costs the tracker that much, not a reply per request, and one greedy connection gets
+    /// one round per pass of the event loop, like every other. A round cut short by the bound asks
+    /// for the next pass (`moreToServe`: EPOLLOUT, which fires as soon as the socket has room).
     private func serve(_ connection: HTTPConnection, _ bytes: inout ByteBuffer) {
         var replies: ByteBuffer?
-        while !connection.busy, !connection.closeAfterWrite, connection.unsent == nil,
-              (replies?.readableBytes ?? 0) < limits.maxUnsentBytes {
+        connection.moreToServe = false
+        while !connection.busy, !connection.closeAfterWrite, connection.unsent == nil {
+            if let replies, replies.readableBytes >= limits.maxUnsentBytes {
+                connection.moreToServe = bytes.readableBytes > 0
+                break
+            }
             guard let part = decoder.decodeOne(&bytes) else { break }
             connection.headStartedTick = nil  // a whole head arrived; the next one's clock starts when it does
             switch responder.respond(to: part, from: connection.remote) {
@@ -248,7 +254,10 @@ final class EpollWorker {
     }
 
     private func serveBuffered(_ connection: HTTPConnection) {
-        guard !connection.busy, connection.unsent == nil, !connection.closeAfterWrite, var pending = connection.buffered else { return }
+        guard !connection.busy, connection.unsent == nil, !connection.closeAfterWrite, var pending = connection.buffered else {
+            connection.moreToServe = false  // nothing left to serve: no reason to wait for EPOLLOUT
+            return
+        }
         connection.buffered = nil
         serve(connection, &pending)
         if pending.readableBytes > 0 { connection.buffered = pending }
@@ -288,7 +297,7 @@ final class EpollWorker {
     /// Closes a connection that is done, or registers it for what it waits for.
     private func settle(_ connection: HTTPConnection) {
         guard !connection.isClosed else { return }
-        let waiting = connection.busy || connection.unsent != nil
+        let waiting = connection.busy || connection.unsent != nil || connection.moreToServe
         if !waiting, connection.closeAfterWrite || connection.inputClosed {
             close(connection)
             return
@@ -305,7 +314,7 @@ final class EpollWorker {
         // for EPOLLRDHUP either, which would fire level-triggered, again and again, at a client
         // that half-closed. Errors and hang-ups are reported whatever is asked.
         var wanted: UInt32 = connection.wantsInput ? EPOLLIN.rawValue | EPOLLRDHUP.rawValue : 0
-        if connection.unsent != nil { wanted |= EPOLLOUT.rawValue }
+        if connection.unsent != nil || connection.moreToServe { wanted |= EPOLLOUT.rawValue }
         if let registered = connection.registeredEvents {
             if registered != wanted { control(EPOLL_CTL_MOD, connection.fd, events: wanted, data: UInt64(UInt32(bitPattern: connection.fd))) }
         } else {

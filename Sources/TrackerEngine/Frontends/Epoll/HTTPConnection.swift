@@ -14,6 +14,8 @@ final class HTTPConnection {
     var unsent: ByteBuffer?
     /// A reply is waiting for the store.
     var busy = false
+    /// The last round of answers stopped at its size bound with requests left in `buffered`.
+    var moreToServe = false
     var inputClosed = false
     var closeAfterWrite = false
     var isClosed = false
@@ -34,5 +36,5 @@ final class HTTPConnection {
 
     /// Whether the worker reads it: not while a reply waits for the store or for the client to
     /// read what was sent (back-pressure), nor after its input ended.
-    var wantsInput: Bool { !inputClosed && !busy && unsent == nil && !closeAfterWrite }
+    var wantsInput: Bool { !inputClosed && !busy && unsent == nil && !closeAfterWrite && !moreToServe }
 }
