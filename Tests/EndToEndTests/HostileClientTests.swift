@@ -78,13 +78,18 @@ struct HostileClientTests {
         defer { close(fd) }
         Self.sendSome(fd, Array([[UInt8]](repeating: request, count: 400).joined()))
         shutdown(fd, Int32(SHUT_WR))
-        // The replies that fit take a moment to make; what must not happen is CPU spent after
-        // that, waiting for a client that will never read.
-        usleep(1_500_000)
-        let cpu = tracker.cpuSeconds
-        usleep(2_000_000)
-        let used = tracker.cpuSeconds - cpu
-        #expect(used < 0.1 || Self.underSanitizer, "the tracker used \(used) s of CPU in 2 s waiting for a client that does not read")
+        // The replies that fit take a moment to make (longer while other tests load the machine);
+        // what must not happen is CPU spent after that, waiting for a client that will never read.
+        // A spinning worker never has a quiet second; this one must have one within 10 s.
+        var busiestQuiet = Double.infinity
+        for _ in 0..<10 {
+            let cpu = tracker.cpuSeconds
+            usleep(1_000_000)
+            busiestQuiet = min(busiestQuiet, tracker.cpuSeconds - cpu)
+            if busiestQuiet < 0.05 { break }
+        }
+        #expect(busiestQuiet < 0.05 || Self.underSanitizer,
+                "the tracker never had a quiet second (least: \(busiestQuiet) s of CPU) with a client that does not read")
     }
 
     @Test("a connection trickling one header byte a second is closed by the head deadline")

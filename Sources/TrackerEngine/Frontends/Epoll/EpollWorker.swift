@@ -20,23 +20,17 @@ final class EpollWorker {
         var maxUnsentBytes: Int
     }
 
-    private static let listenerTag: UInt64 = 1 << 62
     private static let mailboxTag: UInt64 = 1 << 61
     private static let laneTag: UInt64 = 1 << 60
     private static let readBufferSize = 65_536
-    private static let acceptBatch = 64
-    /// How long listeners rest after the process ran out of descriptors.
-    private static let acceptPauseMillis: Int64 = 100
 
-    private let epfd: Int32
-    private let listeners: [Int32]
+    private let epoll: EpollSet
+    private let listeners: Listeners
     private let mailbox: Mailbox
     private let responder: HTTPResponder
     private let lane: any SwarmStoreLane
     /// Which of the lane's connections epoll watches (see `SwarmStoreLane.waitDescriptor`).
     private var watchedLaneGeneration: Int?
-    private let limiter: ConnectionLimiter
-    private let addressLimiter: AddressConnectionLimiter
     private let decoder: HTTPRequestDecoder
     private let limits: Limits
     private var connections: [Int32: HTTPConnection] = [:]
@@ -45,25 +39,19 @@ final class EpollWorker {
     private var generation: UInt32 = 0
     private var tick: UInt32 = 0
     private var nextTickAt: Int64
-    /// Listeners are out of the epoll set until then (descriptors ran out); nil while accepting.
-    private var acceptsResumeAt: Int64?
 
     init(epfd: Int32, listeners: [Int32], mailbox: Mailbox, responder: HTTPResponder, limiter: ConnectionLimiter,
          addressLimiter: AddressConnectionLimiter, decoder: HTTPRequestDecoder, limits: Limits) {
-        self.epfd = epfd
-        self.listeners = listeners
+        let epoll = EpollSet(fd: epfd)
+        self.epoll = epoll
+        self.listeners = Listeners(listeners, epoll: epoll, limiter: limiter, addressLimiter: addressLimiter, stats: responder.stats)
         self.mailbox = mailbox
         self.responder = responder
         self.lane = responder.logic.makeLane()
-        self.limiter = limiter
-        self.addressLimiter = addressLimiter
         self.decoder = decoder
         self.limits = limits
-        self.nextTickAt = Self.monotonicMilliseconds() + 1000
-        for (index, fd) in listeners.enumerated() {
-            control(EPOLL_CTL_ADD, fd, events: EPOLLIN.rawValue, data: Self.listenerTag | UInt64(index))
-        }
-        control(EPOLL_CTL_ADD, mailbox.wakeFD, events: EPOLLIN.rawValue, data: Self.mailboxTag)
+        self.nextTickAt = EpollSet.monotonicMilliseconds() + 1000
+        epoll.add(mailbox.wakeFD, events: EPOLLIN.rawValue, tag: Self.mailboxTag)
     }
 
     func run(until stop: ManagedAtomic<Bool>) {
@@ -71,8 +59,8 @@ final class EpollWorker {
         while !stop.load(ordering: .relaxed) {
             // While a batch is out, look up often enough to give up on a silent store in time;
             // while listeners rest, often enough to bring them back on time.
-            let wait: Int32 = lane.waitDescriptor == nil && acceptsResumeAt == nil ? 1000 : 100
-            let count = events.withUnsafeMutableBufferPointer { epoll_wait(epfd, $0.baseAddress, Int32($0.count), wait) }
+            let wait: Int32 = lane.waitDescriptor == nil && !listeners.isResting ? 1000 : 100
+            let count = events.withUnsafeMutableBufferPointer { epoll_wait(epoll.fd, $0.baseAddress, Int32($0.count), wait) }
             if count < 0 {
                 if errno == EINTR { continue }
                 break
@@ -80,8 +68,14 @@ final class EpollWorker {
             for i in 0..<Int(count) {
                 let flags = events[i].events
                 let data = withUnsafePointer(to: &events[i]) { clinuxnet_epoll_data($0) }
-                if data & Self.listenerTag != 0 {
-                    acceptConnections(listeners[Int(data & 0xFFFF)])
+                if data & Listeners.tag != 0 {
+                    listeners.accept(tag: data) { admitted in
+                        generation &+= 1
+                        let connection = HTTPConnection(fd: admitted.fd, generation: generation, remote: admitted.remote,
+                                                        client: admitted.client, tick: tick)
+                        receive(connection)
+                        settle(connection)
+                    }
                 } else if data == Self.mailboxTag {
                     deliverReplies()
                 } else if data == Self.laneTag {
@@ -92,53 +86,19 @@ final class EpollWorker {
             }
             lane.release()
             if lane.waitDescriptor != nil {
-                lane.checkStalled(now: Double(Self.monotonicMilliseconds()) / 1000)
+                lane.checkStalled(now: Double(EpollSet.monotonicMilliseconds()) / 1000)
             }
             watchLane()
             if mailbox.hasDeliveries { deliverReplies() }
             advanceClock()
-            resumeAcceptingIfDue()
+            listeners.resumeIfDue()
         }
         for connection in Array(connections.values) { close(connection) }
-        for fd in listeners { Glibc.close(fd) }
-        Glibc.close(epfd)
+        listeners.closeAll()
+        Glibc.close(epoll.fd)
     }
 
     // MARK: events
-
-    private func acceptConnections(_ listener: Int32) {
-        for _ in 0..<Self.acceptBatch {
-            switch PosixSocket.accept(listener) {
-            case .wouldBlock:
-                return
-            case .failed(let code):
-                if code == EMFILE || code == ENFILE || code == ENOBUFS || code == ENOMEM {
-                    // Level-triggered listeners would wake this loop at once, forever: rest them.
-                    pauseAccepting()
-                    return
-                }
-                // A connection reset before accept: go on with the next one.
-                if code != ECONNABORTED { return }
-            case let .connection(fd, remote):
-                guard let remote, limiter.acquire() else {
-                    responder.stats.record(.connectionRefused)
-                    Glibc.close(fd)
-                    continue
-                }
-                let client = addressLimiter.client(remote)
-                if let client, !addressLimiter.acquire(client) {
-                    limiter.release()
-                    responder.stats.record(.connectionRefused)
-                    Glibc.close(fd)
-                    continue
-                }
-                generation &+= 1
-                let connection = HTTPConnection(fd: fd, generation: generation, remote: remote, client: client, tick: tick)
-                receive(connection)
-                settle(connection)
-            }
-        }
-    }
 
     private func handle(_ connection: HTTPConnection, flags: UInt32) {
         // Errors and full hang-ups are reported whatever was asked: with nothing left to read,
@@ -316,9 +276,9 @@ final class EpollWorker {
         var wanted: UInt32 = connection.wantsInput ? EPOLLIN.rawValue | EPOLLRDHUP.rawValue : 0
         if connection.unsent != nil || connection.moreToServe { wanted |= EPOLLOUT.rawValue }
         if let registered = connection.registeredEvents {
-            if registered != wanted { control(EPOLL_CTL_MOD, connection.fd, events: wanted, data: UInt64(UInt32(bitPattern: connection.fd))) }
+            if registered != wanted { epoll.modify(connection.fd, events: wanted, tag: UInt64(UInt32(bitPattern: connection.fd))) }
         } else {
-            control(EPOLL_CTL_ADD, connection.fd, events: wanted, data: UInt64(UInt32(bitPattern: connection.fd)))
+            epoll.add(connection.fd, events: wanted, tag: UInt64(UInt32(bitPattern: connection.fd)))
             connections[connection.fd] = connection
         }
         connection.registeredEvents = wanted
@@ -332,8 +292,7 @@ final class EpollWorker {
         }
         // Closing the descriptor also takes it out of the epoll set.
         Glibc.close(connection.fd)
-        limiter.release()
-        if let client = connection.client { addressLimiter.release(client) }
+        listeners.release(client: connection.client)
         connection.registeredEvents = nil
     }
 
@@ -342,16 +301,11 @@ final class EpollWorker {
     private func watchLane() {
         guard let wait = lane.waitDescriptor, wait.generation != watchedLaneGeneration else { return }
         watchedLaneGeneration = wait.generation
-        var event = epoll_event()
-        event.events = EPOLLIN.rawValue
-        clinuxnet_set_epoll_data(&event, Self.laneTag)
-        if epoll_ctl(epfd, EPOLL_CTL_ADD, wait.fd, &event) != 0, errno == EEXIST {
-            _ = epoll_ctl(epfd, EPOLL_CTL_MOD, wait.fd, &event)
-        }
+        epoll.addOrModify(wait.fd, events: EPOLLIN.rawValue, tag: Self.laneTag)
     }
 
     private func advanceClock() {
-        let now = Self.monotonicMilliseconds()
+        let now = EpollSet.monotonicMilliseconds()
         guard now >= nextTickAt else { return }
         let elapsed = 1 + (now - nextTickAt) / 1000
         tick &+= UInt32(truncatingIfNeeded: elapsed)
@@ -370,36 +324,6 @@ final class EpollWorker {
             close(connection)
         }
         for connection in idle { close(connection) }
-    }
-
-    private func pauseAccepting() {
-        guard acceptsResumeAt == nil else { return }
-        acceptsResumeAt = Self.monotonicMilliseconds() + Self.acceptPauseMillis
-        for (index, fd) in listeners.enumerated() {
-            control(EPOLL_CTL_MOD, fd, events: 0, data: Self.listenerTag | UInt64(index))
-        }
-        responder.stats.record(.acceptPaused)
-    }
-
-    private func resumeAcceptingIfDue() {
-        guard let resumeAt = acceptsResumeAt, Self.monotonicMilliseconds() >= resumeAt else { return }
-        acceptsResumeAt = nil
-        for (index, fd) in listeners.enumerated() {
-            control(EPOLL_CTL_MOD, fd, events: EPOLLIN.rawValue, data: Self.listenerTag | UInt64(index))
-        }
-    }
-
-    private func control(_ operation: Int32, _ fd: Int32, events: UInt32, data: UInt64) {
-        var event = epoll_event()
-        event.events = events
-        clinuxnet_set_epoll_data(&event, data)
-        _ = epoll_ctl(epfd, operation, fd, &event)
-    }
-
-    private static func monotonicMilliseconds() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
     }
 }
 
