@@ -4,7 +4,7 @@
 public final class FullScrapeLimiter: Sendable {
     public let interval: Int64
     public let capacity: Int
-    private let lastScrape = Locked<[[UInt8]: Int64]>([:])
+    private let lastScrape = Locked<[PeerAddress: Int64]>([:])
 
     public init(interval: Int64, capacity: Int = 65_536) {
         self.interval = interval
@@ -12,7 +12,7 @@ public final class FullScrapeLimiter: Sendable {
     }
 
     /// nil when allowed now (and recorded), else the seconds to wait.
-    public func check(address: [UInt8], now: TrackerTime) -> Int? {
+    public func check(client address: PeerAddress, now: TrackerTime) -> Int? {
         guard interval > 0 else { return nil }
         let nowSeconds = now.seconds
         return lastScrape.update { table in

@@ -13,10 +13,9 @@ public struct AddressRange: Hashable, Sendable, CustomStringConvertible {
         self.prefixLength = length
     }
 
-    /// What a moderator means by banning this address: an IPv6 client rotates freely inside its
-    /// /64, so its /64; an IPv4 address alone.
+    /// What a moderator means by banning this address: its client (`PeerAddress.client`).
     public static func banning(_ address: PeerAddress) -> AddressRange {
-        AddressRange(address, prefixLength: address.isIPv4 ? 32 : 64)
+        AddressRange(address, prefixLength: address.clientPrefixLength)
     }
 
     /// Parses `ADDRESS` or `ADDRESS/LENGTH`; an IPv4-mapped IPv6 address is its IPv4 address
@@ -54,6 +53,11 @@ extension PeerAddress {
         if case .v4 = self { return true }
         return false
     }
+
+    /// One client, as every per-client limit counts it: an IPv4 address, or an IPv6 address's /64
+    /// (a home gets a /64 and its hosts rotate addresses inside it).
+    public var client: PeerAddress { masked(to: clientPrefixLength) }
+    public var clientPrefixLength: Int { isIPv4 ? 32 : 64 }
 
     /// The address with every bit past the first `length` cleared.
     public func masked(to length: Int) -> PeerAddress {

@@ -113,9 +113,8 @@ public struct TrackerLogic: Sendable {
     public func admitFullScrape(from address: PeerEndpoint) -> ClientError? {
         guard fullScrapeEnabled else { return .fullScrapeDisabled }
         if let refusal = access.refusal(from: address, now: clock.now()) { return refusal }
-        // One client is an IPv4 address or an IPv6 /64: rotating inside the /64 gets no extra full scrapes.
-        let client = address.isV6 ? Array(address.addressBytes.prefix(8)) : address.addressBytes
-        if let wait = fullScrapeLimiter.check(address: client, now: clock.now()) {
+        // Per client: rotating inside an IPv6 /64 gets no extra full scrapes.
+        if let wait = fullScrapeLimiter.check(client: PeerAddress(address).client, now: clock.now()) {
             return .fullScrapeRateLimited(retryAfterSeconds: wait)
         }
         return nil

@@ -33,9 +33,7 @@ public struct TrackerConfiguration: Sendable {
     public var swarmLimits = SwarmLimits()
     /// Reverse proxies that may name the client (X-Forwarded-For, X-Real-IP); also exempt from
     /// the per-address connection limit.
-    public var trustedProxies: [AddressRange] = [] {
-        didSet { httpLimits.exemptFromPerAddressLimit = AddressRange.loopback + trustedProxies }
-    }
+    public var trustedProxies: [AddressRange] = []
     public var dataDirectory: String?
     /// Event-loop threads; nil = one per core.
     public var threads: Int?

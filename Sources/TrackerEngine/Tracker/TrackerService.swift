@@ -89,11 +89,12 @@ public final class TrackerService: Service, Sendable {
         logger.notice("stopped", metadata: ["announces": "\(stats.count(.announce))"])
     }
 
-    /// The HTTP limits with `maxConnections` lowered to what the descriptor limit allows (after
+    /// The HTTP limits, trusted proxies exempt from the per-address count, with `maxConnections` lowered to what the descriptor limit allows (after
     /// raising its soft value to the hard one) minus a reserve: running out of descriptors would
     /// make accept fail and leave the store and the moderation files unable to open.
     private func fittedLimits(threads: Int) -> HTTPServerLimits {
         var limits = configuration.httpLimits
+        limits.exemptFromPerAddressLimit += configuration.trustedProxies
         let available = DescriptorLimit.raiseSoftLimitToHard()
         let reserve = DescriptorLimit.reserve(threads: threads, listenAddresses: configuration.http.count)
         let fitting = max(1, available - reserve)

@@ -17,7 +17,7 @@ public final class AddressConnectionLimiter: Sendable {
     public func client(_ endpoint: PeerEndpoint) -> PeerAddress? {
         let address = PeerAddress(endpoint)
         if exempt.contains(where: { $0.contains(address) }) { return nil }
-        return address.isIPv4 ? address : address.masked(to: 64)
+        return address.client
     }
 
     /// Takes a place for `client`; false (and nothing taken) when it has `maximum` open.
@@ -35,11 +35,6 @@ public final class AddressConnectionLimiter: Sendable {
             let count = open[client, default: 1] - 1
             open[client] = count > 0 ? count : nil
         }
-    }
-
-    /// Connections counted for `client` now (tests and stats).
-    public func count(_ client: PeerAddress) -> Int {
-        shard(client).value[client, default: 0]
     }
 
     private func shard(_ client: PeerAddress) -> Locked<[PeerAddress: Int]> {
