@@ -85,7 +85,7 @@ struct HTTPResponderTests {
         #expect(head.hasPrefix("HTTP/1.1 200 OK"))
         #expect(try BencodeValue.decode(body)["failure reason"]?.text == "invalid info_hash: expected 20 bytes, got 5")
         #expect(h.stats.count(.failure) == 1)
-        #expect(h.stats.failures("invalid_length") == 1)
+        #expect(h.stats.failures(.invalidLength) == 1)
     }
 
     @Test("other paths are 404, other methods 405, / is a short page, malformed is 400 and closes")

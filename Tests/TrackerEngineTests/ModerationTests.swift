@@ -54,8 +54,8 @@ struct ModerationTests {
         #expect(try announce(Self.other)["failure reason"]?.text == "banned")
         clock.advance(seconds: 3600)
         #expect(try announce(Self.other)["complete"]?.integer == 1, "served again once the ban is over")
-        #expect(stats.failures("torrent_blacklisted") == 1)
-        #expect(stats.failures("banned") == 1)
+        #expect(stats.failures(.torrentBlacklisted) == 1)
+        #expect(stats.failures(.banned) == 1)
     }
 
     @Test("scrapes leave blacklisted torrents out (single, multi, full) and refuse banned addresses like announces")

@@ -123,11 +123,11 @@ struct ReadBackValidationTests {
             .array([.integer(.max), .integer(.max), .integer(.min), .null, .null, .null, .null, .integer(-7)]),
             .integer(1), .integer(2), .integer(0), .integer(0),
         ]
-        let info = RedisLifecycle.torrentInfo(Fixture.hash(4), listing: listing[...])
+        let info = RedisCountsReader.torrentInfo(Fixture.hash(4), listing: listing[...])
         #expect(info?.counts.completed == 0, "a negative count is clamped to zero")
         #expect(info?.firstSeen == .distantFuture)
         let scrape: [RedisReply] = [.array([.integer(1), .integer(-9)]), .integer(1), .integer(0), .integer(0), .integer(0)]
-        #expect(try RedisLifecycle.counts(fromScrape: scrape[...]).get()?.completed == 0)
+        #expect(try RedisCountsReader.counts(fromScrape: scrape[...]).get()?.completed == 0)
     }
 }
 

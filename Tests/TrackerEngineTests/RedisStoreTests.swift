@@ -22,12 +22,12 @@ struct RedisStoreTests {
         let leecherNode = RedisSwarmStore(endpoint: TestRedis.shared.endpoint, prefix: prefix, threads: 1)
         defer { leecherNode.shutdown() }
         let leecher = try await leecherNode.announce(Fixture.announce(h, Fixture.v4(31), id: 31, left: 5, numwant: 20), now: now)
-        #expect(leecher.peers(family: Fixture.v4(0)).count == 20, "leechers only in the swarm: the sample is all leechers")
+        #expect(leecher.peers(family: .ipv4).count == 20, "leechers only in the swarm: the sample is all leechers")
 
         let seederNode = RedisSwarmStore(endpoint: TestRedis.shared.endpoint, prefix: prefix, threads: 1)
         defer { seederNode.shutdown() }
         let seeder = try await seederNode.announce(Fixture.announce(h, Fixture.v4(32), id: 32, left: 0, numwant: 50), now: now)
-        #expect(Set(seeder.peers(family: Fixture.v4(0))).count == 31)
+        #expect(Set(seeder.peers(family: .ipv4)).count == 31)
         #expect(seeder.counts == SwarmCounts(seeders: 1, leechers: 31, completed: 0))
     }
 
@@ -60,11 +60,11 @@ struct RedisStoreTests {
         let store = RedisSwarmStore(endpoint: TestRedis.shared.endpoint, prefix: TestRedis.uniquePrefix(), threads: 1)
         defer { store.shutdown() }
         let h = Fixture.hash(76)
-        let start = RedisStoreWorker.seconds()
+        let start = MonotonicClock.seconds()
         for i in 1...10 { _ = try await store.announce(Fixture.announce(h, Fixture.v4(UInt8(i)), id: UInt64(i)), now: now) }
         func announces() async throws -> UInt64? { try await store.torrents(now: now).first { $0.infoHash == h }?.announces }
         let first = try await announces()
-        if RedisStoreWorker.seconds() - start < 0.9 {  // a slower machine may hand them over already
+        if MonotonicClock.seconds() - start < 0.9 {  // a slower machine may hand them over already
             #expect(first == 1, "the first is counted at once, the next nine within its second are held")
         }
         var seen: [UInt64?] = []
@@ -131,7 +131,7 @@ struct RedisStoreTests {
         _ = try side.command(["SCRIPT", "FLUSH"])
         let r = try await store.announce(Fixture.announce(h, Fixture.v4(2), id: 2, left: 5), now: now)
         #expect(r.counts == SwarmCounts(seeders: 1, leechers: 1, completed: 0))
-        #expect(r.peers(family: Fixture.v4(0)) == [Fixture.v4(1)])
+        #expect(r.peers(family: .ipv4) == [Fixture.v4(1)])
 
         // A batch of several announces meets NOSCRIPT: each runs again once all replies are read.
         _ = try side.command(["SCRIPT", "FLUSH"])
@@ -140,7 +140,7 @@ struct RedisStoreTests {
         for i in 3...6 {
             lane.announce(Fixture.announce(h, Fixture.v4(UInt8(i)), id: UInt64(i), left: 5), now: now) { r in results.update { $0.append(r) } }
         }
-        lane.release()
+        lane.send()
         #expect(!lane.driveUntilAnswered())
         let leechers = results.value.compactMap { try? $0.get().counts.leechers }
         #expect(leechers.count == 4, "\(results.value)")
@@ -199,7 +199,7 @@ struct RedisStoreTests {
         lane.scrape([Fixture.hash(80)], now: now) { record("scrape 1", (try? $0.get().first?.counts.leechers).map { "\($0)" } ?? "failed") }
         lane.announce(Fixture.announce(Fixture.hash(81), Fixture.v4(1)), now: now) { record("announce", $0 == .failure(.unavailable) ? "unavailable" : "\($0)") }
         lane.scrape([Fixture.hash(82)], now: now) { record("scrape 2", $0 == .failure(.unavailable) ? "unavailable" : "\($0)") }
-        lane.release()
+        lane.send()
         #expect(!lane.driveUntilAnswered(), "the batch is answered, not left out")
         #expect(group.wait(timeout: .now() + 5) == .success, "every job answered: \(replies.value)")
         usleep(100_000)  // a second answer would come now
@@ -242,22 +242,22 @@ struct RedisStoreTests {
         lane.announce(Fixture.announce(Fixture.hash(90), Fixture.v4(1)), now: now) { result in
             outcome.update { $0.append(result == .failure(.unavailable) ? "unavailable" : "\(result)") }
         }
-        lane.release()
+        lane.send()
         let first = try #require(lane.waitDescriptor, "the batch is out, waiting for the server")
-        #expect(lane.checkStalled(now: RedisStoreWorker.seconds()), "not stalled yet")
+        #expect(lane.checkStalled(now: MonotonicClock.seconds()), "not stalled yet")
         #expect(outcome.value.isEmpty)
-        #expect(!lane.checkStalled(now: RedisStoreWorker.seconds() + 1), "given up after the timeout")
+        #expect(!lane.checkStalled(now: MonotonicClock.seconds() + 1), "given up after the timeout")
         #expect(outcome.value == ["unavailable"])
         #expect(lane.waitDescriptor == nil)
 
         // The next batch goes out on a new connection (the old one was dropped).
         usleep(100_000)  // past the first reconnection backoff
         lane.announce(Fixture.announce(Fixture.hash(90), Fixture.v4(2)), now: now) { _ in outcome.update { $0.append("second") } }
-        lane.release()
+        lane.send()
         let second = try #require(lane.waitDescriptor)
         #expect(second.generation != first.generation)
         #expect(connections.value == 2)
-        lane.checkStalled(now: RedisStoreWorker.seconds() + 1)
+        lane.checkStalled(now: MonotonicClock.seconds() + 1)
         #expect(outcome.value == ["unavailable", "second"])
     }
 

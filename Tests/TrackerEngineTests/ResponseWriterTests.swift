@@ -15,7 +15,7 @@ struct ResponseWriterTests {
         let result = AnnounceResult(counts: SwarmCounts(seeders: 3, leechers: 1, completed: 12),
                                     compactPeers: [10, 0, 0, 1, 0x1A, 0xE1])  // 10.0.0.1:6881
         let bytes = text {
-            AnnounceResponse.write(result, family: Fixture.v4(0),
+            AnnounceResponse.write(result, family: .ipv4,
                                    options: AnnounceReplyOptions(interval: 1800, minInterval: 300, externalIP: .v4(IPv4Endpoint(address: 0x7F00_0001, port: 9))), into: &$0)
         }
         let expected: [UInt8] = Array("d8:completei3e10:downloadedi12e11:external ip4:".utf8) + [127, 0, 0, 1]
@@ -31,7 +31,7 @@ struct ResponseWriterTests {
         let peer = Fixture.v6(5, port: 80)
         let result = AnnounceResult(counts: SwarmCounts(seeders: 1), compactPeers: peer.compact)
         let bytes = text {
-            AnnounceResponse.write(result, family: Fixture.v6(0), options: AnnounceReplyOptions(interval: 60, minInterval: 30), into: &$0)
+            AnnounceResponse.write(result, family: .ipv6, options: AnnounceReplyOptions(interval: 60, minInterval: 30), into: &$0)
         }
         let decoded = try BencodeValue.decode(bytes)
         #expect(decoded["peers"]?.bytes == [])
@@ -44,7 +44,7 @@ struct ResponseWriterTests {
         let result = AnnounceResult(counts: SwarmCounts(leechers: 2), compactPeers: Fixture.v4(7, port: 51413).compact + Fixture.v6(1).compact.prefix(0),
                                     peerIDs: [Fixture.peerID(7)])
         let withIDs = try BencodeValue.decode(text {
-            AnnounceResponse.write(result, family: Fixture.v4(0), options: AnnounceReplyOptions(interval: 60, minInterval: 30, compact: false), into: &$0)
+            AnnounceResponse.write(result, family: .ipv4, options: AnnounceReplyOptions(interval: 60, minInterval: 30, compact: false), into: &$0)
         })
         let peer = try #require(withIDs["peers"]?.list?.first)
         #expect(peer["ip"]?.text == "10.0.0.7")
@@ -52,7 +52,7 @@ struct ResponseWriterTests {
         #expect(peer["peer id"]?.bytes == Fixture.peerID(7).bytes)
 
         let noIDs = try BencodeValue.decode(text {
-            AnnounceResponse.write(result, family: Fixture.v4(0),
+            AnnounceResponse.write(result, family: .ipv4,
                                    options: AnnounceReplyOptions(interval: 60, minInterval: 30, compact: false, noPeerID: true), into: &$0)
         })
         #expect(noIDs["peers"]?.list?.first?["peer id"] == nil)

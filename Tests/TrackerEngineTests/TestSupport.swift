@@ -1,20 +1,4 @@
-import Synchronization
 @testable import TrackerEngine
-
-/// A clock the test moves by hand.
-final class ManualClock: TrackerClock {
-    private let current: Mutex<TrackerTime>
-
-    init(_ start: TrackerTime = TrackerTime(seconds: 1_700_000_000)) {
-        current = Mutex(start)
-    }
-
-    func now() -> TrackerTime { current.withLock { $0 } }
-
-    func advance(seconds: Int64) {
-        current.withLock { $0 = $0.adding(seconds: seconds) }
-    }
-}
 
 enum Fixture {
     /// A distinct info-hash per number.

@@ -13,7 +13,7 @@ struct SamplerTests {
 
     @Test("new announces appear in the next sample without a full listing; rates per second and per minute")
     func incremental() async throws {
-        let clock = SteppedClock(TrackerTime(seconds: 1_700_000_000))
+        let clock = ManualClock(TrackerTime(seconds: 1_700_000_000))
         let store = MemorySwarmStore(shardCount: 4)
         let backend = FileModerationBackend(directory: "/nonexistent-\(UInt64.random(in: 0...UInt64.max))", logger: Logger(label: "t"))
         let source = StoreOnlySource(store: store, moderator: Moderator(backend: backend, store: store, clock: clock, logger: Logger(label: "t")),

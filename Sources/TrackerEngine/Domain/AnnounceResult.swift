@@ -13,7 +13,7 @@ public struct AnnounceResult: Sendable, Equatable {
     }
 
     /// The peers as endpoints (for tests and the dictionary model).
-    public func peers(family: PeerEndpoint) -> [PeerEndpoint] {
+    public func peers(family: AddressFamily) -> [PeerEndpoint] {
         let size = family.compactSize
         return stride(from: 0, to: compactPeers.count - size + 1, by: size).compactMap {
             PeerEndpoint(compact: compactPeers[$0..<$0 + size])

@@ -41,26 +41,50 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    /// A short stable label for counting failures by reason.
-    public var label: String {
+    /// Why a request failed, without the details: what failures are counted by. Every case of
+    /// `ClientError` maps to one, so a new case cannot go uncounted.
+    public enum Reason: String, CaseIterable, Sendable {
+        case missingParameter = "missing_parameter"
+        case invalidLength = "invalid_length"
+        case invalidPercentEncoding = "invalid_percent_encoding"
+        case invalidNumber = "invalid_number"
+        case invalidPort = "invalid_port"
+        case invalidEvent = "invalid_event"
+        case duplicateParameter = "duplicate_parameter"
+        case tooManyInfoHashes = "too_many_info_hashes"
+        case fullScrapeDisabled = "full_scrape_disabled"
+        case fullScrapeRateLimited = "full_scrape_rate_limited"
+        case storageUnavailable = "storage_unavailable"
+        case storageFull = "storage_full"
+        case trackerFull = "tracker_full"
+        case tooManyPeersFromAddress = "too_many_peers_from_address"
+        case torrentBlacklisted = "torrent_blacklisted"
+        case banned
+        case internalError = "internal_error"
+
+        /// A short stable label (metrics, node reports).
+        public var label: String { rawValue }
+    }
+
+    public var reason: Reason {
         switch self {
-        case .missingParameter: return "missing_parameter"
-        case .invalidLength: return "invalid_length"
-        case .invalidPercentEncoding: return "invalid_percent_encoding"
-        case .invalidNumber: return "invalid_number"
-        case .invalidPort: return "invalid_port"
-        case .invalidEvent: return "invalid_event"
-        case .duplicateParameter: return "duplicate_parameter"
-        case .tooManyInfoHashes: return "too_many_info_hashes"
-        case .fullScrapeDisabled: return "full_scrape_disabled"
-        case .fullScrapeRateLimited: return "full_scrape_rate_limited"
-        case .storageUnavailable: return "storage_unavailable"
-        case .storageFull: return "storage_full"
-        case .trackerFull: return "tracker_full"
-        case .tooManyPeersFromAddress: return "too_many_peers_from_address"
-        case .torrentBlacklisted: return "torrent_blacklisted"
-        case .banned: return "banned"
-        case .internalError: return "internal_error"
+        case .missingParameter: return .missingParameter
+        case .invalidLength: return .invalidLength
+        case .invalidPercentEncoding: return .invalidPercentEncoding
+        case .invalidNumber: return .invalidNumber
+        case .invalidPort: return .invalidPort
+        case .invalidEvent: return .invalidEvent
+        case .duplicateParameter: return .duplicateParameter
+        case .tooManyInfoHashes: return .tooManyInfoHashes
+        case .fullScrapeDisabled: return .fullScrapeDisabled
+        case .fullScrapeRateLimited: return .fullScrapeRateLimited
+        case .storageUnavailable: return .storageUnavailable
+        case .storageFull: return .storageFull
+        case .trackerFull: return .trackerFull
+        case .tooManyPeersFromAddress: return .tooManyPeersFromAddress
+        case .torrentBlacklisted: return .torrentBlacklisted
+        case .banned: return .banned
+        case .internalError: return .internalError
         }
     }
 }

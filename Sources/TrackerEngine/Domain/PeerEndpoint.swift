@@ -121,18 +121,28 @@ public enum PeerEndpoint: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    public var isV6: Bool {
-        if case .v6 = self { return true }
-        return false
+    public var family: AddressFamily {
+        if case .v6 = self { return .ipv6 }
+        return .ipv4
     }
 
+    public var isV6: Bool { family == .ipv6 }
+
     /// The length of the compact wire form: 6 or 18.
-    public var compactSize: Int {
-        isV6 ? IPv6Endpoint.compactSize : IPv4Endpoint.compactSize
-    }
+    public var compactSize: Int { family.compactSize }
 
     /// The compact wire form: 6 or 18 bytes.
     public var compact: [UInt8] {
         addressBytes + [UInt8(port >> 8), UInt8(port & 0xFF)]
+    }
+}
+
+/// IPv4 or IPv6: what a peer list is made of (a reply never mixes the two).
+public enum AddressFamily: Sendable, Hashable, CaseIterable {
+    case ipv4, ipv6
+
+    /// The length of an endpoint's compact wire form: 6 or 18.
+    public var compactSize: Int {
+        self == .ipv6 ? IPv6Endpoint.compactSize : IPv4Endpoint.compactSize
     }
 }

@@ -35,7 +35,7 @@ public struct TrackerTime: Hashable, Comparable, Sendable, CustomStringConvertib
     public var description: String { "\(milliseconds)ms" }
 }
 
-/// Where the current time comes from: the system in production, a manual clock in tests.
+/// Where the current time comes from: the system in production, a `ManualClock` in tests and benchmarks.
 public protocol TrackerClock: Sendable {
     func now() -> TrackerTime
 }
@@ -48,6 +48,21 @@ public struct SystemClock: TrackerClock {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
         return TrackerTime(milliseconds: Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000)
+    }
+}
+
+/// A clock moved by hand: tests and benchmarks step time instead of waiting for it.
+public final class ManualClock: TrackerClock {
+    private let time: Locked<TrackerTime>
+
+    public init(_ start: TrackerTime = TrackerTime(seconds: 1_700_000_000)) {
+        time = Locked(start)
+    }
+
+    public func now() -> TrackerTime { time.value }
+
+    public func advance(seconds: Int64) {
+        time.update { $0 = $0.adding(seconds: seconds) }
     }
 }
 

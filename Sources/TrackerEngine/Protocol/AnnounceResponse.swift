@@ -10,23 +10,21 @@ public struct AnnounceReplyOptions: Sendable {
     public var noPeerID: Bool
     /// BEP 24: the announcer's address as seen by the tracker (written as 4 or 16 bytes), or nil to leave out.
     public var externalIP: PeerEndpoint?
-    public var warning: String?
 
     public init(interval: Int, minInterval: Int, compact: Bool = true, noPeerID: Bool = false,
-                externalIP: PeerEndpoint? = nil, warning: String? = nil) {
+                externalIP: PeerEndpoint? = nil) {
         self.interval = interval
         self.minInterval = minInterval
         self.compact = compact
         self.noPeerID = noPeerID
         self.externalIP = externalIP
-        self.warning = warning
     }
 }
 
 /// Writes announce replies directly as bencode, keys in byte order:
-/// complete, downloaded, external ip, incomplete, interval, min interval, peers, peers6, warning message.
+/// complete, downloaded, external ip, incomplete, interval, min interval, peers, peers6.
 public enum AnnounceResponse {
-    public static func write(_ result: AnnounceResult, family: PeerEndpoint, options: AnnounceReplyOptions, into buffer: inout ByteBuffer) {
+    public static func write(_ result: AnnounceResult, family: AddressFamily, options: AnnounceReplyOptions, into buffer: inout ByteBuffer) {
         buffer.writeStaticString("d8:complete")
         buffer.writeBencodeInteger(result.counts.seeders)
         buffer.writeStaticString("10:downloaded")
@@ -51,10 +49,10 @@ public enum AnnounceResponse {
         if options.compact {
             // An IPv6 announcer gets its peers in `peers6`, with an empty `peers` for clients that require the key.
             switch family {
-            case .v4:
+            case .ipv4:
                 buffer.writeStaticString("5:peers")
                 buffer.writeBencodeString(result.compactPeers)
-            case .v6:
+            case .ipv6:
                 buffer.writeStaticString("5:peers0:")
                 buffer.writeStaticString("6:peers6")
                 buffer.writeBencodeString(result.compactPeers)
@@ -63,15 +61,11 @@ public enum AnnounceResponse {
             buffer.writeStaticString("5:peers")
             writeDictionaryPeers(result, family: family, noPeerID: options.noPeerID, into: &buffer)
         }
-        if let warning = options.warning {
-            buffer.writeStaticString("15:warning message")
-            buffer.writeBencodeString(warning)
-        }
         buffer.writeStaticString("e")
     }
 
     /// BEP 3's original model: a list of `{ip, peer id, port}` dictionaries.
-    private static func writeDictionaryPeers(_ result: AnnounceResult, family: PeerEndpoint, noPeerID: Bool, into buffer: inout ByteBuffer) {
+    private static func writeDictionaryPeers(_ result: AnnounceResult, family: AddressFamily, noPeerID: Bool, into buffer: inout ByteBuffer) {
         buffer.writeStaticString("l")
         for (i, peer) in result.peers(family: family).enumerated() {
             buffer.writeStaticString("d2:ip")

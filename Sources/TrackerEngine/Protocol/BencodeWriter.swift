@@ -33,18 +33,6 @@ extension ByteBuffer {
     @inlinable
     public mutating func writeDecimal(_ value: Int) {
         if value < 0 { writeInteger(UInt8(ascii: "-")) }
-        var magnitude = value.magnitude
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 24 bytes of scratch: enough for 20 digits
-        let count = withUnsafeMutableBytes(of: &digits) { scratch -> Int in
-            var i = scratch.count
-            repeat {
-                i -= 1
-                scratch[i] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: magnitude % 10)
-                magnitude /= 10
-            } while magnitude > 0
-            writeBytes(UnsafeRawBufferPointer(rebasing: scratch[i...]))
-            return scratch.count - i
-        }
-        _ = count
+        _ = ASCIIDecimal.withDigits(UInt64(value.magnitude)) { writeBytes($0) }
     }
 }

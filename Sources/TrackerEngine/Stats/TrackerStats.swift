@@ -22,16 +22,12 @@ public final class TrackerStats: Sendable {
     }
 
     private let counters: [ManagedAtomic<UInt64>]
-    private let failureCounters: [String: ManagedAtomic<UInt64>]
-    private static let failureLabels: [String] = [
-        ClientError.missingParameter(""), .invalidLength("", expected: 0, got: 0), .invalidPercentEncoding(""),
-        .invalidNumber(""), .invalidPort, .invalidEvent, .duplicateParameter(""), .tooManyInfoHashes(max: 0),
-        .fullScrapeDisabled, .fullScrapeRateLimited(retryAfterSeconds: 0), .storageUnavailable, .storageFull, .trackerFull, .tooManyPeersFromAddress, .torrentBlacklisted, .banned, .internalError,
-    ].map(\.label)
+    /// One counter per `ClientError.Reason`, in `allCases` order.
+    private let failureCounters: [ManagedAtomic<UInt64>]
 
     public init() {
         counters = Event.allCases.map { _ in ManagedAtomic(0) }
-        failureCounters = Dictionary(uniqueKeysWithValues: Self.failureLabels.map { ($0, ManagedAtomic<UInt64>(0)) })
+        failureCounters = ClientError.Reason.allCases.map { _ in ManagedAtomic(0) }
     }
 
     @inline(__always)
@@ -42,14 +38,20 @@ public final class TrackerStats: Sendable {
     /// Counts a refused request, by reason.
     public func record(_ failure: ClientError) {
         record(.failure)
-        failureCounters[failure.label]?.wrappingIncrement(ordering: .relaxed)
+        failureCounters[Self.index(of: failure.reason)].wrappingIncrement(ordering: .relaxed)
     }
 
     public func count(_ event: Event) -> UInt64 {
         counters[event.rawValue].load(ordering: .relaxed)
     }
 
-    public func failures(_ label: String) -> UInt64 {
-        failureCounters[label]?.load(ordering: .relaxed) ?? 0
+    public func failures(_ reason: ClientError.Reason) -> UInt64 {
+        failureCounters[Self.index(of: reason)].load(ordering: .relaxed)
+    }
+
+    private static let indexes = Dictionary(uniqueKeysWithValues: ClientError.Reason.allCases.enumerated().map { ($1, $0) })
+
+    private static func index(of reason: ClientError.Reason) -> Int {
+        indexes[reason]!  // every case is in allCases
     }
 }

@@ -1,4 +1,4 @@
-/// Where swarms live. One contract, several backends (memory now, Redis next), one conformance
+/// Where swarms live. One contract, two backends (memory, Redis), one conformance
 /// suite (`Tests/TrackerEngineTests/SwarmStoreConformanceTests.swift`) run against each.
 ///
 /// The contract:
@@ -27,7 +27,8 @@
 ///
 /// The hot calls (`announce`, `scrape`) answer through a callback so that a store that can answer at
 /// once (memory) does so on the caller's thread with no task or future, and one that cannot (Redis)
-/// answers from its own thread. `reply` is called exactly once. A store that never waits also
+/// answers later, on the thread that reads the server's reply (the lane's or a store thread).
+/// `reply` is called exactly once. A store that never waits also
 /// offers `announceImmediately`/`scrapeImmediately`, which spare the hot path its closures;
 /// the others return nil there.
 ///

@@ -31,7 +31,7 @@ public struct TrackerLogic: Sendable {
     public struct AnnounceReply: Sendable {
         public var result: AnnounceResult
         public var options: AnnounceReplyOptions
-        public var family: PeerEndpoint
+        public var family: AddressFamily
     }
 
     /// The announce answered on the caller's thread when the store never waits; nil otherwise
@@ -40,7 +40,7 @@ public struct TrackerLogic: Sendable {
         let (request, options, now) = prepare(query, from: address)
         if let refusal = access.refusal(for: query.infoHash, from: address, now: now) { return .failure(refusal) }
         guard let result = store.announceImmediately(request, now: now) else { return nil }
-        return Self.reply(result, options: options, family: request.endpoint)
+        return Self.reply(result, options: options, family: request.endpoint.family)
     }
 
     /// - Parameter lane: the calling frontend thread's lane (see `SwarmStoreLane`); nil: the store itself.
@@ -48,7 +48,7 @@ public struct TrackerLogic: Sendable {
                          reply: @escaping @Sendable (Result<AnnounceReply, ClientError>) -> Void) {
         let (request, options, now) = prepare(query, from: address)
         if let refusal = access.refusal(for: query.infoHash, from: address, now: now) { return reply(.failure(refusal)) }
-        let family = request.endpoint
+        let family = request.endpoint.family
         let answer: @Sendable (Result<AnnounceResult, StoreError>) -> Void = { result in
             reply(Self.reply(result, options: options, family: family))
         }
@@ -76,7 +76,7 @@ public struct TrackerLogic: Sendable {
     }
 
     private static func reply(_ result: Result<AnnounceResult, StoreError>, options: AnnounceReplyOptions,
-                              family: PeerEndpoint) -> Result<AnnounceReply, ClientError> {
+                              family: AddressFamily) -> Result<AnnounceReply, ClientError> {
         switch result {
         case .success(let r): return .success(AnnounceReply(result: r, options: options, family: family))
         case .failure(let e): return .failure(e.clientError)

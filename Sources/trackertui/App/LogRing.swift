@@ -42,9 +42,9 @@ struct DashboardLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
-             file _: String, function _: String, line _: UInt) {
-        let all = metadata.merging(explicit ?? [:]) { $1 }
+    func log(event: LogEvent) {
+        let level = event.level, message = event.message
+        let all = metadata.merging(event.metadata ?? [:]) { $1 }
         let fields = all.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         let time = LogFile.timestamp()
         let text = "\(time.suffix(8)) \(level) \(message)" + (fields.isEmpty ? "" : " " + fields)

@@ -12,18 +12,3 @@ struct StoreOnlySource: DashboardSource {
         EngineCounters(nodes: 1, startedAt: nil, listening: [], announces: announces.value, scrapes: 0, failures: 0)
     }
 }
-
-/// A clock moved by hand.
-final class SteppedClock: TrackerClock {
-    private let time: Locked<TrackerTime>
-
-    init(_ start: TrackerTime) {
-        time = Locked(start)
-    }
-
-    func now() -> TrackerTime { time.value }
-
-    func advance(seconds: Int64) {
-        time.update { $0 = $0.adding(seconds: seconds) }
-    }
-}

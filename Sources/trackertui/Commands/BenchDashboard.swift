@@ -32,7 +32,7 @@ extension TrackerTUI {
 
         func run() async throws {
             let requests = BenchMemory.syntheticRequests(peers: peers, torrents: torrents)
-            let clock = SteppedClock(BenchMemory.now)
+            let clock = ManualClock(BenchMemory.now)
             let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tt-bench-dash-\(getpid())").path
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let swarms: any SwarmStore, backend: any ModerationBackend

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import TrackerEngine
 
 extension TrackerTUI {
@@ -81,5 +82,29 @@ extension TrackerTUI {
             guard fields.count > 1, let pages = Int(fields[1]) else { return 0 }
             return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
         }
+    }
+}
+
+/// `--bench-prefill PEERS:TORRENTS` (hidden): synthetic peers put in a memory store before the
+/// tracker serves, so `bench/dashboard.sh` measures a busy tracker without announcing it full.
+struct BenchPrefillOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("PEERS:TORRENTS synthetic peers put in a memory store at start (benchmarks only).", visibility: .hidden))
+    var benchPrefill: String?
+
+    func validate() throws {
+        if let benchPrefill, benchPrefill.split(separator: ":").compactMap({ Int($0) }).count != 2 {
+            throw ValidationError("--bench-prefill expects PEERS:TORRENTS")
+        }
+    }
+
+    func prefill(_ tracker: TrackerService, logger: Logger) {
+        guard let benchPrefill, let memory = tracker.store as? MemorySwarmStore else { return }
+        let parts = benchPrefill.split(separator: ":").compactMap { Int($0) }
+        let now = SystemClock().now()
+        for var request in TrackerTUI.BenchMemory.syntheticRequests(peers: parts[0], torrents: parts[1]) {
+            request.event = .none
+            _ = memory.announceImmediately(request, now: now)
+        }
+        logger.notice("prefilled", metadata: ["peers": "\(parts[0])", "torrents": "\(parts[1])"])
     }
 }

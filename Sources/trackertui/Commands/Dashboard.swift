@@ -2,59 +2,59 @@ import ArgumentParser
 import Atomics
 import Foundation
 import Logging
-import ServiceLifecycle
 import TrackerEngine
 
 extension TrackerTUI {
-    /// The default mode: the engine on background threads, the dashboard on the main thread.
+    /// A dashboard with no engine of its own, attached to the Redis that engines share.
     struct Dashboard: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "tui",
-            abstract: "Run the tracker with its live dashboard (the default).")
+            commandName: "dashboard",
+            abstract: "Watch and moderate the engines that share a Redis, with no engine of its own.")
 
-        @OptionGroup var engine: EngineOptions
+        @Option(help: "The Redis the engines use: redis://[:password@]host:port/db or unix:///path/to/socket?db=N.")
+        var redis: String
+
+        @Option(help: "The engines' --redis-prefix.")
+        var redisPrefix = "tt"
+
+        @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
+        var logLevel: Logger.Level = .info
+
         @OptionGroup var dashboard: DashboardOptions
+
+        func validate() throws {
+            guard RedisEndpoint(url: redis) != nil else {
+                throw ValidationError("--redis \(redis): expected redis://[:password@]host:port/db or unix:///path/to/socket?db=N")
+            }
+        }
 
         func run() async throws {
             try TerminalSession.requireTerminal()
+            let endpoint = RedisEndpoint(url: redis)!
+            // Fail before taking the terminal when the Redis is not there at all.
+            do {
+                _ = try RedisConnection(endpoint, timeout: 2)
+            } catch {
+                throw ValidationError("cannot reach Redis at \(redis): \(error)")
+            }
             PrivateFiles.restrictNewFiles()
-            let config = engine.configuration()
-            try EngineOptions.createDataDirectory(config.dataDirectory)
             let ring = LogRing()
             let logger = try TerminalSession.bootstrapLogging(
-                logFile: dashboard.logFile ?? engine.resolvedDataDirectory + "/trackertui.log", level: engine.logLevel, ring: ring)
-            let tracker = try engine.makeTracker(config, logger: logger)
-            defer { tracker.shutdown() }
-            let group = ServiceGroup(configuration: .init(services: [.init(service: tracker)], logger: logger))
+                logFile: dashboard.logFile ?? EngineOptions.defaultDataDirectory + "/dashboard.log", level: logLevel, ring: ring)
+            let store = RedisSwarmStore(endpoint: endpoint, prefix: redisPrefix, threads: 1)
+            defer { store.shutdown() }
+            let moderator = Moderator(backend: RedisModerationBackend(endpoint: endpoint, prefix: redisPrefix, logger: logger), store: store, logger: logger)
+            moderator.start()
+            defer { moderator.stop() }
+            logger.notice("dashboard attached", metadata: ["redis": "\(endpoint)", "prefix": "\(redisPrefix)"])
             let stop = ManagedAtomic(false)
-            let failure = Locked<String?>(nil)
-            let engineTask = Task {
-                do { try await group.run() } catch { failure.value = "\(error)" }
-                stop.store(true, ordering: .relaxed)
-            }
             let signals = TerminalSession.stopOnSignals(stop)
             defer { signals.forEach { $0.cancel() } }
-            let source = LocalEngineSource(tracker: tracker, clock: SystemClock())
+            let source = AttachedRedisSource(redis: store, moderator: moderator, clock: SystemClock())
             let colors = TerminalSession.colorsWanted, banSeconds = Int64(dashboard.banDuration)
             await TerminalSession.onMainThread {
-                DashboardApp(source: source, logRing: ring, quitStopsEngine: true, banSeconds: banSeconds).run(colors: colors, stop: stop)
+                DashboardApp(source: source, logRing: ring, quitStopsEngine: false, banSeconds: banSeconds).run(colors: colors, stop: stop)
             }
-            await group.triggerGracefulShutdown()
-            await engineTask.value
-            if let failure = failure.value { throw TerminalError("the tracker stopped: \(failure)") }
         }
-    }
-}
-
-/// Options of the dashboard itself, in both modes.
-struct DashboardOptions: ParsableArguments {
-    @Option(help: "Where to write the log while the dashboard owns the terminal. Default: trackertui.log in the data directory (dashboard.log in the default one when attached).")
-    var logFile: String?
-
-    @Option(help: "Seconds a ban (K) lasts.")
-    var banDuration: Int = 3600
-
-    func validate() throws {
-        guard banDuration > 0 else { throw ValidationError("--ban-duration must be positive") }
     }
 }

@@ -16,7 +16,7 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Prefix of every Redis key, to keep several trackers apart on one server.")
     var redisPrefix = "tt"
 
-    @Option(help: "Redis store threads, each with its own connection; announces queued together share one round trip. One is enough until redis-server itself is saturated; more split the batches.")
+    @Option(help: "Redis store threads, each with its own connection, for listings, sweeps, moderation and tools (each HTTP worker has its own connection for announces and scrapes).")
     var redisThreads = 1
 
     @Option(name: .customLong("redis-maxmemory"), help: ArgumentHelp(
@@ -83,9 +83,6 @@ struct EngineOptions: ParsableArguments {
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.")
     var logLevel: Logger.Level = .info
-
-    @Option(help: ArgumentHelp("PEERS:TORRENTS synthetic peers put in a memory store at start (benchmarks only).", visibility: .hidden))
-    var benchPrefill: String?
 
     enum StoreChoice: String, ExpressibleByArgument, CaseIterable {
         case redis, memory
@@ -197,16 +194,6 @@ extension EngineOptions {
             tracker = try TrackerService(configuration: config, logger: logger)
         } catch let error as ManagedRedis.StartError {
             throw ValidationError(error.description)
-        }
-        if let benchPrefill, let memory = tracker.store as? MemorySwarmStore {
-            let parts = benchPrefill.split(separator: ":").compactMap { Int($0) }
-            guard parts.count == 2 else { throw ValidationError("--bench-prefill expects PEERS:TORRENTS") }
-            let now = SystemClock().now()
-            for var request in TrackerTUI.BenchMemory.syntheticRequests(peers: parts[0], torrents: parts[1]) {
-                request.event = .none
-                _ = memory.announceImmediately(request, now: now)
-            }
-            logger.notice("prefilled", metadata: ["peers": "\(parts[0])", "torrents": "\(parts[1])"])
         }
         return tracker
     }

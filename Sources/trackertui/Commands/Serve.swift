@@ -10,6 +10,7 @@ extension TrackerTUI {
             abstract: "Run the tracker headless (for systemd) until SIGINT or SIGTERM.")
 
         @OptionGroup var engine: EngineOptions
+        @OptionGroup var bench: BenchPrefillOptions
 
         func run() async throws {
             let level = engine.logLevel
@@ -23,6 +24,7 @@ extension TrackerTUI {
             let config = engine.configuration()
             try EngineOptions.createDataDirectory(config.dataDirectory)
             let tracker = try engine.makeTracker(config, logger: logger)
+            bench.prefill(tracker, logger: logger)
             defer { tracker.shutdown() }
             let group = ServiceGroup(configuration: .init(
                 services: [.init(service: tracker)],

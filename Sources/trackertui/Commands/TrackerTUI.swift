@@ -5,8 +5,8 @@ struct TrackerTUI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trackertui",
         abstract: "A BitTorrent tracker whose swarms live in Redis (or in memory), with a live dashboard to watch and moderate them.",
-        subcommands: [Dashboard.self, Serve.self, Attach.self, BenchMemory.self, BenchDashboard.self],
+        subcommands: [TUI.self, Serve.self, Dashboard.self, BenchMemory.self, BenchDashboard.self],
         // A bare `trackertui` runs the engine with its dashboard.
-        defaultSubcommand: Dashboard.self
+        defaultSubcommand: TUI.self
     )
 }

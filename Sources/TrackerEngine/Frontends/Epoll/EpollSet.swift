@@ -30,10 +30,4 @@ struct EpollSet {
         clinuxnet_set_epoll_data(&event, tag)
         _ = epoll_ctl(fd, operation, descriptor, &event)
     }
-
-    static func monotonicMilliseconds() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
-    }
 }

@@ -50,7 +50,7 @@ final class EpollWorker {
         self.lane = responder.logic.makeLane()
         self.decoder = decoder
         self.limits = limits
-        self.nextTickAt = EpollSet.monotonicMilliseconds() + 1000
+        self.nextTickAt = MonotonicClock.milliseconds() + 1000
         epoll.add(mailbox.wakeFD, events: EPOLLIN.rawValue, tag: Self.mailboxTag)
     }
 
@@ -84,9 +84,9 @@ final class EpollWorker {
                     handle(connection, flags: flags)
                 }
             }
-            lane.release()
+            lane.send()
             if lane.waitDescriptor != nil {
-                lane.checkStalled(now: Double(EpollSet.monotonicMilliseconds()) / 1000)
+                lane.checkStalled(now: Double(MonotonicClock.milliseconds()) / 1000)
             }
             watchLane()
             if mailbox.hasDeliveries { deliverReplies() }
@@ -305,7 +305,7 @@ final class EpollWorker {
     }
 
     private func advanceClock() {
-        let now = EpollSet.monotonicMilliseconds()
+        let now = MonotonicClock.milliseconds()
         guard now >= nextTickAt else { return }
         let elapsed = 1 + (now - nextTickAt) / 1000
         tick &+= UInt32(truncatingIfNeeded: elapsed)

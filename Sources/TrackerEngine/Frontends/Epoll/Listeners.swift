@@ -75,7 +75,7 @@ final class Listeners {
     }
 
     func resumeIfDue() {
-        guard let due = resumeAt, EpollSet.monotonicMilliseconds() >= due else { return }
+        guard let due = resumeAt, MonotonicClock.milliseconds() >= due else { return }
         resumeAt = nil
         for (index, fd) in fds.enumerated() { epoll.modify(fd, events: EPOLLIN.rawValue, tag: Self.tag | UInt64(index)) }
     }
@@ -91,7 +91,7 @@ final class Listeners {
 
     private func rest() {
         guard resumeAt == nil else { return }
-        resumeAt = EpollSet.monotonicMilliseconds() + Self.restMillis
+        resumeAt = MonotonicClock.milliseconds() + Self.restMillis
         for (index, fd) in fds.enumerated() { epoll.modify(fd, events: 0, tag: Self.tag | UInt64(index)) }
         stats.record(.acceptPaused)
     }

@@ -39,8 +39,7 @@ public enum HTTPRequestPart: Sendable, Equatable {
 }
 
 public enum HTTPStatus: Sendable, Equatable {
-    case ok, badRequest, notFound, methodNotAllowed, requestTimeout, payloadTooLarge, uriTooLong,
-         headersTooLarge, serviceUnavailable, versionNotSupported
+    case ok, badRequest, notFound, methodNotAllowed, payloadTooLarge, uriTooLong, headersTooLarge
 
     public var line: StaticString {
         switch self {
@@ -48,12 +47,9 @@ public enum HTTPStatus: Sendable, Equatable {
         case .badRequest: return "HTTP/1.1 400 Bad Request\r\n"
         case .notFound: return "HTTP/1.1 404 Not Found\r\n"
         case .methodNotAllowed: return "HTTP/1.1 405 Method Not Allowed\r\n"
-        case .requestTimeout: return "HTTP/1.1 408 Request Timeout\r\n"
         case .payloadTooLarge: return "HTTP/1.1 413 Content Too Large\r\n"
         case .uriTooLong: return "HTTP/1.1 414 URI Too Long\r\n"
         case .headersTooLarge: return "HTTP/1.1 431 Request Header Fields Too Large\r\n"
-        case .serviceUnavailable: return "HTTP/1.1 503 Service Unavailable\r\n"
-        case .versionNotSupported: return "HTTP/1.1 505 HTTP Version Not Supported\r\n"
         }
     }
 }

@@ -31,7 +31,7 @@ public struct HTTPResponse {
         case (true, true): connection = ""
         }
         let encoding: StaticString = gzip ? "Content-Encoding: gzip\r\n" : ""
-        let digits = Self.decimalDigits(bodyLength)
+        let digits = ASCIIDecimal.digitCount(UInt64(bodyLength))
         let headLength = status.line.utf8CodeUnitCount + "Content-Type: ".utf8.count + contentType.utf8CodeUnitCount
             + "\r\nContent-Length: ".utf8.count + digits + 2 + connection.utf8CodeUnitCount
             + encoding.utf8CodeUnitCount + 2
@@ -42,7 +42,7 @@ public struct HTTPResponse {
         at += buffer.setStaticString("Content-Type: ", at: at)
         at += buffer.setStaticString(contentType, at: at)
         at += buffer.setStaticString("\r\nContent-Length: ", at: at)
-        at += buffer.setDecimal(bodyLength, at: at, digits: digits)
+        at += ASCIIDecimal.withDigits(UInt64(bodyLength)) { buffer.setBytes($0, at: at) }
         at += buffer.setStaticString("\r\n", at: at)
         at += buffer.setStaticString(connection, at: at)
         at += buffer.setStaticString(encoding, at: at)
@@ -57,26 +57,5 @@ public struct HTTPResponse {
         var response = HTTPResponse(allocator: allocator, bodyCapacity: body.utf8.count)
         response.body.writeString(body)
         return response.finish(status: status, contentType: contentType, keepAlive: keepAlive, isHTTP11: isHTTP11)
-    }
-
-    static func decimalDigits(_ value: Int) -> Int {
-        var digits = 1
-        var v = value
-        while v >= 10 { v /= 10; digits += 1 }
-        return digits
-    }
-}
-
-extension ByteBuffer {
-    /// Sets a non-negative number of exactly `digits` decimal digits at `index`.
-    mutating func setDecimal(_ value: Int, at index: Int, digits: Int) -> Int {
-        var v = value
-        var i = index + digits - 1
-        while i >= index {
-            setInteger(UInt8(ascii: "0") + UInt8(v % 10), at: i)
-            v /= 10
-            i -= 1
-        }
-        return digits
     }
 }

@@ -52,10 +52,7 @@ struct RESPWriter {
     }
 
     mutating func bulk(_ value: Int64) {
-        var length = value < 0 ? 2 : 1
-        var rest = value.magnitude / 10
-        while rest > 0 { length += 1; rest /= 10 }
-        header(length)
+        header((value < 0 ? 1 : 0) + ASCIIDecimal.digitCount(value.magnitude))
         if value < 0 { bytes.append(UInt8(ascii: "-")) }
         decimal(value.magnitude)
         newline()
@@ -75,21 +72,12 @@ struct RESPWriter {
         decimal(UInt64(value))
     }
 
-    /// Digits written from the end of a small stack buffer, then appended in one go.
     private mutating func decimal(_ value: UInt64) {
         if value < 10 {  // lengths and counts mostly
             bytes.append(UInt8(ascii: "0") + UInt8(value))
             return
         }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-            var rest = value, start = 20
-            repeat {
-                start -= 1
-                digits[start] = UInt8(ascii: "0") + UInt8(rest % 10)
-                rest /= 10
-            } while rest > 0
-            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[start...]))
-        }
+        ASCIIDecimal.withDigits(value) { bytes.append(contentsOf: $0) }
     }
 
     private mutating func newline() {

@@ -12,7 +12,7 @@ struct RedisAnnounceCounts {
         var held: Int
         /// When the swarm's count was last handed over, in the announces' clock (ms).
         var handedAt: Int64
-        /// Since when `held` is above zero, in `RedisStoreWorker.seconds()`.
+        /// Since when `held` is above zero, in `MonotonicClock.seconds()`.
         var heldSince: Double
     }
 

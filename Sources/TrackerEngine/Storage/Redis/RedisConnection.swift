@@ -141,7 +141,8 @@ public final class RedisConnection {
     }
 
     /// Whether a reply can be read without blocking, waiting at most `milliseconds` for one
-    /// (for subscribers, which must look up now and then to see whether to stop).
+    /// (a lane's short wait for its batch; the moderation watch, which looks up now and then to
+    /// see whether to stop).
     public func waitUntilReadable(milliseconds: Int32) throws -> Bool {
         guard let context, !isBroken else { throw Failure(description: "connection is broken") }
         var descriptor = pollfd(fd: context.pointee.fd, events: Int16(POLLIN), revents: 0)

@@ -50,12 +50,11 @@ struct RedisKeys: Sendable {
         let isV6: Bool
         var seeders: StaticString { isV6 ? "S6" : "S4" }
         var leechers: StaticString { isV6 ? "L6" : "L4" }
-        var other: FamilySets { FamilySets(isV6: !isV6) }
 
         static let v4 = FamilySets(isV6: false)
         static let v6 = FamilySets(isV6: true)
         static let both = [v4, v6]
-        static func of(_ endpoint: PeerEndpoint) -> FamilySets { FamilySets(isV6: endpoint.isV6) }
+        static func of(_ family: AddressFamily) -> FamilySets { FamilySets(isV6: family == .ipv6) }
     }
 
     static let lifecycleSuffix: StaticString = "t"

@@ -1,5 +1,5 @@
 /// A frontend thread's own Redis connection (see `SwarmStoreLane`). One batch is out at a time:
-/// `release()` writes what queued during the frontend's round (announces with their samples,
+/// `send()` writes what queued during the frontend's round (announces with their samples,
 /// scrapes) and returns at once; while Redis works, requests queue for the next batch, so the
 /// busier the tracker, the bigger the batches. `receive()` runs when the replies start to arrive
 /// and reads them all (each read bounded by the timeout). No store thread, lock or wake-up sits
@@ -39,11 +39,11 @@ final class RedisStoreLane: SwarmStoreLane {
         queued.append(job)
     }
 
-    func release() {
+    func send() {
         // Announce counts held for idle swarms go out on their own (about once a second at most).
-        if inFlight == nil, queued.isEmpty, worker.hasStrandedCounts() { send() }
+        if inFlight == nil, queued.isEmpty, worker.hasStrandedCounts() { sendNextBatch() }
         while inFlight == nil, !queued.isEmpty {
-            send()
+            sendNextBatch()
             // Redis answers a batch within a millisecond or so: waiting for it here, on this
             // socket alone, spares the frontend a round of wake-ups (new requests wait in the
             // kernel meanwhile and make the next batch bigger). A slower batch is left to the
@@ -55,12 +55,12 @@ final class RedisStoreLane: SwarmStoreLane {
         }
     }
 
-    /// How long `release()` waits on the socket alone before leaving the batch to the poll loop.
+    /// How long `send()` waits on the socket alone before leaving the batch to the poll loop.
     static let replyWaitMilliseconds: Int32 = 5
 
     /// Writes the next batch (at most `batchSize` jobs, maybe none: held announce counts only), or
     /// fails the queue when Redis is unreachable.
-    private func send() {
+    private func sendNextBatch() {
         let batch: [RedisJob]
         if queued.count <= batchSize {
             batch = queued
@@ -92,7 +92,7 @@ final class RedisStoreLane: SwarmStoreLane {
         }
         inFlight = nil
         worker.finish(batch, with: session)
-        release()
+        send()
     }
 
     func checkStalled(now seconds: Double) -> Bool {
@@ -101,7 +101,7 @@ final class RedisStoreLane: SwarmStoreLane {
         inFlight = nil
         worker.dropSession()
         batch.failAll()
-        release()
+        send()
         return inFlight != nil
     }
 }

@@ -51,7 +51,7 @@ final class RedisStoreWorker {
     func liveSession() -> RedisSession? {
         if let session, !session.connection.isBroken { return session }
         session = nil
-        let now = Self.seconds()
+        let now = MonotonicClock.seconds()
         guard now >= nextAttempt else { return nil }
         do {
             session = try RedisSession(connection: RedisConnection(settings.endpoint, timeout: settings.timeout), keys: settings.keys)
@@ -115,7 +115,7 @@ final class RedisStoreWorker {
     func send(_ batch: [RedisJob], with session: RedisSession) -> InFlight? {
         var announces: [PendingAnnounce] = []
         writer.reset()
-        let seconds = Self.seconds()
+        let seconds = MonotonicClock.seconds()
         for job in batch {
             switch job {
             case let .announce(request, now, reply):
@@ -140,12 +140,12 @@ final class RedisStoreWorker {
             Self.failCalls(batch)
             return nil
         }
-        return InFlight(batch: batch, announces: announces, stranded: stranded, sentAt: Self.seconds())
+        return InFlight(batch: batch, announces: announces, stranded: stranded, sentAt: MonotonicClock.seconds())
     }
 
     /// True when a batch without jobs may be worth sending: announce counts held for over a second.
     func hasStrandedCounts() -> Bool {
-        counts.mayHaveStranded(seconds: Self.seconds())
+        counts.mayHaveStranded(seconds: MonotonicClock.seconds())
     }
 
     /// Reads a sent batch's replies in order and answers its announces and scrapes. It waits until
@@ -260,8 +260,8 @@ final class RedisStoreWorker {
         var entries: [ScrapeEntry] = []
         var failure: StoreError?
         for hash in hashes {
-            let replies = try (0..<RedisLifecycle.repliesPerSwarm).map { _ in try session.connection.readReply() }
-            switch RedisLifecycle.counts(fromScrape: replies[...]) {
+            let replies = try (0..<RedisCountsReader.repliesPerSwarm).map { _ in try session.connection.readReply() }
+            switch RedisCountsReader.counts(fromScrape: replies[...]) {
             case .success(let counts?): entries.append(ScrapeEntry(infoHash: hash, counts: counts))
             case .success(nil): break
             case .failure(let error): failure = error
@@ -283,7 +283,7 @@ final class RedisStoreWorker {
             let request = announces[i].request
             let size = request.endpoint.compactSize
             let members = stride(from: 0, to: result.compactPeers.count, by: size).map { Array(result.compactPeers[$0..<$0 + size]) }
-            let base = session.keys.swarmBase(request.infoHash), family = RedisKeys.FamilySets.of(request.endpoint)
+            let base = session.keys.swarmBase(request.infoHash), family = RedisKeys.FamilySets.of(request.endpoint.family)
             return [family.seeders, family.leechers].map { [Array("HMGET".utf8), base + Array($0.description.utf8)] + members }
         }
         let replies = try session.pipeline(commands)
@@ -300,7 +300,7 @@ final class RedisStoreWorker {
 
     /// Writes an announce's sample commands (after its script call); returns how to read them.
     private func writeSample(_ request: AnnounceRequest, now: TrackerTime, swarm base: [UInt8], announcer: [UInt8]) -> RedisPeerSampler.Plan {
-        let family = RedisKeys.FamilySets.of(request.endpoint)
+        let family = RedisKeys.FamilySets.of(request.endpoint.family)
         return sampler.plan(for: request, now: now, announcer: announcer, swarm: base,
                             seeders: family.seeders, leechers: family.leechers, into: &writer)
     }
@@ -331,15 +331,9 @@ final class RedisStoreWorker {
         writer.bulk(count)
     }
 
-    /// A scrape is plain commands (see `RedisLifecycle`), no script.
+    /// A scrape is plain commands (see `RedisCountsReader`), no script.
     private func encodeScrape(_ hash: InfoHash, session: RedisSession) {
-        RedisLifecycle.writeScrape(swarm: session.keys.swarmBase(hash), into: &writer)
-    }
-
-    static func seconds() -> Double {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+        RedisCountsReader.writeScrape(swarm: session.keys.swarmBase(hash), into: &writer)
     }
 }
 

@@ -22,7 +22,7 @@ public final class RedisSwarmStore: SwarmStore {
     ///   - threads: store threads, each with its own connection.
     ///   - timeout: seconds for connecting and for each reply; a slower Redis counts as unavailable.
     public init(endpoint: RedisEndpoint, prefix: String = "tt", peerTimeout: Int64 = 3660, torrentRetention: Int64 = 30 * 86_400,
-                threads: Int = 2, queueCapacity: Int = 16_384, timeout: Double = 0.5, limits: SwarmLimits = SwarmLimits()) {
+                threads: Int = 1, queueCapacity: Int = 16_384, timeout: Double = 0.5, limits: SwarmLimits = SwarmLimits()) {
         self.endpoint = endpoint
         self.peerTimeout = peerTimeout
         self.torrentRetention = torrentRetention
@@ -92,11 +92,11 @@ public final class RedisSwarmStore: SwarmStore {
             for chunk in hexes.chunked(512) {
                 var writer = RESPWriter()
                 let hashes = chunk.compactMap { InfoHash(hex: $0) }
-                for hash in hashes { RedisLifecycle.writeScrape(swarm: session.keys.swarmBase(hash), into: &writer) }
+                for hash in hashes { RedisCountsReader.writeScrape(swarm: session.keys.swarmBase(hash), into: &writer) }
                 let replies = try session.pipeline(writer)
                 for (i, hash) in hashes.enumerated() {
-                    let per = RedisLifecycle.repliesPerSwarm
-                    if case .success(let counts?) = RedisLifecycle.counts(fromScrape: replies[per * i..<per * (i + 1)]) {
+                    let per = RedisCountsReader.repliesPerSwarm
+                    if case .success(let counts?) = RedisCountsReader.counts(fromScrape: replies[per * i..<per * (i + 1)]) {
                         entries.append(ScrapeEntry(infoHash: hash, counts: counts))
                     }
                 }
@@ -142,7 +142,7 @@ public final class RedisSwarmStore: SwarmStore {
     static let sweepCallsPerSwarm = 1000
 
     /// Plain commands, no script: one HMGET of the lifecycle and four HLENs per torrent (see
-    /// `RedisLifecycle`), 256 torrents a round trip.
+    /// `RedisCountsReader`), 256 torrents a round trip.
     public func torrents(activeSince: TrackerTime?, limit: Int?, now: TrackerTime) async throws(StoreError) -> [TorrentInfo] {
         try await withSession { session in
             let hexes = try Self.allTorrents(session, activeSince: activeSince, limit: limit)
@@ -151,11 +151,11 @@ public final class RedisSwarmStore: SwarmStore {
             for chunk in hexes.chunked(256) {
                 var writer = RESPWriter()
                 let hashes = chunk.compactMap { InfoHash(hex: $0) }
-                for hash in hashes { RedisLifecycle.writeListing(swarm: session.keys.swarmBase(hash), into: &writer) }
+                for hash in hashes { RedisCountsReader.writeListing(swarm: session.keys.swarmBase(hash), into: &writer) }
                 let replies = try session.pipeline(writer)
-                let per = RedisLifecycle.repliesPerSwarm
+                let per = RedisCountsReader.repliesPerSwarm
                 for (i, hash) in hashes.enumerated() {
-                    if let info = RedisLifecycle.torrentInfo(hash, listing: replies[per * i..<per * (i + 1)]) { out.append(info) }
+                    if let info = RedisCountsReader.torrentInfo(hash, listing: replies[per * i..<per * (i + 1)]) { out.append(info) }
                 }
             }
             return out

@@ -2,7 +2,7 @@
 /// listings (the dashboard). Each writes one HMGET of the lifecycle hash and an HLEN of each of
 /// the four peer hashes, so a swarm costs five replies, read back in the same order. HLEN counts
 /// a peer past its deadline until its swarm is next pruned, like announce counts.
-enum RedisLifecycle {
+enum RedisCountsReader {
     /// Replies per swarm, for both scrapes and listings.
     static let repliesPerSwarm = 5
 
