@@ -18,7 +18,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "CLinuxNet"),
-        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        // Debian's libhiredis-dev (0.14) and the reader sink written against it.
+        .target(name: "CHiredis", linkerSettings: [.linkedLibrary("hiredis")]),
         .systemLibrary(name: "CNCurses", pkgConfig: "ncursesw", providers: [.apt(["libncurses-dev"])]),
         .target(
             name: "TrackerEngine",

@@ -11,13 +11,8 @@ public final class RedisConnection {
     }
 
     private var context: UnsafeMutablePointer<redisContext>?
-    /// Where `readMembers` collects array members (see `chiredis_sink` in the shim); it outlives
-    /// the context, whose reader points at it.
-    private let sink: UnsafeMutablePointer<chiredis_sink> = {
-        let sink = UnsafeMutablePointer<chiredis_sink>.allocate(capacity: 1)
-        sink.initialize(to: chiredis_sink())
-        return sink
-    }()
+    /// Where `readMembers` collects array members; it outlives the context, whose reader points at it.
+    private let sink = RedisMemberSink()
     public let endpoint: RedisEndpoint
     public private(set) var isBroken = false
 
@@ -38,7 +33,7 @@ public final class RedisConnection {
             throw Failure(description: "\(endpoint): \(message)")
         }
         redisSetTimeout(context, tv)
-        chiredis_sink_install(context, sink)
+        guard chiredis_sink_install(context, sink.pointer) == 0 else { throw Failure(description: "cannot allocate a Redis reader") }
         if let password = endpoint.password {
             if let error = try command(["AUTH", password]).errorMessage { throw Failure(description: "AUTH: \(error)") }
         }
@@ -49,8 +44,6 @@ public final class RedisConnection {
 
     deinit {
         if let context { redisFree(context) }
-        free(sink.pointee.bytes)
-        sink.deallocate()
     }
 
     /// Runs one command and waits for its reply.
@@ -66,13 +59,25 @@ public final class RedisConnection {
     /// Queues a command in the output buffer; `readReply` sends everything queued and reads one reply.
     public func append(_ arguments: [[UInt8]]) throws {
         guard let context, !isBroken else { throw Failure(description: "connection is broken") }
-        var pointers: [UnsafePointer<CChar>?] = []
+        // One buffer for every argument, then a pointer into it per argument: hiredis copies
+        // them into its output buffer before returning.
+        var joined: [UInt8] = []
+        joined.reserveCapacity(arguments.reduce(0) { $0 + $1.count })
         var lengths: [Int] = []
-        pointers.reserveCapacity(arguments.count)
         lengths.reserveCapacity(arguments.count)
-        // hiredis copies the arguments into its buffer before returning, so borrowed pointers suffice.
-        let status = withPointers(arguments, index: 0, into: &pointers, lengths: &lengths) {
-            redisAppendCommandArgv(context, Int32(arguments.count), $0, $1)
+        for argument in arguments {
+            joined += argument
+            lengths.append(argument.count)
+        }
+        let status = joined.withUnsafeBufferPointer { buffer in
+            // An empty buffer still needs a valid address for hiredis's zero-length arguments.
+            let base = UnsafeRawPointer(buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self)
+            var offset = 0
+            var pointers: [UnsafePointer<CChar>?] = lengths.map { length in
+                defer { offset += length }
+                return base + offset
+            }
+            return redisAppendCommandArgv(context, Int32(arguments.count), &pointers, lengths)
         }
         if status != REDIS_OK { throw markBroken() }
     }
@@ -100,19 +105,6 @@ public final class RedisConnection {
     /// The socket, for callers that wait for replies in their own poll loop.
     var descriptor: Int32? { isBroken ? nil : context?.pointee.fd }
 
-    private func withPointers(_ arguments: [[UInt8]], index: Int, into pointers: inout [UnsafePointer<CChar>?],
-                              lengths: inout [Int], _ body: (UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> Int32) -> Int32 {
-        if index == arguments.count {
-            return pointers.withUnsafeMutableBufferPointer { p in lengths.withUnsafeBufferPointer { l in body(p.baseAddress!, l.baseAddress!) } }
-        }
-        return arguments[index].withUnsafeBufferPointer { buffer in
-            // An empty argument still needs a valid pointer.
-            pointers.append(UnsafeRawPointer(buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self))
-            lengths.append(buffer.count)
-            return withPointers(arguments, index: index + 1, into: &pointers, lengths: &lengths, body)
-        }
-    }
-
     public func readReply() throws -> RedisReply {
         guard let context, !isBroken else { throw Failure(description: "connection is broken") }
         var raw: UnsafeMutableRawPointer?
@@ -126,18 +118,13 @@ public final class RedisConnection {
     /// reply was not an array (an error): nothing is lent.
     func readMembers(size: Int, _ body: (UnsafeRawBufferPointer) -> Void) throws -> Bool {
         guard let context, !isBroken else { throw Failure(description: "connection is broken") }
-        sink.pointee.active = 1
-        sink.pointee.used = 0
-        sink.pointee.member_size = size
-        defer { sink.pointee.active = 0 }
-        var raw: UnsafeMutableRawPointer?
-        guard redisGetReply(context, &raw) == REDIS_OK, let raw else { throw markBroken() }
-        guard raw == UnsafeMutableRawPointer(sink) else {
-            freeReplyObject(raw)
-            return false
+        switch sink.read(memberSize: size, { redisGetReply(context, $0) }) {
+        case .members(let bytes):
+            body(bytes)
+            return true
+        case .other: return false
+        case .incomplete, .failed: throw markBroken()
         }
-        body(UnsafeRawBufferPointer(start: sink.pointee.bytes, count: sink.pointee.used))
-        return true
     }
 
     /// Whether a reply can be read without blocking, waiting at most `milliseconds` for one

@@ -4,20 +4,16 @@ import CHiredis
 /// connection: what turns a Redis server's bytes into `RedisReply` values, without a socket.
 /// For fuzzing and tests of the reading path (a connection's reader is the same code).
 public final class RedisReplyReader {
+    private let sink = RedisMemberSink()
     private let reader: UnsafeMutablePointer<redisReader>
-    private let sink: UnsafeMutablePointer<chiredis_sink>
 
     public init() {
-        reader = redisReaderCreate()
-        sink = UnsafeMutablePointer<chiredis_sink>.allocate(capacity: 1)
-        sink.initialize(to: chiredis_sink())
-        chiredis_sink_install_reader(reader, sink)
+        guard let reader = chiredis_sink_reader_create(sink.pointer) else { fatalError("out of memory creating a Redis reader") }
+        self.reader = reader
     }
 
     deinit {
         redisReaderFree(reader)
-        free(sink.pointee.bytes)
-        sink.deallocate()
     }
 
     public struct ProtocolError: Error {}
@@ -39,17 +35,10 @@ public final class RedisReplyReader {
     /// The members of `size` bytes of the next reply, read through the sink as samples are;
     /// nil when more bytes are needed or the reply was not an array.
     public func nextMembers(size: Int) throws(ProtocolError) -> [UInt8]? {
-        sink.pointee.active = 1
-        sink.pointee.used = 0
-        sink.pointee.member_size = size
-        defer { sink.pointee.active = 0 }
-        var raw: UnsafeMutableRawPointer?
-        guard redisReaderGetReply(reader, &raw) == REDIS_OK else { throw ProtocolError() }
-        guard let raw else { return nil }
-        guard raw == UnsafeMutableRawPointer(sink) else {
-            freeReplyObject(raw)
-            return nil
+        switch sink.read(memberSize: size, { redisReaderGetReply(reader, $0) }) {
+        case .members(let bytes): return Array(bytes)
+        case .other, .incomplete: return nil
+        case .failed: throw ProtocolError()
         }
-        return Array(UnsafeRawBufferPointer(start: sink.pointee.bytes, count: sink.pointee.used))
     }
 }
