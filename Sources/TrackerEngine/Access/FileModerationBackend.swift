@@ -10,7 +10,7 @@ public final class FileModerationBackend: ModerationBackend {
     public let directory: String
     private let logger: Logger
     private let writeLock = Locked(())
-    private let watcher = Locked<StoppableThread?>(nil)
+    private let watcher = Locked<ThreadGroup?>(nil)
 
     public init(directory: String, logger: Logger) {
         self.directory = directory
@@ -70,7 +70,7 @@ public final class FileModerationBackend: ModerationBackend {
 
     public func watch(_ changed: @escaping @Sendable () -> Void) {
         let paths = [blacklistPath, bansPath]
-        watcher.value = StoppableThread(name: "trackertui-moderation") { thread in
+        watcher.value = ThreadGroup(starting: "trackertui-moderation") { thread in
             var stamps = paths.map(Self.modificationTime)
             // An edit made between the first load and these stamps would otherwise never be seen.
             changed()

@@ -1,7 +1,4 @@
-import Atomics
 import CLinuxNet
-import Dispatch
-import Foundation
 import Glibc
 
 /// The HTTP front end: one `EpollWorker` thread per core, each with its own listening socket per
@@ -12,9 +9,8 @@ public final class EpollHTTPServer: Sendable {
     private let responder: HTTPResponder
     private let limiter: ConnectionLimiter
     private let addressLimiter: AddressConnectionLimiter
-    private let stopping = ManagedAtomic(false)
     private let mailboxes: Locked<[Mailbox]> = Locked([])
-    private let finished = DispatchGroup()
+    private let workers = ThreadGroup()
 
     public init(responder: HTTPResponder, limits: HTTPServerLimits = HTTPServerLimits(), threads: Int) {
         self.responder = responder
@@ -65,16 +61,11 @@ public final class EpollHTTPServer: Sendable {
             guard epfd >= 0 else { throw PosixSocket.Failure(call: "epoll_create1", errno: errno) }
             made.append(mailbox)
             let responder = self.responder, limiter = self.limiter, addressLimiter = self.addressLimiter
-            let stopping = self.stopping, finished = self.finished
-            finished.enter()
-            let thread = Thread {
+            workers.start("trackertui-http") { workers in
                 let worker = EpollWorker(epfd: epfd, listeners: listeners, mailbox: mailbox, responder: responder,
                                          limiter: limiter, addressLimiter: addressLimiter, decoder: decoder, limits: workerLimits)
-                worker.run(until: stopping)
-                finished.leave()
+                worker.run(until: workers)
             }
-            thread.name = "trackertui-http"
-            thread.start()
         }
         mailboxes.value = made
         return bound
@@ -82,8 +73,8 @@ public final class EpollHTTPServer: Sendable {
 
     /// Stops accepting, closes every connection and waits (at most `timeout` seconds) for the workers.
     public func stop(timeout: Double = 5) {
-        stopping.store(true, ordering: .relaxed)
-        for mailbox in mailboxes.value { mailbox.wake() }
-        _ = finished.wait(timeout: .now() + timeout)
+        workers.stop(timeout: timeout) {
+            for mailbox in mailboxes.value { mailbox.wake() }
+        }
     }
 }

@@ -54,9 +54,9 @@ final class EpollWorker {
         epoll.add(mailbox.wakeFD, events: EPOLLIN.rawValue, tag: Self.mailboxTag)
     }
 
-    func run(until stop: ManagedAtomic<Bool>) {
+    func run(until stop: ThreadGroup) {
         var events = [epoll_event](repeating: epoll_event(), count: 256)
-        while !stop.load(ordering: .relaxed) {
+        while !stop.isStopping {
             // While a batch is out, look up often enough to give up on a silent store in time;
             // while listeners rest, often enough to bring them back on time.
             let wait: Int32 = lane.waitDescriptor == nil && !listeners.isResting ? 1000 : 100

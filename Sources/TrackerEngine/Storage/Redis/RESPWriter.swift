@@ -1,11 +1,12 @@
 /// Encodes commands in Redis's wire format (RESP arrays of bulk strings) straight into one
-/// buffer, for a whole pipeline: the announce path's alternative to one argument array per
-/// command and hiredis's printf-style formatting of each. Hand the buffer to
-/// `RedisConnection.appendEncoded` once per batch.
+/// buffer, for a whole pipeline: the one way commands are built here (hiredis only reads).
+/// Hand the buffer to `RedisConnection.appendEncoded` once per batch.
 struct RESPWriter {
     private(set) var bytes: [UInt8] = []
+    /// Where each command starts in `bytes`: a command can be sent again on its own (`command(at:)`).
+    private var starts: [Int] = []
     /// Commands written so far: each gets one reply.
-    private(set) var commands = 0
+    var commands: Int { starts.count }
 
     init(capacity: Int = 16_384) {
         bytes.reserveCapacity(capacity)
@@ -13,15 +14,31 @@ struct RESPWriter {
 
     mutating func reset() {
         bytes.removeAll(keepingCapacity: true)
-        commands = 0
+        starts.removeAll(keepingCapacity: true)
     }
 
     /// Starts a command of `count` arguments; write exactly that many next.
     mutating func command(_ count: Int) {
+        starts.append(bytes.count)
         bytes.append(UInt8(ascii: "*"))
         decimal(count)
         newline()
-        commands += 1
+    }
+
+    /// A whole command from its arguments.
+    mutating func command(_ arguments: [[UInt8]]) {
+        command(arguments.count)
+        for argument in arguments { bulk(argument) }
+    }
+
+    mutating func command(_ arguments: [String]) {
+        command(arguments.count)
+        for argument in arguments { bulk(argument.utf8) }
+    }
+
+    /// The encoded bytes of the command written `index`-th.
+    func command(at index: Int) -> ArraySlice<UInt8> {
+        bytes[starts[index]..<(index + 1 < starts.count ? starts[index + 1] : bytes.count)]
     }
 
     mutating func bulk(_ argument: some Collection<UInt8>) {

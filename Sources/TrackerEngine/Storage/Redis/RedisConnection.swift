@@ -58,33 +58,15 @@ public final class RedisConnection {
 
     /// Queues a command in the output buffer; `readReply` sends everything queued and reads one reply.
     public func append(_ arguments: [[UInt8]]) throws {
-        guard let context, !isBroken else { throw Failure(description: "connection is broken") }
-        // One buffer for every argument, then a pointer into it per argument: hiredis copies
-        // them into its output buffer before returning.
-        var joined: [UInt8] = []
-        joined.reserveCapacity(arguments.reduce(0) { $0 + $1.count })
-        var lengths: [Int] = []
-        lengths.reserveCapacity(arguments.count)
-        for argument in arguments {
-            joined += argument
-            lengths.append(argument.count)
-        }
-        let status = joined.withUnsafeBufferPointer { buffer in
-            // An empty buffer still needs a valid address for hiredis's zero-length arguments.
-            let base = UnsafeRawPointer(buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self)
-            var offset = 0
-            var pointers: [UnsafePointer<CChar>?] = lengths.map { length in
-                defer { offset += length }
-                return base + offset
-            }
-            return redisAppendCommandArgv(context, Int32(arguments.count), &pointers, lengths)
-        }
-        if status != REDIS_OK { throw markBroken() }
+        var writer = RESPWriter(capacity: arguments.reduce(16) { $0 + $1.count + 16 })
+        writer.command(arguments)
+        try appendEncoded(writer.bytes[...])
     }
 
     /// Queues commands already in wire format (`RESPWriter`); each still gets its own reply.
-    func appendEncoded(_ bytes: [UInt8]) throws {
+    func appendEncoded(_ bytes: ArraySlice<UInt8>) throws {
         guard let context, !isBroken else { throw Failure(description: "connection is broken") }
+        guard !bytes.isEmpty else { return }
         let status = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) {
                 redisAppendFormattedCommand(context, $0, buffer.count)

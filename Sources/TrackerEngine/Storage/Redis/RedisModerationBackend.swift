@@ -13,7 +13,7 @@ public final class RedisModerationBackend: ModerationBackend {
     public let endpoint: RedisEndpoint
     let keys: RedisKeys
     private let connection = Mutex<RedisConnection?>(nil)
-    private let watcher = Locked<StoppableThread?>(nil)
+    private let watcher = Locked<ThreadGroup?>(nil)
     private let timeout: Double
     private let logger: Logger
     /// Seconds between reloads when no message came.
@@ -88,7 +88,7 @@ public final class RedisModerationBackend: ModerationBackend {
 
     public func watch(_ changed: @escaping @Sendable () -> Void) {
         let endpoint = endpoint, channel = keys.events
-        watcher.value = StoppableThread(name: "trackertui-moderation") { thread in
+        watcher.value = ThreadGroup(starting: "trackertui-moderation") { thread in
             Self.subscribeLoop(endpoint: endpoint, channel: channel, thread: thread, changed: changed)
         }
     }
@@ -99,7 +99,7 @@ public final class RedisModerationBackend: ModerationBackend {
 
     /// Subscribes, then waits for messages half a second at a time (so that it can stop), and
     /// reconnects with backoff when the connection drops.
-    private static func subscribeLoop(endpoint: RedisEndpoint, channel: String, thread: StoppableThread,
+    private static func subscribeLoop(endpoint: RedisEndpoint, channel: String, thread: ThreadGroup,
                                       changed: @Sendable () -> Void) {
         var backoff = 0.1
         while !thread.isStopping {

@@ -35,9 +35,6 @@ struct RedisPeerSampler {
         var numwant = 0
         /// The announcer's own member, never returned to it.
         var skip: [UInt8] = []
-
-        /// Commands written, each with one reply (an array of members).
-        var replies: Int { sources.filter(\.isRead).count }
     }
 
     private struct SizeKey: Hashable {

@@ -236,3 +236,17 @@ enum RedisScripts {
 
         """
 }
+
+/// The scripts a session loads, by name.
+enum RedisScript: CaseIterable {
+    case announce, count, sweep, kick
+
+    var source: String {
+        switch self {
+        case .announce: return RedisScripts.announce
+        case .count: return RedisScripts.count
+        case .sweep: return RedisScripts.sweep
+        case .kick: return RedisScripts.kick
+        }
+    }
+}

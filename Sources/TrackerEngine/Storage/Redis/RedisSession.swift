@@ -1,12 +1,12 @@
-/// A store thread's live connection with its scripts loaded, as handed to session jobs.
-/// Script calls reload the scripts once if the server forgot them (NOSCRIPT).
+/// A live connection with the key layout checked and the scripts loaded: what store threads
+/// and lanes use. It is the one place that recovers from a server that forgot the scripts
+/// (`SCRIPT FLUSH`, a restart without persistence): `rerunForgotten` loads them again and runs
+/// again exactly the calls that met NOSCRIPT (the others already ran: running them twice would
+/// count twice).
 final class RedisSession {
     let connection: RedisConnection
     let keys: RedisKeys
-    private(set) var announceSHA: [UInt8] = []
-    private(set) var sweepSHA: [UInt8] = []
-    private(set) var countSHA: [UInt8] = []
-    private(set) var kickSHA: [UInt8] = []
+    private var shas: [RedisScript: [UInt8]] = [:]
 
     init(connection: RedisConnection, keys: RedisKeys) throws {
         self.connection = connection
@@ -15,27 +15,49 @@ final class RedisSession {
         try loadScripts()
     }
 
-    func loadScripts() throws {
-        announceSHA = try load(RedisScripts.announce)
-        sweepSHA = try load(RedisScripts.sweep)
-        countSHA = try load(RedisScripts.count)
-        kickSHA = try load(RedisScripts.kick)
-    }
-
-    private func load(_ script: String) throws -> [UInt8] {
-        let reply = try connection.command(["SCRIPT", "LOAD", script])
-        guard let sha = reply.bytes else {
-            throw RedisConnection.Failure(description: "SCRIPT LOAD: \(reply.errorMessage ?? "unexpected reply")")
+    private func loadScripts() throws {
+        for script in RedisScript.allCases {
+            let reply = try connection.command(["SCRIPT", "LOAD", script.source])
+            guard let sha = reply.bytes else {
+                throw RedisConnection.Failure(description: "SCRIPT LOAD \(script): \(reply.errorMessage ?? "unexpected reply")")
+            }
+            shas[script] = sha
         }
-        return sha
     }
 
-    static func evalshaCommand(_ sha: [UInt8], keys: [String], arguments: [[UInt8]]) -> [[UInt8]] {
-        var command: [[UInt8]] = [Array("EVALSHA".utf8), sha, Array(String(keys.count).utf8)]
-        command.reserveCapacity(3 + keys.count + arguments.count)
-        for key in keys { command.append(Array(key.utf8)) }
-        command += arguments
-        return command
+    /// Starts a call of `script` on one swarm: `EVALSHA sha 1 <lifecycle key>`, then
+    /// `argumentCount` arguments that the caller writes next.
+    func writeCall(_ script: RedisScript, swarm base: [UInt8], argumentCount: Int, into writer: inout RESPWriter) {
+        writer.command(4 + argumentCount)
+        writer.bulk("EVALSHA")
+        writer.bulk(shas[script]!)  // every script is loaded before a session exists
+        writer.bulk("1")
+        writer.bulk(base, RedisKeys.lifecycleSuffix)
+    }
+
+    /// Sends every command the writer holds, then reads every reply: one round trip.
+    func pipeline(_ writer: RESPWriter) throws -> [RedisReply] {
+        try connection.appendEncoded(writer.bytes[...])
+        var replies = try (0..<writer.commands).map { _ in try connection.readReply() }
+        let forgotten = replies.indices.filter { replies[$0].isNoScript }
+        for (i, reply) in zip(forgotten, try rerunForgotten(forgotten, of: writer)) { replies[i] = reply }
+        return replies
+    }
+
+    /// Commands given as argument lists, one round trip.
+    func pipeline(_ commands: [[[UInt8]]]) throws -> [RedisReply] {
+        var writer = RESPWriter()
+        for command in commands { writer.command(command) }
+        return try pipeline(writer)
+    }
+
+    /// Loads the scripts again and runs the writer's commands at `indices` again (calls that met
+    /// NOSCRIPT, every other reply of their round already read), in one round trip; their new replies.
+    func rerunForgotten(_ indices: [Int], of writer: RESPWriter) throws -> [RedisReply] {
+        guard !indices.isEmpty else { return [] }
+        try loadScripts()
+        for i in indices { try connection.appendEncoded(writer.command(at: i)) }
+        return try indices.map { _ in try connection.readReply() }
     }
 }
 

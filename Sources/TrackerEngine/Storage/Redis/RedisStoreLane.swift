@@ -11,17 +11,16 @@
 /// server refuses at once). A batch with no reply after the timeout fails and the connection is
 /// dropped (`checkStalled`).
 final class RedisStoreLane: SwarmStoreLane {
-    private let worker: RedisStoreWorker
-    private let timeout: Double
+    private let keeper: RedisConnectionKeeper
+    private let batcher: RedisBatcher
+    /// Most calls waiting for the next batch; past it, calls fail at once.
     private let capacity: Int
-    private let batchSize: Int
     private var queued: [RedisJob] = []
-    private var inFlight: RedisStoreWorker.InFlight?
+    private var inFlight: RedisBatch?
 
-    init(settings: RedisStoreWorker.Settings, queue: RedisJobQueue, capacity: Int) {
-        worker = RedisStoreWorker(settings: settings, queue: queue)
-        timeout = settings.timeout
-        batchSize = settings.batch
+    init(connection: RedisConnectionKeeper.Settings, batch: RedisBatcher.Settings, capacity: Int) {
+        keeper = RedisConnectionKeeper(settings: connection)
+        batcher = RedisBatcher(settings: batch, monotonicSeconds: connection.monotonicSeconds)
         self.capacity = capacity
     }
 
@@ -41,17 +40,17 @@ final class RedisStoreLane: SwarmStoreLane {
 
     func send() {
         // Announce counts held for idle swarms go out on their own (about once a second at most).
-        if inFlight == nil, queued.isEmpty, worker.hasStrandedCounts() { sendNextBatch() }
+        if inFlight == nil, queued.isEmpty, batcher.hasHeldCounts() { sendNextBatch() }
         while inFlight == nil, !queued.isEmpty {
             sendNextBatch()
             // Redis answers a batch within a millisecond or so: waiting for it here, on this
             // socket alone, spares the frontend a round of wake-ups (new requests wait in the
             // kernel meanwhile and make the next batch bigger). A slower batch is left to the
             // frontend's poll loop.
-            guard let batch = inFlight, let session = worker.session,
+            guard let batch = inFlight, let session = keeper.session,
                   (try? session.connection.waitUntilReadable(milliseconds: Self.replyWaitMilliseconds)) == true else { return }
             inFlight = nil
-            worker.finish(batch, with: session)
+            batcher.finish(batch, with: session)
         }
     }
 
@@ -61,46 +60,39 @@ final class RedisStoreLane: SwarmStoreLane {
     /// Writes the next batch (at most `batchSize` jobs, maybe none: held announce counts only), or
     /// fails the queue when Redis is unreachable.
     private func sendNextBatch() {
-        let batch: [RedisJob]
-        if queued.count <= batchSize {
-            batch = queued
-            queued.removeAll(keepingCapacity: true)
-        } else {
-            batch = Array(queued.prefix(batchSize))
-            queued.removeFirst(batchSize)
-        }
-        guard let session = worker.liveSession() else {
-            for job in batch { job.fail() }
-            for job in queued { job.fail() }
+        let jobs = Array(queued.prefix(batcher.settings.maxCalls))
+        queued.removeFirst(jobs.count)
+        guard let session = keeper.live() else {
+            for job in jobs + queued { job.fail() }
             queued.removeAll(keepingCapacity: true)
             return
         }
-        inFlight = worker.send(batch, with: session)
+        inFlight = batcher.send(jobs, with: session)
     }
 
     var waitDescriptor: (fd: Int32, generation: Int)? {
-        guard inFlight != nil, let fd = worker.session?.connection.descriptor else { return nil }
-        return (fd, worker.connectionsMade)
+        guard inFlight != nil, let fd = keeper.session?.connection.descriptor else { return nil }
+        return (fd, keeper.connectionsMade)
     }
 
     func receive() {
-        guard let batch = inFlight, let session = worker.session else {
+        guard let batch = inFlight, let session = keeper.session else {
             // Nothing is expected: the server closed the connection (or said something unasked).
             // Closing it also takes it out of the frontend's poll set.
-            worker.dropSession()
+            keeper.drop()
             return
         }
         inFlight = nil
-        worker.finish(batch, with: session)
+        batcher.finish(batch, with: session)
         send()
     }
 
     func checkStalled(now seconds: Double) -> Bool {
-        guard let batch = inFlight else { return false }
-        guard seconds - batch.sentAt > timeout else { return true }
+        guard var batch = inFlight else { return false }
+        guard seconds - batch.sentAt > keeper.settings.timeout else { return true }
         inFlight = nil
-        worker.dropSession()
-        batch.failAll()
+        keeper.drop()
+        batch.failUnanswered()
         send()
         return inFlight != nil
     }

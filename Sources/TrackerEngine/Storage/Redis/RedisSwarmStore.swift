@@ -14,38 +14,38 @@ public final class RedisSwarmStore: SwarmStore {
     public let torrentRetention: Int64
     let keys: RedisKeys
     private let queue: RedisJobQueue
-    private let settings: RedisStoreWorker.Settings
-    private let finished = DispatchGroup()
+    private let connection: RedisConnectionKeeper.Settings
+    private let batch: RedisBatcher.Settings
+    private let threads = ThreadGroup()
 
     /// - Parameters:
     ///   - prefix: every key starts with it (`--redis-prefix`).
     ///   - threads: store threads, each with its own connection.
     ///   - timeout: seconds for connecting and for each reply; a slower Redis counts as unavailable.
+    ///   - monotonicSeconds: the clock batches keep time by (held announce counts, backoff).
     public init(endpoint: RedisEndpoint, prefix: String = "tt", peerTimeout: Int64 = 3660, torrentRetention: Int64 = 30 * 86_400,
-                threads: Int = 1, queueCapacity: Int = 16_384, timeout: Double = 0.5, limits: SwarmLimits = SwarmLimits()) {
+                threads: Int = 1, queueCapacity: Int = 16_384, timeout: Double = 0.5, limits: SwarmLimits = SwarmLimits(),
+                monotonicSeconds: @escaping @Sendable () -> Double = MonotonicClock.seconds) {
         self.endpoint = endpoint
         self.peerTimeout = peerTimeout
         self.torrentRetention = torrentRetention
         self.keys = RedisKeys(prefix: prefix)
         self.queue = RedisJobQueue(capacity: queueCapacity)
-        let settings = RedisStoreWorker.Settings(endpoint: endpoint, keys: keys, timeout: timeout, peerTimeout: peerTimeout, limits: limits)
-        self.settings = settings
+        let connection = RedisConnectionKeeper.Settings(endpoint: endpoint, keys: keys, timeout: timeout, monotonicSeconds: monotonicSeconds)
+        let batch = RedisBatcher.Settings(peerTimeout: peerTimeout, limits: limits)
+        self.connection = connection
+        self.batch = batch
         for _ in 0..<max(1, threads) {
-            let queue = self.queue, finished = self.finished
-            finished.enter()
-            let thread = Thread {
-                RedisStoreWorker(settings: settings, queue: queue).run()
-                finished.leave()
+            let queue = self.queue
+            self.threads.start("trackertui-redis") { _ in
+                RedisStoreThread(queue: queue, connection: connection, batch: batch).run()
             }
-            thread.name = "trackertui-redis"
-            thread.start()
         }
     }
 
     /// Fails what is queued, stops the threads and waits for them (at most `timeout` seconds).
     public func shutdown(timeout: Double = 5) {
-        queue.stop()
-        _ = finished.wait(timeout: .now() + timeout)
+        threads.stop(timeout: timeout) { queue.stop() }
     }
 
     deinit { queue.stop() }
@@ -63,7 +63,7 @@ public final class RedisSwarmStore: SwarmStore {
 
     /// A frontend thread's own connection, batching that thread's calls (see `RedisStoreLane`).
     public func makeLane() -> any SwarmStoreLane {
-        RedisStoreLane(settings: settings, queue: queue, capacity: queue.capacity)
+        RedisStoreLane(connection: connection, batch: batch, capacity: queue.capacity)
     }
 
     // MARK: everything else, as session jobs
@@ -108,7 +108,7 @@ public final class RedisSwarmStore: SwarmStore {
     /// Sweeps every swarm listed in the torrents set, a cursor page at a time (never all keys at once).
     public func expire(now: TrackerTime) async throws(StoreError) -> Int {
         let forgetBefore = now.seconds - torrentRetention
-        let cutoff = Array(String(now.seconds - peerTimeout).utf8)
+        let cutoff = now.seconds - peerTimeout
         return try await withSession { session in
             var dropped = 0
             try session.connection.scanTorrents(session.keys) { hexes in
@@ -117,10 +117,17 @@ public final class RedisSwarmStore: SwarmStore {
                 // called again, so no single call blocks Redis for long.
                 var pending = hexes
                 for _ in 0..<Self.sweepCallsPerSwarm where !pending.isEmpty {
-                    let replies = try session.pipeline(pending.map { hex in
-                        RedisSession.evalshaCommand(session.sweepSHA, keys: [session.keys.swarm(hex: hex).lifecycle],
-                                                    arguments: [cutoff, Array("1000".utf8), Array(String(forgetBefore).utf8), Array("4".utf8)])
-                    })
+                    var calls = RESPWriter()
+                    for hex in pending {
+                        guard let hash = InfoHash(hex: hex) else { continue }
+                        session.writeCall(.sweep, swarm: session.keys.swarmBase(hash), argumentCount: 4, into: &calls)
+                        calls.bulk(cutoff)
+                        calls.bulk(1000)
+                        calls.bulk(forgetBefore)
+                        calls.bulk(4)
+                    }
+                    pending = pending.filter { InfoHash(hex: $0) != nil }
+                    let replies = try session.pipeline(calls)
                     var more: [String] = []
                     for (hex, reply) in zip(pending, replies) {
                         guard let items = reply.array, items.count == 3 else { continue }
@@ -182,8 +189,10 @@ public final class RedisSwarmStore: SwarmStore {
 
     public func remove(peer: PeerEndpoint, from infoHash: InfoHash) async throws(StoreError) -> Bool {
         try await withSession { session in
-            let kick = RedisSession.evalshaCommand(session.kickSHA, keys: [session.keys.swarm(infoHash).lifecycle], arguments: [peer.compact])
-            return (try session.pipeline([kick])[0].integer ?? 0) > 0
+            var kick = RESPWriter()
+            session.writeCall(.kick, swarm: session.keys.swarmBase(infoHash), argumentCount: 1, into: &kick)
+            kick.bulk(peer.compact)
+            return (try session.pipeline(kick)[0].integer ?? 0) > 0
         }
     }
 
@@ -223,28 +232,6 @@ public final class RedisSwarmStore: SwarmStore {
         }
         let reply = try session.connection.command(command)
         return (reply.array ?? []).compactMap { $0.bytes.map { String(decoding: $0, as: UTF8.self) } }
-    }
-}
-
-extension RedisSession {
-    /// Sends every command the writer holds, then reads every reply: one round trip (no scripts).
-    func pipeline(_ writer: RESPWriter) throws -> [RedisReply] {
-        try connection.appendEncoded(writer.bytes)
-        return try (0..<writer.commands).map { _ in try connection.readReply() }
-    }
-
-    /// Sends every command, then reads every reply: one round trip. Script calls the server had
-    /// forgotten (NOSCRIPT) run again once the scripts are loaded, and only they: the others
-    /// already ran.
-    func pipeline(_ commands: [[[UInt8]]]) throws -> [RedisReply] {
-        for command in commands { try connection.append(command) }
-        var replies = try commands.map { _ in try connection.readReply() }
-        let forgotten = replies.indices.filter { replies[$0].isNoScript }
-        guard !forgotten.isEmpty else { return replies }
-        try loadScripts()
-        for i in forgotten { try connection.append(commands[i]) }
-        for i in forgotten { replies[i] = try connection.readReply() }
-        return replies
     }
 }
 

@@ -1,0 +1,98 @@
+/// An announce in a batch: its script call and peer sample written together, read together,
+/// then turned into the announcer's answer.
+extension RedisBatcher {
+    /// The announce script's call: the lifecycle key, the endpoint and the packed argument
+    /// (`RedisPeerBlob.writeAnnounceArgument`); `counted` is what it adds to the swarm's count.
+    func writeAnnounce(_ request: AnnounceRequest, now: TrackerTime, counted: Int, session: RedisSession) {
+        session.writeCall(.announce, swarm: session.keys.swarmBase(request.infoHash), argumentCount: 2, into: &writer)
+        writer.bulk(request.endpoint.compact)
+        RedisPeerBlob.writeAnnounceArgument(request, nowSeconds: UInt32(clamping: now.seconds),
+                                            cutoffSeconds: UInt32(clamping: now.seconds - settings.peerTimeout),
+                                            pageSize: settings.prunePage, counted: UInt32(clamping: counted), limits: settings.limits,
+                                            into: &writer)
+    }
+
+    /// The peer sample's commands, right after the script call; returns how to read them.
+    func writeSample(_ request: AnnounceRequest, now: TrackerTime, session: RedisSession) -> RedisPeerSampler.Plan {
+        let family = RedisKeys.FamilySets.of(request.endpoint.family)
+        return sampler.plan(for: request, now: now, announcer: request.endpoint.compact, swarm: session.keys.swarmBase(request.infoHash),
+                            seeders: family.seeders, leechers: family.leechers, into: &writer)
+    }
+
+    /// Reads an announce's script reply and its sample's members.
+    func readAnnounce(_ announce: inout RedisBatch.Announce, session: RedisSession) throws {
+        announce.scriptReply = try session.connection.readReply()
+        let size = announce.request.endpoint.compactSize
+        for i in announce.plan.sources.indices where announce.plan.sources[i].isRead {
+            var members: [UInt8] = []
+            _ = try session.connection.readMembers(size: size) { members.append(contentsOf: $0) }
+            sampler.keep(members, memberSize: size, for: announce.plan.sources[i].key, now: announce.now)
+            announce.plan.sources[i].members = members
+        }
+    }
+
+    /// Answers the batch's announces: outcomes from the script replies and samples, peer ids for
+    /// those that want them (one more round trip), then the torrents set's activity for swarms
+    /// the scripts asked to touch.
+    func answerAnnounces(_ batch: inout RedisBatch, session: RedisSession) throws {
+        var touched = RESPWriter(capacity: 0)
+        for i in batch.announces.indices where complete(&batch.announces[i]) {
+            let announce = batch.announces[i]
+            touched.command(["ZADD", session.keys.torrents, String(announce.now.milliseconds), announce.request.infoHash.hex])
+        }
+        try addPeerIDs(&batch.announces, session: session)
+        for i in batch.announces.indices { batch.announces[i].reply.answer(batch.announces[i].outcome) }
+        if touched.commands > 0 { _ = try session.pipeline(touched) }
+    }
+
+    /// Turns an announce's script reply and sample into its outcome; true when the swarm needs a touch.
+    private func complete(_ announce: inout RedisBatch.Announce) -> Bool {
+        let result = announce.scriptReply
+        if let refusal = result.array, refusal.count == 1, let code = refusal[0].integer {
+            announce.outcome = .failure(code == -1 ? .tooManyTorrents : .tooManyPeersFromClient)
+            return false
+        }
+        guard let items = result.array, items.count == 6,
+              let seeders = items[0].integer, let leechers = items[1].integer, let completed = items[2].integer,
+              let touch = items[3].integer, let ownSeeders = items[4].integer, let ownLeechers = items[5].integer
+        else {
+            announce.outcome = .failure(result.isOutOfMemory ? .full : .failed("unexpected announce reply: \(result.errorMessage ?? "\(result)")"))
+            return false
+        }
+        let size = announce.request.endpoint.compactSize
+        var collector = RedisSampleCollector(plan: announce.plan, memberSize: size, seen: &seen)
+        sampler.draw(announce.plan, memberSize: size, into: &collector, seen: &seen)
+        sampler.remember(announce.request, seeders: Int(ownSeeders), leechers: Int(ownLeechers))
+        let counts = SwarmCounts(seeders: Int(max(0, seeders)), leechers: Int(max(0, leechers)), completed: Int(max(0, completed)))
+        announce.outcome = .success(AnnounceResult(counts: counts, compactPeers: collector.compact))
+        return touch == 1
+    }
+
+    /// Fills `peerIDs` of the announces that asked for them: one HMGET of each of the sampled
+    /// family's two hashes (a peer is in one of them).
+    private func addPeerIDs(_ announces: inout [RedisBatch.Announce], session: RedisSession) throws {
+        var commands = RESPWriter(capacity: 0)
+        var wanting: [Int] = []
+        for (i, announce) in announces.enumerated() {
+            guard announce.request.wantsPeerIDs, case .success(let result) = announce.outcome, !result.compactPeers.isEmpty else { continue }
+            wanting.append(i)
+            let size = announce.request.endpoint.compactSize
+            let members = stride(from: 0, to: result.compactPeers.count, by: size).map { Array(result.compactPeers[$0..<$0 + size]) }
+            let base = session.keys.swarmBase(announce.request.infoHash), family = RedisKeys.FamilySets.of(announce.request.endpoint.family)
+            for set in [family.seeders, family.leechers] {
+                commands.command([Array("HMGET".utf8), base + Array(set.description.utf8)] + members)
+            }
+        }
+        guard !wanting.isEmpty else { return }
+        let replies = try session.pipeline(commands)
+        for (n, i) in wanting.enumerated() {
+            guard case .success(var result) = announces[i].outcome else { continue }
+            let seeders = replies[2 * n].array ?? [], leechers = replies[2 * n + 1].array ?? []
+            result.peerIDs = zip(seeders, leechers).map { seeder, leecher in
+                (seeder.bytes ?? leecher.bytes).flatMap { $0.count >= 20 ? PeerID(bytes: $0[0..<20]) : nil }
+                    ?? PeerID(bytes: [UInt8](repeating: 0, count: 20))!
+            }
+            announces[i].outcome = .success(result)
+        }
+    }
+}

@@ -1,0 +1,122 @@
+/// Turns a connection's announces and scrapes into one write and its replies into answers.
+/// One per connection (a store thread's or a lane's): it keeps what that connection learned
+/// (kept peer samples, held announce counts) and one reused buffer. `send` writes a batch;
+/// `finish` reads its replies in order and answers each call exactly once.
+final class RedisBatcher {
+    struct Settings {
+        var peerTimeout: Int64
+        var limits: SwarmLimits
+        /// HSCAN page size of a prune step (one page of each peer hash per announce that prunes).
+        var prunePage: UInt16 = 256
+        /// Most calls in one batch.
+        var maxCalls = 256
+    }
+
+    let settings: Settings
+    private let monotonicSeconds: @Sendable () -> Double
+    var sampler = RedisPeerSampler()
+    var seen = FingerprintSet()
+    private var counts = RedisAnnounceCounts()
+    /// The batch in flight's commands (kept until it is finished: NOSCRIPT reruns read them).
+    var writer = RESPWriter()
+
+    init(settings: Settings, monotonicSeconds: @escaping @Sendable () -> Double) {
+        self.settings = settings
+        self.monotonicSeconds = monotonicSeconds
+    }
+
+    /// True when a batch without calls may be worth sending: announce counts held for over a second.
+    func hasHeldCounts() -> Bool {
+        counts.mayHaveStranded(seconds: monotonicSeconds())
+    }
+
+    /// Writes every announce (script and peer sample) and scrape of `jobs`, and held counts that
+    /// are due, in one write; session jobs are left to the caller. Nil when there was nothing to
+    /// write, or the write failed (then its calls are answered already).
+    func send(_ jobs: [RedisJob], with session: RedisSession) -> RedisBatch? {
+        var batch = RedisBatch()
+        writer.reset()
+        let seconds = monotonicSeconds()
+        for job in jobs {
+            switch job {
+            case let .announce(request, now, reply):
+                let counted = counts.take(request.infoHash, nowMillis: now.milliseconds, seconds: seconds)
+                let command = writer.commands
+                writeAnnounce(request, now: now, counted: counted, session: session)
+                let plan = writeSample(request, now: now, session: session)
+                batch.calls.append(.announce(batch.announces.count))
+                batch.announces.append(.init(request: request, now: now, plan: plan, counted: counted, command: command, reply: PendingReply(reply)))
+            case let .scrape(hashes, _, reply):
+                for hash in hashes { RedisCountsReader.writeScrape(swarm: session.keys.swarmBase(hash), into: &writer) }
+                batch.calls.append(.scrape(batch.scrapes.count))
+                batch.scrapes.append(.init(hashes: hashes, reply: PendingReply(reply)))
+            case .session:
+                break
+            }
+        }
+        for (hash, count) in counts.stranded(seconds: seconds) {
+            batch.heldCounts.append(.init(infoHash: hash, count: count, command: writer.commands))
+            session.writeCall(.count, swarm: session.keys.swarmBase(hash), argumentCount: 1, into: &writer)
+            writer.bulk(count)
+        }
+        guard !batch.isEmpty else { return nil }
+        do {
+            try session.connection.appendEncoded(writer.bytes[...])
+            try session.connection.flush()
+        } catch {
+            batch.failUnanswered()
+            return nil
+        }
+        batch.sentAt = monotonicSeconds()
+        return batch
+    }
+
+    /// Reads a sent batch's replies in order (each read bounded by the connection's timeout) and
+    /// answers its calls. When the connection breaks half-way, what was not answered yet is
+    /// answered as unavailable.
+    func finish(_ sent: RedisBatch, with session: RedisSession) {
+        var batch = sent
+        do {
+            for call in batch.calls {
+                switch call {
+                case .announce(let i): try readAnnounce(&batch.announces[i], session: session)
+                case .scrape(let i): batch.scrapes[i].reply.answer(try readScrape(batch.scrapes[i].hashes, session: session))
+                }
+            }
+            let heldReplies = try batch.heldCounts.map { _ in try session.connection.readReply() }
+            try rerunForgotten(&batch, heldReplies: heldReplies, session: session)
+            try answerAnnounces(&batch, session: session)
+        } catch {
+            // The connection broke: its owner connects again.
+        }
+        batch.failUnanswered()
+    }
+
+    /// The server forgot the scripts: once every reply of the batch is read, the announces and
+    /// held counts that met NOSCRIPT run again. Those announces' samples saw the swarm as it was
+    /// before them: good enough, once.
+    private func rerunForgotten(_ batch: inout RedisBatch, heldReplies: [RedisReply], session: RedisSession) throws {
+        let announces = batch.announces.indices.filter { batch.announces[$0].scriptReply.isNoScript }
+        let held = batch.heldCounts.indices.filter { heldReplies[$0].isNoScript }
+        let commands = announces.map { batch.announces[$0].command } + held.map { batch.heldCounts[$0].command }
+        let replies = try session.rerunForgotten(commands, of: writer)
+        for (i, reply) in zip(announces, replies) { batch.announces[i].scriptReply = reply }
+    }
+
+    private func readScrape(_ hashes: [InfoHash], session: RedisSession) throws -> Result<[ScrapeEntry], StoreError> {
+        var entries: [ScrapeEntry] = []
+        var failure: StoreError?
+        for hash in hashes {
+            let replies = try (0..<RedisCountsReader.repliesPerSwarm).map { _ in try session.connection.readReply() }
+            switch RedisCountsReader.counts(fromScrape: replies[...]) {
+            case .success(let counts?): entries.append(ScrapeEntry(infoHash: hash, counts: counts))
+            case .success(nil): break
+            case .failure(let error): failure = error
+            }
+        }
+        return failure.map { .failure($0) } ?? .success(entries)
+    }
+}
+
+@available(*, unavailable)
+extension RedisBatcher: Sendable {}
