@@ -32,7 +32,9 @@ let package = Package(
                 .product(name: "Atomics", package: "swift-atomics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "CompressNIO", package: "compress-nio"),
-            ]
+            ],
+            // The Redis scripts, compiled into the binary (an installed tracker carries no files).
+            resources: ["layout", "swarm", "announce", "count", "kick", "sweep"].map { .embedInCode("Storage/Redis/Lua/\($0).lua") }
         ),
         .executableTarget(
             name: "trackertui",

@@ -40,16 +40,18 @@ struct RedisKeys: Sendable {
         func key(_ suffix: StaticString) -> String { base + suffix.description }
         return Swarm(seeders4: key(FamilySets.v4.seeders), leechers4: key(FamilySets.v4.leechers),
                      seeders6: key(FamilySets.v6.seeders), leechers6: key(FamilySets.v6.leechers),
-                     lifecycle: key(Self.lifecycleSuffix), clients4: key("C4"), clients6: key("C6"))
+                     lifecycle: key(Self.lifecycleSuffix), clients4: key(FamilySets.v4.clients), clients6: key(FamilySets.v6.clients))
     }
 
     /// The suffixes of a swarm's keys after `<prefix>:{<hex>}:`: one family's two peer hashes and
-    /// the lifecycle hash. The one place that names them (the announce script derives the peer
-    /// hashes' names from the lifecycle key's: see `RedisScripts`).
+    /// its peers-per-client counts, and the lifecycle hash. Swift names them here and the scripts
+    /// in `Lua/layout.lua` (they derive the names from the lifecycle key's); a test holds the two
+    /// to the same names.
     struct FamilySets {
         let isV6: Bool
         var seeders: StaticString { isV6 ? "S6" : "S4" }
         var leechers: StaticString { isV6 ? "L6" : "L4" }
+        var clients: StaticString { isV6 ? "C6" : "C4" }
 
         static let v4 = FamilySets(isV6: false)
         static let v6 = FamilySets(isV6: true)

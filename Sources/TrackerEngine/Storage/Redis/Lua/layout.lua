@@ -1,0 +1,38 @@
+-- The layout the Lua scripts and Swift share: a peer's 57-byte blob (RedisPeerBlob), the
+-- announce script's packed argument, and the suffixes of a swarm's keys after
+-- `<prefix>:{<hex>}:` (RedisKeys). Offsets are 1-based, as string.sub and string.byte count.
+-- A test (RedisScriptTests) checks every value here against the Swift side.
+local BLOB_SIZE = 57
+local BLOB_KEY = 21
+local BLOB_FIRST_SEEN = 49
+local BLOB_LAST_SEEN = 53
+local BLOB_FLAGS = 57
+local FLAG_HAS_KEY = 1
+local FLAG_COMPLETION_COUNTED = 2
+-- The announce argument: mode, now s, cutoff s, prune page, announces counted, most torrents,
+-- most peers per client; then the blob.
+local ANNOUNCE_FORMAT = '<BI4I4I2I4I4I2'
+local ANNOUNCE_HEADER_SIZE = 21
+local MODE_SEEDER = 128
+local EVENT_COMPLETED = 2
+local EVENT_STARTED = 1
+local EVENT_STOPPED = 3
+local LIFECYCLE = 't'
+-- Per address family ('4' or '6'): the seeders and leechers hashes and the peers-per-client counts.
+local SEEDERS = {['4'] = 'S4', ['6'] = 'S6'}
+local LEECHERS = {['4'] = 'L4', ['6'] = 'L6'}
+local CLIENTS = {['4'] = 'C4', ['6'] = 'C6'}
+-- A client is an IPv4 address or an IPv6 /64: the endpoint's first 4 or 8 bytes.
+local CLIENT_SIZE = {['4'] = 4, ['6'] = 8}
+local ENDPOINT_SIZE_V6 = 18
+-- `<prefix>:torrents`, from the lifecycle key `<prefix>:{<hex>}:t`.
+local TORRENTS_SUFFIX = ':torrents'
+
+local function familyOf(endpoint)
+  return #endpoint == ENDPOINT_SIZE_V6 and '6' or '4'
+end
+
+-- `<prefix>:{<hex>}:` from the lifecycle key: every key of a swarm shares it (one hash tag, one slot).
+local function swarmBase(lifecycleKey)
+  return string.sub(lifecycleKey, 1, -1 - #LIFECYCLE)
+end

@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+@testable import TrackerEngine
+import TrackerTestSupport
+
+/// The Lua scripts one at a time against a real redis-server, as the tracker loads them, and
+/// `Lua/layout.lua` against the Swift side of the same layout.
+@Suite("Redis scripts")
+struct RedisScriptTests {
+    static let now = TrackerTime(seconds: 1_700_000_000)
+
+    @Test("layout.lua and Swift agree on the blob, the announce argument and the key suffixes")
+    func oneLayout() {
+        let lua = RedisScript.layoutConstants
+        typealias Blob = RedisPeerBlob
+        #expect(lua["BLOB_SIZE"] == "\(Blob.size)")
+        #expect(lua["BLOB_KEY"] == "\(Blob.keyOffset + 1)")
+        #expect(lua["BLOB_FIRST_SEEN"] == "\(Blob.firstSeenOffset + 1)")
+        #expect(lua["BLOB_LAST_SEEN"] == "\(Blob.lastSeenOffset + 1)")
+        #expect(lua["BLOB_FLAGS"] == "\(Blob.flagsOffset + 1)")
+        #expect(lua["FLAG_HAS_KEY"] == "\(Blob.flagHasKey)")
+        #expect(lua["FLAG_COMPLETION_COUNTED"] == "\(Blob.flagCompletionCounted)")
+        #expect(lua["ANNOUNCE_FORMAT"] == "'\(Blob.announceFormat)'")
+        #expect(lua["ANNOUNCE_HEADER_SIZE"] == "\(Blob.announceHeaderSize)")
+        #expect(lua["MODE_SEEDER"] == "\(Blob.modeSeeder)")
+        #expect(lua["EVENT_STARTED"] == "\(AnnounceEvent.started.rawValue)")
+        #expect(lua["EVENT_COMPLETED"] == "\(AnnounceEvent.completed.rawValue)")
+        #expect(lua["EVENT_STOPPED"] == "\(AnnounceEvent.stopped.rawValue)")
+        #expect(lua["LIFECYCLE"] == "'\(RedisKeys.lifecycleSuffix)'")
+        let (v4, v6) = (RedisKeys.FamilySets.v4, RedisKeys.FamilySets.v6)
+        #expect(lua["SEEDERS"] == "{['4'] = '\(v4.seeders)', ['6'] = '\(v6.seeders)'}")
+        #expect(lua["LEECHERS"] == "{['4'] = '\(v4.leechers)', ['6'] = '\(v6.leechers)'}")
+        #expect(lua["CLIENTS"] == "{['4'] = '\(v4.clients)', ['6'] = '\(v6.clients)'}")
+        #expect(lua["CLIENT_SIZE"] == "{['4'] = 4, ['6'] = 8}")
+        #expect(PeerAddress(Fixture.v4(1)).clientPrefixLength == 32 && PeerAddress(Fixture.v6(1)).clientPrefixLength == 64)
+        #expect(lua["ENDPOINT_SIZE_V6"] == "\(IPv6Endpoint.compactSize)")
+        #expect(lua["TORRENTS_SUFFIX"] == "'\(RedisKeys(prefix: "p").torrents.dropFirst(1))'")
+        // The header the format unpacks is the header Swift writes.
+        let sizes: [Character: Int] = ["B": 1]
+        var total = 0, format = Blob.announceFormat.dropFirst()
+        while let code = format.first {
+            format = format.dropFirst()
+            if code == "I", let digit = format.first?.wholeNumberValue { total += digit; format = format.dropFirst() } else { total += sizes[code] ?? 0 }
+        }
+        #expect(total == Blob.announceHeaderSize)
+    }
+
+    /// Runs a script with EVAL (binary-safe arguments), as the tracker loads it.
+    static func eval(_ script: RedisScript, _ connection: RedisConnection, key: String, _ arguments: [[UInt8]]) throws -> RedisReply {
+        try connection.command([Array("EVAL".utf8), Array(script.source.utf8), Array("1".utf8), Array(key.utf8)] + arguments)
+    }
+
+    static func announceArgument(_ request: AnnounceRequest, now: TrackerTime) -> [UInt8] {
+        var writer = RESPWriter()
+        RedisPeerBlob.writeAnnounceArgument(request, nowSeconds: UInt32(now.seconds), cutoffSeconds: UInt32(now.seconds - 3600), pageSize: 256,
+                                            counted: 1, limits: SwarmLimits(), into: &writer)
+        // The bulk string's bytes, without its `$<length>\r\n` header and trailing CRLF.
+        let bytes = writer.bytes
+        let start = bytes.firstIndex(of: UInt8(ascii: "\n"))! + 1
+        return Array(bytes[start..<bytes.count - 2])
+    }
+
+    @Test("announce: stores the peer's blob in its family's hash, counts a completion once, removes it on stopped")
+    func announce() throws {
+        let connection = try RedisConnection(TestRedis.shared.endpoint, timeout: 2)
+        let keys = RedisKeys(prefix: TestRedis.uniquePrefix()), hash = Fixture.hash(301), peer = Fixture.v4(7)
+        let swarm = keys.swarm(hash)
+        func announce(_ request: AnnounceRequest) throws -> [Int64] {
+            let reply = try Self.eval(.announce, connection, key: swarm.lifecycle, [peer.compact, Self.announceArgument(request, now: Self.now)])
+            return (reply.array ?? []).compactMap(\.integer)
+        }
+        #expect(try announce(Fixture.announce(hash, peer, id: 7, left: 10, event: .started)) == [0, 1, 0, 1, 0, 1])
+        let stored = try #require(try connection.command([Array("HGET".utf8), Array(swarm.leechers4.utf8), peer.compact]).bytes)
+        let detail = try #require(RedisPeerBlob.decode(stored, endpoint: peer, isSeeder: false))
+        #expect(detail.peerID == Fixture.peerID(7) && detail.left == 10 && detail.lastSeen == Self.now)
+
+        #expect(try announce(Fixture.announce(hash, peer, id: 7, left: 0, event: .completed)) == [1, 0, 1, 0, 1, 0])
+        #expect(try announce(Fixture.announce(hash, peer, id: 7, left: 0, event: .completed)) == [1, 0, 1, 0, 1, 0], "counted once")
+        #expect(try announce(Fixture.announce(hash, peer, id: 7, left: 0, event: .stopped)) == [0, 0, 1, 0, 0, 0])
+        #expect(try connection.command(["HLEN", swarm.seeders4]).integer == 0)
+    }
+
+    @Test("kick: removes the peer once; a second kick finds nothing")
+    func kick() throws {
+        let connection = try RedisConnection(TestRedis.shared.endpoint, timeout: 2)
+        let keys = RedisKeys(prefix: TestRedis.uniquePrefix()), hash = Fixture.hash(302), peer = Fixture.v6(9)
+        let swarm = keys.swarm(hash)
+        _ = try Self.eval(.announce, connection, key: swarm.lifecycle, [peer.compact, Self.announceArgument(Fixture.announce(hash, peer), now: Self.now)])
+        #expect(try connection.command(["HLEN", swarm.leechers6]).integer == 1)
+        #expect(try Self.eval(.kick, connection, key: swarm.lifecycle, [peer.compact]).integer == 1)
+        #expect(try Self.eval(.kick, connection, key: swarm.lifecycle, [peer.compact]).integer == 0)
+        #expect(try connection.command(["HLEN", swarm.leechers6]).integer == 0)
+    }
+
+    /// `scripts/redis-eval.sh`, the way an operator runs a script by hand.
+    static func redisEval(_ name: String, key: String, _ arguments: [String]) throws -> [String] {
+        let process = Process()
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../scripts/redis-eval.sh").standardizedFileURL
+        process.executableURL = script
+        process.arguments = [name, key, ","] + arguments
+        process.environment = ["PATH": "/usr/bin:/bin", "REDIS_CLI_OPTS": "-p \(TestRedis.shared.port)"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return text.split(separator: "\n").map(String.init)
+    }
+
+    @Test("count and sweep run by hand with redis-cli --eval: counts only a swarm that exists; the sweep drops expired peers and forgets the empty swarm")
+    func byHand() throws {
+        let connection = try RedisConnection(TestRedis.shared.endpoint, timeout: 2)
+        let keys = RedisKeys(prefix: TestRedis.uniquePrefix()), hash = Fixture.hash(303)
+        let swarm = keys.swarm(hash)
+        #expect(try Self.redisEval("count", key: swarm.lifecycle, ["5"]) == ["0"])
+        #expect(try connection.command(["EXISTS", swarm.lifecycle]).integer == 0, "no lifecycle made for a swarm that is gone")
+
+        for n in 1...3 {
+            let peer = Fixture.v4(UInt8(n))
+            _ = try Self.eval(.announce, connection, key: swarm.lifecycle, [peer.compact, Self.announceArgument(Fixture.announce(hash, peer), now: Self.now)])
+        }
+        #expect(try Self.redisEval("count", key: swarm.lifecycle, ["5"]) == ["1"])
+        #expect(try connection.command(["HGET", swarm.lifecycle, "announces"]).bytes == Array("8".utf8), "three announces counted at once, five handed over")
+
+        let cutoff = String(Self.now.seconds), forgetBefore = String(Self.now.seconds + 1)
+        #expect(try Self.redisEval("sweep", key: swarm.lifecycle, [cutoff, "1000", forgetBefore, "4"]) == ["3", "1", "0"])
+        #expect(try connection.command(["EXISTS", swarm.lifecycle, swarm.leechers4]).integer == 0)
+    }
+}
