@@ -218,6 +218,27 @@ struct SwarmStoreConformanceTests {
         #expect(info.counts == SwarmCounts(seeders: 1, leechers: 0, completed: 1))
     }
 
+    @Test("the dashboard's refresh: torrents active since a time, the most recent first when limited", arguments: StoreBackend.allCases)
+    func torrentsActiveSince(backend: StoreBackend) async throws {
+        let store = try backend.makeStore()
+        let a = Fixture.hash(401), b = Fixture.hash(402), c = Fixture.hash(403)
+        for (n, hash) in [a, b, c].enumerated() {
+            _ = try await store.announce(Fixture.announce(hash, Fixture.v4(UInt8(n + 1))), now: now.adding(seconds: Int64(20 * n)))
+        }
+        func listed(since seconds: Int64?, limit: Int?) async throws -> [InfoHash] {
+            try await store.torrents(activeSince: seconds.map { now.adding(seconds: $0) }, limit: limit, now: now.adding(seconds: 60)).map(\.infoHash)
+        }
+        #expect(Set(try await listed(since: nil, limit: nil)) == [a, b, c])
+        #expect(Set(try await listed(since: 20, limit: nil)) == [b, c], "activity at or after the time")
+        #expect(try await listed(since: 20, limit: 1) == [c], "the most recent")
+        #expect(Set(try await listed(since: nil, limit: 2)) == [b, c], "the two most recent of all")
+        #expect(try await listed(since: 41, limit: nil).isEmpty)
+
+        _ = try await store.announce(Fixture.announce(a, Fixture.v4(1)), now: now.adding(seconds: 60))
+        #expect(try await listed(since: 50, limit: nil) == [a], "a torrent announced to again is listed again")
+        #expect(try await listed(since: 50, limit: 5) == [a])
+    }
+
     @Test("concurrent announces to many swarms lose nothing", arguments: StoreBackend.allCases)
     func concurrency(backend: StoreBackend) async throws {
         let store = try backend.makeStore()

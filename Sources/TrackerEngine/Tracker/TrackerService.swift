@@ -18,6 +18,10 @@ public final class TrackerService: Service, Sendable {
     private let logger: Logger
     private let clock: any TrackerClock
     private let managedRedis: ManagedRedis?
+    /// Where this engine reports its counters for attached dashboards (Redis only).
+    private let nodes: (any NodeRegistry)?
+    /// Stops the store's own threads, if it has any.
+    private let stopStore: @Sendable () -> Void
 
     /// Builds the store (starting the managed redis-server when Redis is the store and no server
     /// is named); `shutdown()` undoes it.
@@ -32,14 +36,19 @@ public final class TrackerService: Service, Sendable {
         case .memory:
             store = MemorySwarmStore(peerTimeout: configuration.effectivePeerTimeout, limits: configuration.swarmLimits)
             managedRedis = nil
+            nodes = nil
+            stopStore = {}
             backend = FileModerationBackend(directory: configuration.dataDirectory ?? ".", logger: logger)
         case .redis:
             let managed = try configuration.redis == nil
                 ? ManagedRedis(directory: configuration.dataDirectory ?? ".",
                                maxMemoryBytes: configuration.redisMaxMemory ?? ManagedRedis.defaultMaxMemoryBytes, logger: logger) : nil
             let endpoint = configuration.redis ?? managed!.endpoint
-            store = RedisSwarmStore(endpoint: endpoint, prefix: configuration.redisPrefix, peerTimeout: configuration.effectivePeerTimeout,
-                                    threads: configuration.redisThreads, limits: configuration.swarmLimits)
+            let redis = RedisSwarmStore(endpoint: endpoint, prefix: configuration.redisPrefix, peerTimeout: configuration.effectivePeerTimeout,
+                                        threads: configuration.redisThreads, limits: configuration.swarmLimits)
+            store = redis
+            nodes = redis
+            stopStore = { redis.shutdown() }
             managedRedis = managed
             backend = RedisModerationBackend(endpoint: endpoint, prefix: configuration.redisPrefix, logger: logger)
             logger.notice("redis store", metadata: ["redis": "\(endpoint)", "prefix": "\(configuration.redisPrefix)"])
@@ -75,7 +84,7 @@ public final class TrackerService: Service, Sendable {
             try await cancelWhenGracefulShutdown {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await self.sweepExpiredPeers() }
-                    if let redis = self.store as? RedisSwarmStore { group.addTask { try await self.reportNode(to: redis) } }
+                    if let nodes = self.nodes { group.addTask { try await self.reportNode(to: nodes) } }
                     try await group.next()
                     group.cancelAll()
                 }
@@ -110,17 +119,17 @@ public final class TrackerService: Service, Sendable {
 
     /// Stops the store's threads and the managed redis-server. Call once `run` has returned.
     public func shutdown() {
-        (store as? RedisSwarmStore)?.shutdown()
+        stopStore()
         logger.debug("store stopped")
         managedRedis?.stop()
     }
 
     /// Every second, this engine's counters go to Redis for dashboards attached there.
-    private func reportNode(to redis: RedisSwarmStore) async throws {
+    private func reportNode(to nodes: any NodeRegistry) async throws {
         while true {
             let report = NodeReport(id: nodeID, startedAt: startedAt, listening: listening, announces: stats.count(.announce),
                                     scrapes: stats.count(.scrape), failures: stats.count(.failure))
-            try? await redis.report(report, now: clock.now())
+            try? await nodes.report(report, now: clock.now())
             try await Task.sleep(for: .seconds(1))
         }
     }
@@ -135,16 +144,6 @@ public final class TrackerService: Service, Sendable {
             } catch {
                 logger.warning("expiry sweep failed", metadata: ["error": "\(error)"])
             }
-        }
-    }
-}
-
-public enum TrackerStartupError: Error, CustomStringConvertible {
-    case nothingToListenOn
-
-    public var description: String {
-        switch self {
-        case .nothingToListenOn: return "no HTTP address could be bound"
         }
     }
 }

@@ -35,13 +35,13 @@ struct LocalEngineSource: DashboardSource {
 
 /// Engines elsewhere that share one Redis: their counters come from the nodes registry.
 struct AttachedRedisSource: DashboardSource {
-    let redis: RedisSwarmStore
+    let store: any SwarmStore
+    let nodes: any NodeRegistry
     let moderator: Moderator
     let clock: any TrackerClock
-    var store: any SwarmStore { redis }
 
     func engines() async -> EngineCounters {
-        let nodes = (try? await redis.liveNodes(now: clock.now())) ?? []
+        let nodes = (try? await self.nodes.liveNodes(now: clock.now())) ?? []
         return EngineCounters(nodes: nodes.count, startedAt: nodes.map(\.startedAt).min(),
                               listening: nodes.flatMap(\.listening),
                               announces: nodes.reduce(0) { $0 &+ $1.announces }, scrapes: nodes.reduce(0) { $0 &+ $1.scrapes },

@@ -44,7 +44,7 @@ public final class EpollHTTPServer: Sendable {
                     skipped(address, error)
                 }
             }
-            guard !bound.isEmpty else { throw TrackerStartupError.nothingToListenOn }
+            guard !bound.isEmpty else { throw ListenError.nothingToListenOn }
         } catch {
             perWorker.joined().forEach { _ = Glibc.close($0) }
             throw error
@@ -75,6 +75,16 @@ public final class EpollHTTPServer: Sendable {
     public func stop(timeout: Double = 5) {
         workers.stop(timeout: timeout) {
             for mailbox in mailboxes.value { mailbox.wake() }
+        }
+    }
+}
+
+public enum ListenError: Error, CustomStringConvertible {
+    case nothingToListenOn
+
+    public var description: String {
+        switch self {
+        case .nothingToListenOn: return "no HTTP address could be bound"
         }
     }
 }

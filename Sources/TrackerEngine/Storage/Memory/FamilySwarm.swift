@@ -25,31 +25,34 @@ struct FamilySwarm<Record: PeerRecord> {
         var outcome = Outcome()
         let seederPosition = seeders.find(address)
         let leecherPosition = seederPosition == nil ? leechers.find(address) : nil
+        let isSeeder = request.isSeeder
+        let place: AnnounceRules.Place = seederPosition != nil ? .seeders : leecherPosition != nil ? .leechers : .absent
+        let counted = leecherPosition.map { leechers[$0].flags.contains(.completionCounted) } ?? false
+        let transition = AnnounceRules.transition(event: request.event, isSeeder: isSeeder, was: place, completionCounted: counted)
 
-        if request.event == .stopped {
+        if transition.leaves {
             if let p = seederPosition { seeders.remove(at: p) }
             if let p = leecherPosition { leechers.remove(at: p) }
-            if seederPosition != nil || leecherPosition != nil { forgetClient(of: address) }
+            if place != .absent { forgetClient(of: address) }
             return outcome
         }
-        if seederPosition == nil, leecherPosition == nil, !admitClient(of: address, limit: maxPeersPerClient) {
+        if transition.joins, !admitClient(of: address, limit: maxPeersPerClient) {
             outcome.refusedClient = true
             return outcome
         }
 
-        let isSeeder = request.isSeeder
         var record: Record
         if let p = seederPosition {
             record = isSeeder ? seeders[p] : seeders.remove(at: p)
         } else if let p = leecherPosition {
             record = isSeeder ? leechers.remove(at: p) : leechers[p]
-            if isSeeder, request.event == .completed, !record.flags.contains(.completionCounted) {
-                record.flags.insert(.completionCounted)
-                outcome.completedNow = true
-            }
         } else {
             record = Record(address: address)
             record.firstSeen = now
+        }
+        if transition.countsCompletion {
+            record.flags.insert(.completionCounted)
+            outcome.completedNow = true
         }
         record.update(from: request, now: now)
 
@@ -70,13 +73,9 @@ struct FamilySwarm<Record: PeerRecord> {
         }
 
         if request.numwant > 0 {
-            if isSeeder {
-                sample(leechers: true, seeders: false, skipLeecher: nil, numwant: request.numwant,
-                       wantIDs: request.wantsPeerIDs, rng: &rng, compact: &compact, ids: &ids)
-            } else {
-                sample(leechers: true, seeders: true, skipLeecher: selfPosition, numwant: request.numwant,
-                       wantIDs: request.wantsPeerIDs, rng: &rng, compact: &compact, ids: &ids)
-            }
+            let sets = AnnounceRules.drawsFrom(isSeeder: isSeeder)
+            sample(leechers: sets.leechers, seeders: sets.seeders, skipLeecher: selfPosition, numwant: request.numwant,
+                   wantIDs: request.wantsPeerIDs, rng: &rng, compact: &compact, ids: &ids)
         }
         return outcome
     }

@@ -1,7 +1,7 @@
 /// A caller's reply, given at most once: whatever a batch has not answered when it ends (a
 /// broken connection, a silent server) is answered `unavailable` by `failUnanswered`, and only
 /// that.
-struct PendingReply<Value: Sendable> {
+struct ReplyOnce<Value: Sendable> {
     private var reply: (@Sendable (Result<Value, StoreError>) -> Void)?
 
     init(_ reply: @escaping @Sendable (Result<Value, StoreError>) -> Void) {
@@ -29,12 +29,12 @@ struct RedisBatch {
         var command: Int
         var scriptReply: RedisReply = .null
         var outcome: Result<AnnounceResult, StoreError> = .failure(.unavailable)
-        var reply: PendingReply<AnnounceResult>
+        var reply: ReplyOnce<AnnounceResult>
     }
 
     struct Scrape {
         var hashes: [InfoHash]
-        var reply: PendingReply<[ScrapeEntry]>
+        var reply: ReplyOnce<[ScrapeEntry]>
     }
 
     /// Announce counts held for a quiet swarm, handed over after the calls (the `count` script).

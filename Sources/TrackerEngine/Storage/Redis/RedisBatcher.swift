@@ -45,11 +45,11 @@ final class RedisBatcher {
                 writeAnnounce(request, now: now, counted: counted, session: session)
                 let plan = writeSample(request, now: now, session: session)
                 batch.calls.append(.announce(batch.announces.count))
-                batch.announces.append(.init(request: request, now: now, plan: plan, counted: counted, command: command, reply: PendingReply(reply)))
+                batch.announces.append(.init(request: request, now: now, plan: plan, counted: counted, command: command, reply: ReplyOnce(reply)))
             case let .scrape(hashes, _, reply):
                 for hash in hashes { RedisCountsReader.writeScrape(swarm: session.keys.swarmBase(hash), into: &writer) }
                 batch.calls.append(.scrape(batch.scrapes.count))
-                batch.scrapes.append(.init(hashes: hashes, reply: PendingReply(reply)))
+                batch.scrapes.append(.init(hashes: hashes, reply: ReplyOnce(reply)))
             case .session:
                 break
             }

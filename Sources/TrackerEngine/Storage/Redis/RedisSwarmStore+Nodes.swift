@@ -1,7 +1,7 @@
 /// Engines sharing one Redis report themselves there every second, so a dashboard attached to
 /// that Redis can show them all: `<prefix>:nodes` (ZSET id → last report, ms) lists them and
 /// `<prefix>:node:<id>` (HASH, expires after 30 s) holds each one's counters.
-extension RedisSwarmStore {
+extension RedisSwarmStore: NodeRegistry {
     /// A node silent for longer than this is no longer shown.
     static let nodeSilenceMillis: Int64 = 10_000
 

@@ -1,3 +1,4 @@
+-- The announce rules of Swarm/AnnounceRules.swift, applied in Redis.
 -- announce: KEYS[1] the swarm's lifecycle hash; ARGV[1] the endpoint (6 or 18 bytes), ARGV[2]
 -- the packed argument (ANNOUNCE_FORMAT, then the peer's blob).
 -- Returns {seeders, leechers, completed, touch 0/1, own-family seeders, own-family leechers},
