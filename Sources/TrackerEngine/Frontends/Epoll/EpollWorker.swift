@@ -24,21 +24,21 @@ final class EpollWorker {
     private static let laneTag: UInt64 = 1 << 60
     private static let readBufferSize = 65_536
 
-    private let epoll: EpollSet
-    private let listeners: Listeners
-    private let mailbox: Mailbox
-    private let responder: HTTPResponder
-    private let lane: any SwarmStoreLane
+    let epoll: EpollSet
+    let listeners: Listeners
+    let mailbox: Mailbox
+    let responder: HTTPResponder
+    let lane: any SwarmStoreLane
     /// Which of the lane's connections epoll watches (see `SwarmStoreLane.waitDescriptor`).
-    private var watchedLaneGeneration: Int?
-    private let decoder: HTTPRequestDecoder
-    private let limits: Limits
-    private var connections: [Int32: HTTPConnection] = [:]
+    var watchedLaneGeneration: Int?
+    let decoder: HTTPRequestDecoder
+    let limits: Limits
+    var connections: [Int32: HTTPConnection] = [:]
     /// Where reads land; requests are answered straight from it and only leftovers are copied.
-    private var scratch = ByteBufferAllocator().buffer(capacity: EpollWorker.readBufferSize)
-    private var generation: UInt32 = 0
-    private var tick: UInt32 = 0
-    private var nextTickAt: Int64
+    var scratch = ByteBufferAllocator().buffer(capacity: EpollWorker.readBufferSize)
+    var generation: UInt32 = 0
+    var tick: UInt32 = 0
+    var nextTickAt: Int64
 
     init(epfd: Int32, listeners: [Int32], mailbox: Mailbox, responder: HTTPResponder, limiter: ConnectionLimiter,
          addressLimiter: AddressConnectionLimiter, decoder: HTTPRequestDecoder, limits: Limits) {
@@ -100,7 +100,7 @@ final class EpollWorker {
 
     // MARK: events
 
-    private func handle(_ connection: HTTPConnection, flags: UInt32) {
+    func handle(_ connection: HTTPConnection, flags: UInt32) {
         // Errors and full hang-ups are reported whatever was asked: with nothing left to read,
         // the connection is over (waiting on would make them fire again and again).
         if flags & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0, flags & EPOLLIN.rawValue == 0 || connection.inputClosed {
@@ -117,7 +117,7 @@ final class EpollWorker {
         settle(connection)
     }
 
-    private func deliverReplies() {
+    func deliverReplies() {
         for delivery in mailbox.take() {
             guard let connection = connections[delivery.fd], connection.generation == delivery.generation else { continue }
             connection.busy = false
@@ -128,134 +128,10 @@ final class EpollWorker {
         }
     }
 
-    // MARK: reading and answering
-
-    /// Reads once and answers what arrived; leftovers wait in the connection.
-    private func receive(_ connection: HTTPConnection) {
-        let room = limits.maxBufferedBytes - (connection.buffered?.readableBytes ?? 0)
-        guard room > 0 else {
-            close(connection)  // the client keeps sending past every bound
-            return
-        }
-        var bytes = scratch
-        scratch = ByteBuffer()
-        defer {
-            bytes.clear()
-            scratch = bytes
-        }
-        var result = 0
-        var code: Int32 = 0
-        bytes.writeWithUnsafeMutableBytes(minimumWritableBytes: 0) { space -> Int in
-            result = recv(connection.fd, space.baseAddress, min(space.count, room), 0)
-            code = errno
-            return max(result, 0)
-        }
-        if result <= 0 {
-            if result < 0, code == EAGAIN || code == EWOULDBLOCK || code == EINTR { return }
-            connection.inputClosed = true  // end of input, or the connection broke
-            if result < 0 { connection.closeAfterWrite = true }
-            return
-        }
-        connection.lastActiveTick = tick
-        if var pending = connection.buffered {
-            connection.buffered = nil
-            pending.writeBuffer(&bytes)
-            serve(connection, &pending)
-            connection.buffered = pending.readableBytes > 0 ? pending : nil
-        } else {
-            serve(connection, &bytes)
-            if bytes.readableBytes > 0 {
-                var copy = ByteBufferAllocator().buffer(capacity: bytes.readableBytes)
-                copy.writeBuffer(&bytes)
-                connection.buffered = copy
-            }
-        }
-        if connection.buffered == nil {
-            connection.headStartedTick = nil
-        } else if connection.headStartedTick == nil {
-            connection.headStartedTick = tick
-        }
-    }
-
-    /// Answers the complete requests in `bytes`, in order, until one must wait (for the store), or
-    /// until this round's replies pass `maxUnsentBytes`: a client pipelining big replies it never
-    /// reads costs the tracker that much, not a reply per request, and one greedy connection gets
-    /// one round per pass of the event loop, like every other. A round cut short by the bound asks
-    /// for the next pass (`moreToServe`: EPOLLOUT, which fires as soon as the socket has room).
-    private func serve(_ connection: HTTPConnection, _ bytes: inout ByteBuffer) {
-        var replies: ByteBuffer?
-        connection.moreToServe = false
-        while !connection.busy, !connection.closeAfterWrite, connection.unsent == nil {
-            if let replies, replies.readableBytes >= limits.maxUnsentBytes {
-                connection.moreToServe = bytes.readableBytes > 0
-                break
-            }
-            guard let part = decoder.decodeOne(&bytes) else { break }
-            connection.headStartedTick = nil  // a whole head arrived; the next one's clock starts when it does
-            switch responder.respond(to: part, from: connection.remote) {
-            case .reply(let reply):
-                if !reply.keepAlive { connection.closeAfterWrite = true }
-                if replies == nil {
-                    replies = reply.bytes
-                } else {
-                    var more = reply.bytes
-                    replies!.writeBuffer(&more)
-                }
-            case .pending(let pending):
-                connection.busy = true
-                let mailbox = self.mailbox, fd = connection.fd, generation = connection.generation
-                responder.start(pending, lane: lane) { reply in
-                    mailbox.post(Mailbox.Delivery(fd: fd, generation: generation, reply: reply))
-                }
-            }
-        }
-        // Replies to pipelined requests leave together, in one send.
-        if let replies { queue(replies, on: connection) }
-    }
-
-    private func serveBuffered(_ connection: HTTPConnection) {
-        guard !connection.busy, connection.unsent == nil, !connection.closeAfterWrite, var pending = connection.buffered else {
-            connection.moreToServe = false  // nothing left to serve: no reason to wait for EPOLLOUT
-            return
-        }
-        connection.buffered = nil
-        serve(connection, &pending)
-        if pending.readableBytes > 0 { connection.buffered = pending }
-    }
-
-    // MARK: writing
-
-    private func queue(_ bytes: ByteBuffer, on connection: HTTPConnection) {
-        if connection.unsent == nil {
-            connection.unsent = bytes
-        } else {
-            var more = bytes
-            connection.unsent!.writeBuffer(&more)
-        }
-        flush(connection)
-    }
-
-    private func flush(_ connection: HTTPConnection) {
-        while var pending = connection.unsent {
-            let sent = pending.withUnsafeReadableBytes { send(connection.fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if sent < 0 {
-                if errno == EAGAIN || errno == EWOULDBLOCK { return }
-                connection.unsent = nil
-                connection.closeAfterWrite = true  // the peer is gone
-                return
-            }
-            pending.moveReaderIndex(forwardBy: sent)
-            connection.unsent = pending.readableBytes > 0 ? pending : nil
-            connection.lastActiveTick = tick
-            // A partial head could not grow while its connection was not read: its clock restarts.
-            if connection.unsent == nil, connection.headStartedTick != nil { connection.headStartedTick = tick }
-        }
-    }
-
     // MARK: bookkeeping
 
     /// Closes a connection that is done, or registers it for what it waits for.
-    private func settle(_ connection: HTTPConnection) {
+    func settle(_ connection: HTTPConnection) {
         guard !connection.isClosed else { return }
         let waiting = connection.busy || connection.unsent != nil || connection.moreToServe
         if !waiting, connection.closeAfterWrite || connection.inputClosed {
@@ -284,7 +160,7 @@ final class EpollWorker {
         connection.registeredEvents = wanted
     }
 
-    private func close(_ connection: HTTPConnection) {
+    func close(_ connection: HTTPConnection) {
         guard !connection.isClosed else { return }
         connection.isClosed = true
         if connections[connection.fd] === connection {
@@ -298,13 +174,13 @@ final class EpollWorker {
 
     /// Watches the lane's connection while it has a batch out; a new connection is added again
     /// (closing the old one took it out of the epoll set).
-    private func watchLane() {
+    func watchLane() {
         guard let wait = lane.waitDescriptor, wait.generation != watchedLaneGeneration else { return }
         watchedLaneGeneration = wait.generation
         epoll.addOrModify(wait.fd, events: EPOLLIN.rawValue, tag: Self.laneTag)
     }
 
-    private func advanceClock() {
+    func advanceClock() {
         let now = MonotonicClock.milliseconds()
         guard now >= nextTickAt else { return }
         let elapsed = 1 + (now - nextTickAt) / 1000
