@@ -1,4 +1,3 @@
-import Atomics
 import CLinuxNet
 import Glibc
 import NIOCore
