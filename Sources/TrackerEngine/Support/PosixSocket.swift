@@ -55,11 +55,18 @@ enum PosixSocket {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
         guard ok == 0 else { return nil }
-        return endpoint(storage).map { Int($0.port) }
+        return withUnsafeBytes(of: &storage) { raw in
+            switch Int32(storage.ss_family) {
+            case AF_INET: return Int(UInt16(bigEndian: raw.load(as: sockaddr_in.self).sin_port))
+            case AF_INET6: return Int(UInt16(bigEndian: raw.load(as: sockaddr_in6.self).sin6_port))
+            default: return nil
+            }
+        }
     }
 
     enum Accepted {
-        case connection(Int32, PeerEndpoint?)
+        /// The new socket and its peer's address.
+        case connection(Int32, sockaddr_storage)
         case wouldBlock
         case failed(Int32)
     }
@@ -72,34 +79,7 @@ enum PosixSocket {
                 clinuxnet_accept4(listener, $0, &length, Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue))
             }
         }
-        if fd >= 0 { return .connection(fd, endpoint(storage)) }
+        if fd >= 0 { return .connection(fd, storage) }
         return errno == EAGAIN || errno == EWOULDBLOCK ? .wouldBlock : .failed(errno)
-    }
-
-    /// The endpoint in a socket address; IPv4-mapped IPv6 becomes IPv4.
-    static func endpoint(_ storage: sockaddr_storage) -> PeerEndpoint? {
-        var storage = storage
-        switch Int32(storage.ss_family) {
-        case AF_INET:
-            return withUnsafeBytes(of: &storage) { raw in
-                let sin = raw.load(as: sockaddr_in.self)
-                return .v4(IPv4Endpoint(address: UInt32(bigEndian: sin.sin_addr.s_addr), port: UInt16(bigEndian: sin.sin_port)))
-            }
-        case AF_INET6:
-            return withUnsafeBytes(of: &storage) { raw in
-                let sin6 = raw.load(as: sockaddr_in6.self)
-                let (high, low) = withUnsafeBytes(of: sin6.sin6_addr) {
-                    (UInt64(bigEndian: $0.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
-                     UInt64(bigEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)))
-                }
-                let port = UInt16(bigEndian: sin6.sin6_port)
-                if high == 0, low >> 32 == 0xFFFF {
-                    return .v4(IPv4Endpoint(address: UInt32(truncatingIfNeeded: low), port: port))
-                }
-                return .v6(IPv6Endpoint(high: high, low: low, port: port))
-            }
-        default:
-            return nil
-        }
     }
 }

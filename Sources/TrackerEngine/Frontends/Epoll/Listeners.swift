@@ -52,8 +52,8 @@ final class Listeners {
                 }
                 // A connection reset before accept: go on with the next one.
                 if code != ECONNABORTED { return }
-            case let .connection(fd, remote):
-                guard let remote, limiter.acquire() else {
+            case let .connection(fd, address):
+                guard let remote = PeerEndpoint(socketAddress: address), limiter.acquire() else {
                     refuse(fd)
                     continue
                 }
