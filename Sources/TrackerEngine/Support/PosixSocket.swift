@@ -55,8 +55,9 @@ enum PosixSocket {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) }
         }
         guard ok == 0 else { return nil }
+        let family = Int32(storage.ss_family)
         return withUnsafeBytes(of: &storage) { raw in
-            switch Int32(storage.ss_family) {
+            switch family {
             case AF_INET: return Int(UInt16(bigEndian: raw.load(as: sockaddr_in.self).sin_port))
             case AF_INET6: return Int(UInt16(bigEndian: raw.load(as: sockaddr_in6.self).sin6_port))
             default: return nil

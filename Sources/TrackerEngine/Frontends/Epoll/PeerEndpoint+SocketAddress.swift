@@ -6,9 +6,9 @@ extension PeerEndpoint {
         var storage = socketAddress
         switch Int32(storage.ss_family) {
         case AF_INET:
-            self = withUnsafeBytes(of: &storage) { raw in
+            self = withUnsafeBytes(of: &storage) { raw -> PeerEndpoint in
                 let sin = raw.load(as: sockaddr_in.self)
-                PeerEndpoint.v4(IPv4Endpoint(address: UInt32(bigEndian: sin.sin_addr.s_addr), port: UInt16(bigEndian: sin.sin_port)))
+                return .v4(IPv4Endpoint(address: UInt32(bigEndian: sin.sin_addr.s_addr), port: UInt16(bigEndian: sin.sin_port)))
             }
         case AF_INET6:
             self = withUnsafeBytes(of: &storage) { raw -> PeerEndpoint in
