@@ -2,10 +2,11 @@
 /// then turned into the announcer's answer.
 extension RedisBatcher {
     /// The announce script's call: the lifecycle key, the endpoint and the packed argument
-    /// (`RedisPeerBlob.writeAnnounceArgument`); `counted` is what it adds to the swarm's count.
-    func writeAnnounce(_ request: AnnounceRequest, now: TrackerTime, counted: Int, session: RedisSession) {
-        session.writeCall(.announce, swarm: session.keys.swarmBase(request.infoHash), argumentCount: 2, into: &writer)
-        writer.bulk(request.endpoint.compact)
+    /// (`RedisPeerBlob.writeAnnounceArgument`); `counted` is what it adds to the swarm's count,
+    /// `swarm` the swarm's keys' common part, `announcer` the compact endpoint.
+    func writeAnnounce(_ request: AnnounceRequest, now: TrackerTime, counted: Int, swarm: [UInt8], announcer: [UInt8], session: RedisSession) {
+        session.writeCall(.announce, swarm: swarm, argumentCount: 2, into: &writer)
+        writer.bulk(announcer)
         RedisPeerBlob.writeAnnounceArgument(request, nowSeconds: UInt32(clamping: now.seconds),
                                             cutoffSeconds: UInt32(clamping: now.seconds - settings.peerTimeout),
                                             pageSize: settings.prunePage, counted: UInt32(clamping: counted), limits: settings.limits,
@@ -13,9 +14,9 @@ extension RedisBatcher {
     }
 
     /// The peer sample's commands, right after the script call; returns how to read them.
-    func writeSample(_ request: AnnounceRequest, now: TrackerTime, session: RedisSession) -> RedisPeerSampler.Plan {
+    func writeSample(_ request: AnnounceRequest, now: TrackerTime, swarm: [UInt8], announcer: [UInt8]) -> RedisPeerSampler.Plan {
         let family = RedisKeys.FamilySets.of(request.endpoint.family)
-        return sampler.plan(for: request, now: now, announcer: request.endpoint.compact, swarm: session.keys.swarmBase(request.infoHash),
+        return sampler.plan(for: request, now: now, announcer: announcer, swarm: swarm,
                             seeders: family.seeders, leechers: family.leechers, into: &writer)
     }
 

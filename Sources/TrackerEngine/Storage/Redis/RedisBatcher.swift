@@ -42,8 +42,9 @@ final class RedisBatcher {
             case let .announce(request, now, reply):
                 let counted = counts.take(request.infoHash, nowMillis: now.milliseconds, seconds: seconds)
                 let command = writer.commands
-                writeAnnounce(request, now: now, counted: counted, session: session)
-                let plan = writeSample(request, now: now, session: session)
+                let swarm = session.keys.swarmBase(request.infoHash), announcer = request.endpoint.compact
+                writeAnnounce(request, now: now, counted: counted, swarm: swarm, announcer: announcer, session: session)
+                let plan = writeSample(request, now: now, swarm: swarm, announcer: announcer)
                 batch.calls.append(.announce(batch.announces.count))
                 batch.announces.append(.init(request: request, now: now, plan: plan, counted: counted, command: command, reply: ReplyOnce(reply)))
             case let .scrape(hashes, _, reply):

@@ -7,10 +7,8 @@ import Foundation
 /// command. A script runs as `layout.lua` (the constants Swift and Lua share) + `swarm.lua`
 /// (shared helpers) + its own file: `scripts/redis-eval.sh NAME KEY , ARGS…` runs one by hand
 /// with `redis-cli --eval`.
-enum RedisScript: String, CaseIterable, CustomStringConvertible {
+enum RedisScript: Int, CaseIterable {
     case announce, count, sweep, kick
-
-    var description: String { rawValue }
 
     /// What `SCRIPT LOAD` is given.
     var source: String {

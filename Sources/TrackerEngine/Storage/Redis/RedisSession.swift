@@ -6,7 +6,8 @@
 final class RedisSession {
     let connection: RedisConnection
     let keys: RedisKeys
-    private var shas: [RedisScript: [UInt8]] = [:]
+    /// Each script's SHA, in `RedisScript.allCases` order.
+    private var shas: [[UInt8]] = []
 
     init(connection: RedisConnection, keys: RedisKeys) throws {
         self.connection = connection
@@ -16,13 +17,15 @@ final class RedisSession {
     }
 
     private func loadScripts() throws {
+        var loaded: [[UInt8]] = []
         for script in RedisScript.allCases {
             let reply = try connection.command(["SCRIPT", "LOAD", script.source])
             guard let sha = reply.bytes else {
                 throw RedisConnection.Failure(description: "SCRIPT LOAD \(script): \(reply.errorMessage ?? "unexpected reply")")
             }
-            shas[script] = sha
+            loaded.append(sha)
         }
+        shas = loaded
     }
 
     /// Starts a call of `script` on one swarm: `EVALSHA sha 1 <lifecycle key>`, then
@@ -30,7 +33,7 @@ final class RedisSession {
     func writeCall(_ script: RedisScript, swarm base: [UInt8], argumentCount: Int, into writer: inout RESPWriter) {
         writer.command(4 + argumentCount)
         writer.bulk("EVALSHA")
-        writer.bulk(shas[script]!)  // every script is loaded before a session exists
+        writer.bulk(shas[script.rawValue])
         writer.bulk("1")
         writer.bulk(base, RedisKeys.lifecycleSuffix)
     }

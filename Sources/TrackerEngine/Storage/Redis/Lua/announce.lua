@@ -17,11 +17,11 @@
 local T, endpoint, packed = KEYS[1], ARGV[1], ARGV[2]
 local mode, nowS, cutoff, pageSize, counted, maxTorrents, maxPerClient = struct.unpack(ANNOUNCE_FORMAT, packed)
 local blob = string.sub(packed, ANNOUNCE_HEADER_SIZE + 1)
-local seeder, event = bit.band(mode, MODE_SEEDER) ~= 0, bit.band(mode, 7)
-local base = swarmBase(T)
-local own = familyOf(endpoint)
-local other = own == '4' and '6' or '4'
-local S, L = base .. SEEDERS[own], base .. LEECHERS[own]
+local seeder, event = band(mode, MODE_SEEDER) ~= 0, band(mode, 7)
+local base = string.sub(T, 1, -1 - #LIFECYCLE)
+local own, other, clientSize = '4', '6', CLIENT_SIZE_V4
+if #endpoint == ENDPOINT_SIZE_V6 then own, other, clientSize = '6', '4', CLIENT_SIZE_V6 end
+local S, L = base .. SEEDERS .. own, base .. LEECHERS .. own
 local life = redis.call('HMGET', T, 'last_activity', 'completed', 'prune_at', 'announces', 'v6', 'cc' .. own)
 local last, completed, v6 = life[1], tonumber(life[2] or '0'), life[5] or own == '6'
 local pruneDue = nowS * 1000 >= tonumber(life[3] or '0')
@@ -41,7 +41,7 @@ end
 local inHere = old ~= false and not inThere
 local known = old ~= false
 if old and #old ~= BLOB_SIZE then old = false end
-local C, client, counting = base .. CLIENTS[own], string.sub(endpoint, 1, CLIENT_SIZE[own]), life[6] ~= false
+local C, client, counting = base .. CLIENTS .. own, string.sub(endpoint, 1, clientSize), life[6] ~= false
 local completedNow = false
 if event == EVENT_STOPPED then
   if inHere then redis.call('HDEL', here, endpoint) end
@@ -51,7 +51,7 @@ else
   if not known then
     if not last and redis.call('ZCARD', string.match(T, '^(.*):{') .. TORRENTS_SUFFIX) >= maxTorrents then return {-1} end
     if not counting and redis.call('HLEN', S) + redis.call('HLEN', L) >= maxPerClient then
-      countClients(C, {S, L}, CLIENT_SIZE[own])
+      countClients(C, {S, L}, clientSize)
       redis.call('HSET', T, 'cc' .. own, 1)
       counting = true
     end
@@ -68,14 +68,14 @@ else
   if old then
     local oldFlags = string.byte(old, BLOB_FLAGS)
     firstSeen = string.sub(old, BLOB_FIRST_SEEN, BLOB_FIRST_SEEN + 3)
-    flags = bit.bor(flags, bit.band(oldFlags, FLAG_COMPLETION_COUNTED))
-    if bit.band(flags, FLAG_HAS_KEY) == 0 and bit.band(oldFlags, FLAG_HAS_KEY) ~= 0 then
-      flags = bit.bor(flags, FLAG_HAS_KEY)
+    flags = bor(flags, band(oldFlags, FLAG_COMPLETION_COUNTED))
+    if band(flags, FLAG_HAS_KEY) == 0 and band(oldFlags, FLAG_HAS_KEY) ~= 0 then
+      flags = bor(flags, FLAG_HAS_KEY)
       key = string.sub(old, BLOB_KEY, BLOB_KEY + 3)
     end
   end
-  if seeder and inThere and event == EVENT_COMPLETED and bit.band(flags, FLAG_COMPLETION_COUNTED) == 0 then
-    flags = bit.bor(flags, FLAG_COMPLETION_COUNTED)
+  if seeder and inThere and event == EVENT_COMPLETED and band(flags, FLAG_COMPLETION_COUNTED) == 0 then
+    flags = bor(flags, FLAG_COMPLETION_COUNTED)
     completedNow = true
   end
   blob = string.sub(blob, 1, BLOB_KEY - 1) .. key .. string.sub(blob, BLOB_KEY + 4, BLOB_FIRST_SEEN - 1) .. firstSeen
@@ -109,5 +109,5 @@ if event ~= EVENT_STOPPED or old or last then
 end
 local ownS, ownL = redis.call('HLEN', S), redis.call('HLEN', L)
 if not v6 then return {ownS, ownL, completed, touch, ownS, ownL} end
-return {ownS + redis.call('HLEN', base .. SEEDERS[other]), ownL + redis.call('HLEN', base .. LEECHERS[other]),
+return {ownS + redis.call('HLEN', base .. SEEDERS .. other), ownL + redis.call('HLEN', base .. LEECHERS .. other),
         completed, touch, ownS, ownL}

@@ -33,12 +33,8 @@ end
 -- the cutoff, and blobs of the wrong size. Returns the number dropped and whether a hash has
 -- pages left. HSCAN pages of a small (listpack) hash are the whole hash.
 local function pruneStep(T, base, cutoff, pageSize, withV6)
-  local families = withV6 and {'4', '6'} or {'4'}
-  local names, owners = {}, {}
-  for _, family in ipairs(families) do
-    names[#names + 1], owners[#names + 1] = SEEDERS[family], family
-    names[#names + 1], owners[#names + 1] = LEECHERS[family], family
-  end
+  local names = {SEEDERS .. '4', LEECHERS .. '4'}
+  if withV6 then names[3], names[4] = SEEDERS .. '6', LEECHERS .. '6' end
   local fields = {}
   for i, name in ipairs(names) do fields[i] = 'scan_' .. name end
   fields[#names + 1], fields[#names + 2] = 'cc4', 'cc6'
@@ -46,7 +42,7 @@ local function pruneStep(T, base, cutoff, pageSize, withV6)
   local counting = {['4'] = cursors[#names + 1] ~= false, ['6'] = cursors[#names + 2] ~= false}
   local dropped, more = 0, false
   for i, name in ipairs(names) do
-    local key, family = base .. name, owners[i]
+    local key, family = base .. name, string.sub(name, -1)
     local page = redis.call('HSCAN', key, cursors[i] or '0', 'COUNT', pageSize)
     local items, gone = page[2], {}
     for j = 2, #items, 2 do
@@ -58,10 +54,10 @@ local function pruneStep(T, base, cutoff, pageSize, withV6)
     if counting[family] and #gone > 0 then
       local left = {}
       for _, endpoint in ipairs(gone) do
-        local client = string.sub(endpoint, 1, CLIENT_SIZE[family])
+        local client = string.sub(endpoint, 1, family == '4' and CLIENT_SIZE_V4 or CLIENT_SIZE_V6)
         left[client] = (left[client] or 0) + 1
       end
-      uncount(base .. CLIENTS[family], left)
+      uncount(base .. CLIENTS .. family, left)
     end
     if page[1] ~= '0' then
       more = true

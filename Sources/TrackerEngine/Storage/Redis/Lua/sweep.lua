@@ -4,7 +4,7 @@
 -- whose last activity is older than forget-before. Returns {dropped, forgotten 0/1, more 0/1}:
 -- the caller calls again while there are more (each call is bounded).
 local T = KEYS[1]
-local base = swarmBase(T)
+local base = string.sub(T, 1, -1 - #LIFECYCLE)
 local cutoff, pageSize, forgetBefore = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local dropped, more = 0, true
 for _ = 1, tonumber(ARGV[4]) do
@@ -16,12 +16,12 @@ end
 if more then return {dropped, 0, 1} end
 local left = 0
 for _, family in ipairs({'4', '6'}) do
-  left = left + redis.call('HLEN', base .. SEEDERS[family]) + redis.call('HLEN', base .. LEECHERS[family])
+  left = left + redis.call('HLEN', base .. SEEDERS .. family) + redis.call('HLEN', base .. LEECHERS .. family)
 end
 if left == 0 then
   local life = redis.call('HMGET', T, 'completed', 'last_activity')
   if tonumber(life[1] or '0') == 0 or tonumber(life[2] or '0') < forgetBefore then
-    redis.call('DEL', T, base .. CLIENTS['4'], base .. CLIENTS['6'])
+    redis.call('DEL', T, base .. CLIENTS .. '4', base .. CLIENTS .. '6')
     return {dropped, 1, 0}
   end
 end
