@@ -16,6 +16,8 @@ enum FuzzTarget: String, CaseIterable {
     case moderation
     /// Addresses and CIDR ranges (command line, files, Redis) and X-Forwarded-For values.
     case address
+    /// UDP tracker datagrams (BEP 15, BEP 41 options) through the UDP responder (memory store).
+    case udp
 
     func run(_ bytes: UnsafeRawBufferPointer) {
         switch self {
@@ -31,6 +33,7 @@ enum FuzzTarget: String, CaseIterable {
             let text = String(decoding: bytes, as: UTF8.self)
             if let range = AddressRange(text) { precondition(AddressRange(range.description) == range, "a range reads back as itself") }
             _ = Self.proxies.client(of: Self.proxy, forwardedFor: Array(bytes), realIP: Array(bytes))
+        case .udp: Self.udp(bytes)
         }
     }
 
@@ -53,6 +56,27 @@ enum FuzzTarget: String, CaseIterable {
             guard let part = decoder.decodeOne(&buffer) else { break }
             if case .reply(let reply) = responder.respond(to: part, from: from) { precondition(reply.bytes.readableBytes > 0) }
             if case .malformed = part { break }
+        }
+    }
+
+    private static let udpClock = ManualClock()
+    private static let udpResponder: UDPResponder = {
+        let store = MemorySwarmStore(shardCount: 4, limits: SwarmLimits(maxTorrents: 1000, maxPeersPerClient: 64))
+        return UDPResponder(logic: TrackerLogic(store: store, clock: udpClock, fullScrapeEnabled: false),
+                            connectionIDs: UDPConnectionIDs(key: [UInt8](repeating: 7, count: 32)))
+    }()
+
+    private static func udp(_ bytes: UnsafeRawBufferPointer) {
+        var datagram = Array(bytes)
+        let source = datagram.count % 2 == 0 ? proxy : PeerEndpoint.v6(IPv6Endpoint(high: 0x2001_0DB9_0000_0000, low: 7, port: 2))
+        // Inputs whose first byte is odd carry a valid connection id, so the fuzzer reaches the
+        // announce and scrape paths behind the check.
+        if datagram.count >= 8, datagram[0] & 1 == 1 {
+            let id = udpResponder.connectionIDs.id(for: source, now: udpClock.now())
+            for i in 0..<8 { datagram[i] = UInt8(truncatingIfNeeded: id >> (56 - 8 * i)) }
+        }
+        datagram.withUnsafeBytes { raw in
+            _ = udpResponder.respond(to: raw, from: source) { reply in precondition(reply.readableBytes >= 8 && reply.readableBytes <= 1472) }
         }
     }
 

@@ -1,0 +1,96 @@
+import NIOCore
+
+/// What the tracker answers to one UDP datagram (BEP 15), whatever carries it: parse, verify the
+/// connection id, call `TrackerLogic`, write the reply. No transport: the caller hands in the
+/// datagram and its source and sends what `reply` is given.
+public struct UDPResponder: Sendable {
+    public let logic: TrackerLogic
+    public let connectionIDs: UDPConnectionIDs
+    private let allocator = ByteBufferAllocator()
+
+    public init(logic: TrackerLogic, connectionIDs: UDPConnectionIDs = UDPConnectionIDs()) {
+        self.logic = logic
+        self.connectionIDs = connectionIDs
+    }
+
+    /// Why a datagram got no reply: nothing goes back to a source that is not verified.
+    public enum Silence: Sendable, Equatable {
+        /// Not a request: too short, an unknown action, a connect without the protocol id.
+        case malformed
+        /// A connection id this tracker did not give to this address, or gave too long ago.
+        case badConnectionID
+    }
+
+    /// Answers `datagram` from `source`: `reply` gets the bytes to send back, exactly once (at
+    /// once when the store never waits, later otherwise), unless the datagram is ignored; then
+    /// the reason is returned and `reply` is never called.
+    @discardableResult
+    public func respond(to datagram: UnsafeRawBufferPointer, from source: PeerEndpoint, lane: (any SwarmStoreLane)? = nil,
+                        reply: @escaping @Sendable (ByteBuffer) -> Void) -> Silence? {
+        guard let request = UDPRequest.parse(datagram) else { return .malformed }
+        let now = logic.clock.now()
+        switch request {
+        case .connect(let transactionID):
+            var buffer = allocator.buffer(capacity: UDPResponse.connectSize)
+            UDPResponse.writeConnect(transactionID: transactionID, connectionID: connectionIDs.id(for: source, now: now), into: &buffer)
+            reply(buffer)
+        case let .announce(connectionID, transactionID, parsed):
+            guard connectionIDs.isValid(connectionID, from: source, now: now) else { return .badConnectionID }
+            announce(parsed, transactionID: transactionID, from: source, lane: lane, reply: reply)
+        case let .scrape(connectionID, transactionID, hashes):
+            guard connectionIDs.isValid(connectionID, from: source, now: now) else { return .badConnectionID }
+            scrape(hashes, transactionID: transactionID, from: source, lane: lane, reply: reply)
+        }
+        return nil
+    }
+
+    private func announce(_ parsed: Result<UDPAnnounce, ClientError>, transactionID: UInt32, from source: PeerEndpoint,
+                          lane: (any SwarmStoreLane)?, reply: @escaping @Sendable (ByteBuffer) -> Void) {
+        let allocator = self.allocator
+        guard case .success(let announce) = parsed else {
+            if case .failure(let error) = parsed { reply(Self.error(error, transactionID: transactionID, allocator: allocator)) }
+            return
+        }
+        var query = announce.query
+        // The reply must fit one datagram: at most 200 IPv4 or 74 IPv6 peers.
+        let most = UDPResponse.maxPeers(source.family)
+        query.numwant = min(query.numwant ?? most, most)
+        let answer: @Sendable (Result<TrackerLogic.AnnounceReply, ClientError>) -> Void = { result in
+            switch result {
+            case .success(let answer):
+                var buffer = allocator.buffer(capacity: 20 + answer.result.compactPeers.count)
+                UDPResponse.writeAnnounce(transactionID: transactionID, interval: answer.options.interval, counts: answer.result.counts,
+                                          compactPeers: answer.result.compactPeers, into: &buffer)
+                reply(buffer)
+            case .failure(let error):
+                reply(Self.error(error, transactionID: transactionID, allocator: allocator))
+            }
+        }
+        if let immediate = logic.announceImmediately(query, from: source) { return answer(immediate) }
+        logic.announce(query, from: source, lane: lane, reply: answer)
+    }
+
+    private func scrape(_ hashes: [InfoHash], transactionID: UInt32, from source: PeerEndpoint, lane: (any SwarmStoreLane)?,
+                        reply: @escaping @Sendable (ByteBuffer) -> Void) {
+        let allocator = self.allocator
+        let answer: @Sendable (Result<[ScrapeEntry], ClientError>) -> Void = { result in
+            switch result {
+            case .success(let entries):
+                var buffer = allocator.buffer(capacity: 8 + 12 * hashes.count)
+                UDPResponse.writeScrape(transactionID: transactionID, asked: hashes, entries: entries, into: &buffer)
+                reply(buffer)
+            case .failure(let error):
+                reply(Self.error(error, transactionID: transactionID, allocator: allocator))
+            }
+        }
+        let query = ScrapeQuery(infoHashes: hashes)
+        if let immediate = logic.scrapeImmediately(query, from: source) { return answer(immediate) }
+        logic.scrape(query, from: source, lane: lane, reply: answer)
+    }
+
+    private static func error(_ error: ClientError, transactionID: UInt32, allocator: ByteBufferAllocator) -> ByteBuffer {
+        var buffer = allocator.buffer(capacity: 8 + error.description.utf8.count)
+        UDPResponse.writeError(transactionID: transactionID, error, into: &buffer)
+        return buffer
+    }
+}
