@@ -148,7 +148,10 @@ struct HostileClientTests {
                 usleep(20_000)
             }
         }
-        #expect(answered.map { $0 < 1 || Self.underSanitizer } == true, "answered \(answered.map { "\($0) s" } ?? "never") after the flood closed")
+        // Within 2 s: the point is that nothing stays locked out; on a 2-core machine busy with the
+        // rest of the suite (libtorrent swarms among them) the workers can take over a second to
+        // see 400 closes.
+        #expect(answered.map { $0 < 2 || Self.underSanitizer } == true, "answered \(answered.map { "\($0) s" } ?? "never") after the flood closed")
     }
 
     @Test("a bans file with an overflowing deadline and junk lines: the tracker starts, the ban holds for announces and scrapes")

@@ -13,12 +13,26 @@ struct LibtorrentSwarmTests {
     func swarmCompletes(store: String) throws {
         // With redis, the tracker's own managed redis-server.
         let tracker = try TrackerProcess(arguments: ["--store", store, "--interval", "5", "--min-interval", "1"])
+        try Self.swarm(through: "http://127.0.0.1:\(tracker.port)/announce", tracker: tracker)
+    }
+
+    @Test("the same through a udp:// tracker URL (BEP 15), over IPv4 and IPv6, with both stores",
+          arguments: [("memory", "127.0.0.1"), ("redis", "127.0.0.1"), ("memory", "::1"), ("redis", "::1")])
+    func swarmCompletesOverUDP(store: String, host: String) throws {
+        let tracker = try TrackerProcess(arguments: ["--store", store, "--interval", "5", "--min-interval", "1"], host: host, udp: true)
+        let address = host.contains(":") ? "[\(host)]:\(tracker.port)" : "\(host):\(tracker.port)"
+        try Self.swarm(through: "udp://\(address)/announce", scrape: "http://\(address)/announce",
+                       listen: host.contains(":") ? "[::1]:0" : "127.0.0.1:0", tracker: tracker)
+    }
+
+    /// Runs the libtorrent script against `url` and checks the download and the scrapes.
+    static func swarm(through url: String, scrape: String? = nil, listen: String = "127.0.0.1:0", tracker: TrackerProcess) throws {
         let workdir = tracker.dataDirectory.appendingPathComponent("swarm")
         try FileManager.default.createDirectory(at: workdir, withIntermediateDirectories: true)
 
         let run = Process()
         run.executableURL = URL(fileURLWithPath: Self.python)
-        run.arguments = [Self.script.path, "--tracker", "http://127.0.0.1:\(tracker.port)/announce",
+        run.arguments = [Self.script.path, "--tracker", url, "--scrape", scrape ?? url, "--listen", listen,
                          "--workdir", workdir.path, "--timeout", "90"]
         let output = Pipe()
         run.standardOutput = output
@@ -30,6 +44,8 @@ struct LibtorrentSwarmTests {
         let result = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "script printed: \(text)")
         #expect(run.terminationStatus == 0, "libtorrent run failed: \(text)\ntracker log:\n\(tracker.log)")
         #expect(result["ok"] as? Bool == true, "\(result["error"] ?? "no error") — \(text)")
+        let trackerLog = result["tracker_log"] as? [String] ?? []
+        #expect(trackerLog.contains { $0.contains("tracker_reply_alert") && $0.contains(url) }, "replies came from \(url): \(trackerLog)")
 
         func counts(_ key: String) -> [Int] {
             guard let scrape = result[key] as? [String: Any] else { return [] }

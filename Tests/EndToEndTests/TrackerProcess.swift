@@ -27,7 +27,8 @@ final class TrackerProcess {
 
     /// Starts `trackertui serve` on a free port of `host`; `dataDirectory` is made (and removed
     /// afterwards) unless given. `fileLimit` sets both open-file limits first (`ulimit -n`).
-    init(arguments: [String] = [], host: String = "127.0.0.1", dataDirectory: URL? = nil, fileLimit: Int? = nil) throws {
+    /// - Parameter udp: serve the UDP tracker too, on the same port number.
+    init(arguments: [String] = [], host: String = "127.0.0.1", dataDirectory: URL? = nil, fileLimit: Int? = nil, udp: Bool = false) throws {
         port = try FreePort.find(host: host)
         ownsDataDirectory = dataDirectory == nil
         self.dataDirectory = dataDirectory ?? Self.makeDataDirectory()
@@ -35,7 +36,7 @@ final class TrackerProcess {
         logURL = self.dataDirectory.appendingPathComponent("tracker-\(port).log")
         _ = FileManager.default.createFile(atPath: logURL.path, contents: nil)
         let listen = host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)"
-        let serve = ["serve", "--http", listen, "--data-dir", self.dataDirectory.path] + arguments
+        let serve = ["serve", "--http", listen, "--data-dir", self.dataDirectory.path] + (udp ? ["--udp", listen] : []) + arguments
         if let fileLimit {
             process = try ChildProcess(executable: "/bin/sh", arguments: ["-c", "ulimit -n \(fileLimit) && exec \"$0\" \"$@\"", Self.binary.path] + serve,
                                        outputPath: logURL.path)

@@ -4,6 +4,8 @@ import Atomics
 public final class TrackerStats: Sendable {
     public enum Event: Int, CaseIterable, Sendable {
         case announce, announceIPv6, scrape, fullScrape, failure, badHTTPRequest, notFound, connectionRefused, acceptPaused, headTimeout
+        /// The UDP tracker's share: `announce` and `scrape` count both protocols.
+        case udpConnect, udpAnnounce, udpScrape, udpIgnored
 
         public var label: String {
             switch self {
@@ -17,6 +19,10 @@ public final class TrackerStats: Sendable {
             case .connectionRefused: return "connections_refused"
             case .acceptPaused: return "accept_pauses"
             case .headTimeout: return "head_timeouts"
+            case .udpConnect: return "udp_connects"
+            case .udpAnnounce: return "udp_announces"
+            case .udpScrape: return "udp_scrapes"
+            case .udpIgnored: return "udp_ignored"
             }
         }
     }

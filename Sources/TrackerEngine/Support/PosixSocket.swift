@@ -14,25 +14,43 @@ enum PosixSocket {
     /// (TCP_DEFER_ACCEPT), IPv6 sockets IPv6-only. `port` overrides the address's port
     /// (so every worker binds the port the first one got for port 0).
     static func listener(_ address: ListenAddress, port: Int, backlog: Int32 = 4096) throws -> Int32 {
+        try bound(address, port: port, type: SOCK_STREAM) { fd in
+            try setOption(fd, Int32(IPPROTO_TCP), TCP_DEFER_ACCEPT, 5)
+            guard listen(fd, backlog) == 0 else { throw Failure(call: "listen \(address)", errno: errno) }
+        }
+    }
+
+    /// A non-blocking UDP socket bound to `address`, sharing its port with the other workers
+    /// (SO_REUSEPORT: the kernel spreads datagrams by source), with buffers of `bufferBytes`
+    /// each way (the kernel caps them at net.core.rmem_max / wmem_max).
+    static func datagramSocket(_ address: ListenAddress, port: Int, bufferBytes: Int32 = 4 << 20) throws -> Int32 {
+        try bound(address, port: port, type: SOCK_DGRAM) { fd in
+            try setOption(fd, SOL_SOCKET, SO_RCVBUF, bufferBytes)
+            try setOption(fd, SOL_SOCKET, SO_SNDBUF, bufferBytes)
+        }
+    }
+
+    /// A socket of `type` bound to `address` (SO_REUSEADDR, SO_REUSEPORT, IPv6-only for IPv6),
+    /// then `configure`d; closed again when anything fails.
+    private static func bound(_ address: ListenAddress, port: Int, type: __socket_type, configure: (Int32) throws -> Void) throws -> Int32 {
         var hints = addrinfo()
         hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV
         hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_socktype = Int32(type.rawValue)
         var result: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(address.host, String(port), &hints, &result)
         guard status == 0, let info = result else {
             throw Failure(call: "getaddrinfo(\(address.host))", errno: status == EAI_SYSTEM ? errno : EINVAL)
         }
         defer { freeaddrinfo(info) }
-        let fd = socket(info.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let fd = socket(info.pointee.ai_family, Int32(type.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Failure(call: "socket", errno: errno) }
         do {
             try setOption(fd, SOL_SOCKET, SO_REUSEADDR, 1)
             try setOption(fd, SOL_SOCKET, SO_REUSEPORT, 1)
             if info.pointee.ai_family == AF_INET6 { try setOption(fd, Int32(IPPROTO_IPV6), IPV6_V6ONLY, 1) }
-            try setOption(fd, Int32(IPPROTO_TCP), TCP_DEFER_ACCEPT, 5)
             guard bind(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) == 0 else { throw Failure(call: "bind \(address)", errno: errno) }
-            guard listen(fd, backlog) == 0 else { throw Failure(call: "listen \(address)", errno: errno) }
+            try configure(fd)
         } catch {
             close(fd)
             throw error

@@ -15,9 +15,14 @@ public struct TrackerConfiguration: Sendable {
     public var redisThreads = 1
     /// The managed redis-server's `maxmemory` in bytes (noeviction); nil = a quarter of the machine's memory.
     public var redisMaxMemory: Int64?
+    /// Where HTTP is served; empty: no HTTP.
     public var http: [ListenAddress] = ListenAddress.defaults
     /// Whether `http` are the defaults: a default address that cannot be bound (no IPv6 here) is skipped.
     public var httpIsDefault = true
+    /// Where the UDP tracker (BEP 15) listens; empty: no UDP.
+    public var udp: [ListenAddress] = ListenAddress.defaults
+    /// Whether `udp` are the defaults (an IPv6 one that cannot be bound is skipped).
+    public var udpIsDefault = true
     public var policy = AnnouncePolicy()
     /// Seconds without an announce after which a peer is dropped; nil = 2 × interval + 60.
     public var peerTimeout: Int64?

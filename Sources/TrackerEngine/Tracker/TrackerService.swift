@@ -61,7 +61,7 @@ public final class TrackerService: Service, Sendable {
             access: moderator.access)
     }
 
-    /// The HTTP addresses actually bound, once `run` has started serving.
+    /// The addresses actually bound (`http://…`, `udp://…`), once `run` has started serving.
     public var listening: [String] { boundAddresses.value }
 
     public func run() async throws {
@@ -71,11 +71,23 @@ public final class TrackerService: Service, Sendable {
         let responder = HTTPResponder(logic: logic, stats: stats, trustedProxies: TrustedProxies(configuration.trustedProxies))
         let server = EpollHTTPServer(responder: responder,
                                      limits: fittedLimits(threads: threads), threads: threads)
-        let bound = try server.start(configuration.http, optionalIPv6: configuration.httpIsDefault) { address, error in
-            logger.warning("IPv6 listener not available, serving IPv4 only", metadata: ["address": "\(address)", "error": "\(error)"])
+        let udpServer = UDPServer(responder: UDPResponder(logic: logic, stats: stats), threads: threads)
+        var listening: [String] = []
+        if !configuration.http.isEmpty {
+            let bound = try server.start(configuration.http, optionalIPv6: configuration.httpIsDefault) { address, error in
+                logger.warning("IPv6 listener not available, serving IPv4 only", metadata: ["address": "\(address)", "error": "\(error)"])
+            }
+            for address in bound { logger.notice("listening", metadata: ["http": "\(address)"]) }
+            listening += bound.map { "http://\($0)" }
         }
-        for address in bound { logger.notice("listening", metadata: ["http": "\(address)"]) }
-        boundAddresses.update { $0 = bound.map { "http://\($0)" } }
+        if !configuration.udp.isEmpty {
+            let bound = try udpServer.start(configuration.udp, optionalIPv6: configuration.udpIsDefault) { address, error in
+                logger.warning("IPv6 UDP socket not available, serving IPv4 only", metadata: ["address": "\(address)", "error": "\(error)"])
+            }
+            for address in bound { logger.notice("listening", metadata: ["udp": "\(address)"]) }
+            listening += bound.map { "udp://\($0)" }
+        }
+        boundAddresses.update { $0 = listening }
         logger.notice("tracker started", metadata: [
             "store": "\(configuration.store.rawValue)", "interval": "\(configuration.policy.interval)",
             "peer_timeout": "\(configuration.effectivePeerTimeout)", "threads": "\(server.threads)",
@@ -95,6 +107,7 @@ public final class TrackerService: Service, Sendable {
         logger.notice("shutting down")
         moderator.stop()
         server.stop()
+        udpServer.stop()
         logger.notice("stopped", metadata: ["announces": "\(stats.count(.announce))"])
     }
 

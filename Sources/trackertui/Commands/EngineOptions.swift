@@ -29,6 +29,15 @@ struct EngineOptions: ParsableArguments {
         discussion: "Default: 0.0.0.0:6969 and [::]:6969.", valueName: "host:port"))
     var http: [String] = []
 
+    @Option(name: .customLong("udp"), help: ArgumentHelp(
+        "HOST:PORT to serve the UDP tracker (BEP 15) on; repeatable. IPv6 hosts in brackets.",
+        discussion: "Default: 0.0.0.0:6969 and [::]:6969 when neither --http nor --udp is given; none when only --http is.",
+        valueName: "host:port"))
+    var udp: [String] = []
+
+    @Flag(name: .customLong("no-udp"), help: "Serve no UDP tracker.")
+    var noUDP = false
+
     @Option(help: "Seconds between a client's regular announces.")
     var interval: Int = 1800
 
@@ -96,6 +105,10 @@ struct EngineOptions: ParsableArguments {
         for text in http where ListenAddress(text) == nil {
             throw ValidationError("--http \(text): expected HOST:PORT, e.g. 0.0.0.0:6969 or [::]:6969")
         }
+        for text in udp where ListenAddress(text) == nil {
+            throw ValidationError("--udp \(text): expected HOST:PORT, e.g. 0.0.0.0:6969 or [::]:6969")
+        }
+        if noUDP, !udp.isEmpty { throw ValidationError("--no-udp and --udp contradict each other") }
         guard interval > 0, minInterval >= 0, minInterval <= interval else {
             throw ValidationError("--interval must be positive and --min-interval between 0 and --interval")
         }
@@ -156,10 +169,14 @@ struct EngineOptions: ParsableArguments {
         config.redisPrefix = redisPrefix
         config.redisThreads = redisThreads
         config.redisMaxMemory = redisMaxMemory.flatMap(Self.bytes)
-        if !http.isEmpty {
+        // Neither --http nor --udp: both on the defaults. Either one given: only what is given.
+        if !http.isEmpty || !udp.isEmpty {
             config.http = http.compactMap(ListenAddress.init)
             config.httpIsDefault = false
+            config.udp = udp.compactMap(ListenAddress.init)
+            config.udpIsDefault = false
         }
+        if noUDP { config.udp = [] }
         config.policy = AnnouncePolicy(interval: interval, minInterval: minInterval,
                                        numwantDefault: numwantDefault, numwantMax: numwantMax)
         config.peerTimeout = peerTimeout.map(Int64.init)

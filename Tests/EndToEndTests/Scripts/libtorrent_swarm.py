@@ -21,9 +21,9 @@ import urllib.request
 import libtorrent as lt
 
 
-def session(port_hint):
+def session(port_hint, listen="127.0.0.1:0"):
     settings = {
-        "listen_interfaces": "127.0.0.1:0",
+        "listen_interfaces": listen,
         "enable_dht": False,
         "enable_lsd": False,
         "enable_upnp": False,
@@ -86,30 +86,33 @@ def drain(ses, log):
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--tracker", required=True)
+    parser.add_argument("--scrape", help="the tracker's HTTP announce URL, for scrapes (default: --tracker)")
+    parser.add_argument("--listen", default="127.0.0.1:0", help="where the clients listen, e.g. [::1]:0")
     parser.add_argument("--workdir", required=True)
     parser.add_argument("--size", type=int, default=3 * 1024 * 1024 + 12345)
     parser.add_argument("--timeout", type=float, default=60)
     args = parser.parse_args()
 
+    scrape_url = args.scrape or args.tracker
     log = []
     result = {"ok": False}
     info, digest = make_torrent(os.path.join(args.workdir, "seed"), args.size, args.tracker)
     info_hash = bytes.fromhex(str(info.info_hashes().v1))
     result["info_hash"] = info_hash.hex()
 
-    seeder = session(1)
+    seeder = session(1, args.listen)
     seed_handle = seeder.add_torrent({"ti": info, "save_path": os.path.join(args.workdir, "seed")})
     # The seeder must be known to the tracker before the leechers ask for peers.
     if not wait_for(lambda: seed_handle.status().is_seeding, 30):
         result["error"] = "seeder did not verify its data"
-    elif not wait_for(lambda: scrape(args.tracker, info_hash)["complete"] == 1, 30):
+    elif not wait_for(lambda: scrape(scrape_url, info_hash)["complete"] == 1, 30):
         result["error"] = "tracker never counted the seeder"
-    result["scrape_before"] = scrape(args.tracker, info_hash)
+    result["scrape_before"] = scrape(scrape_url, info_hash)
 
     leechers, handles = [], []
     if "error" not in result:
         for i in range(2):
-            ses = session(10 + i)
+            ses = session(10 + i, args.listen)
             save = os.path.join(args.workdir, "leecher%d" % i)
             os.makedirs(save, exist_ok=True)
             handles.append(ses.add_torrent({"ti": info, "save_path": save}))
@@ -131,13 +134,13 @@ def main():
                     result["error"] = "leecher %d has a corrupt payload" % i
         result["peers_seen"] = [h.status().list_peers for h in handles]
         # Each leecher announces event=completed when it finishes.
-        wait_for(lambda: scrape(args.tracker, info_hash)["downloaded"] >= 2
-                 and scrape(args.tracker, info_hash)["complete"] >= 3, 20)
-        result["scrape_after_complete"] = scrape(args.tracker, info_hash)
+        wait_for(lambda: scrape(scrape_url, info_hash)["downloaded"] >= 2
+                 and scrape(scrape_url, info_hash)["complete"] >= 3, 20)
+        result["scrape_after_complete"] = scrape(scrape_url, info_hash)
         # Leaving sends event=stopped.
         leechers[1].remove_torrent(handles[1])
-        wait_for(lambda: scrape(args.tracker, info_hash)["complete"] <= 2, 20)
-        result["scrape_after_stop"] = scrape(args.tracker, info_hash)
+        wait_for(lambda: scrape(scrape_url, info_hash)["complete"] <= 2, 20)
+        result["scrape_after_stop"] = scrape(scrape_url, info_hash)
         result["ok"] = "error" not in result
 
     for s in [seeder] + leechers:

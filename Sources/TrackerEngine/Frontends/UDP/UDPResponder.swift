@@ -5,11 +5,13 @@ import NIOCore
 /// datagram and its source and sends what `reply` is given.
 public struct UDPResponder: Sendable {
     public let logic: TrackerLogic
+    public let stats: TrackerStats
     public let connectionIDs: UDPConnectionIDs
     private let allocator = ByteBufferAllocator()
 
-    public init(logic: TrackerLogic, connectionIDs: UDPConnectionIDs = UDPConnectionIDs()) {
+    public init(logic: TrackerLogic, stats: TrackerStats = TrackerStats(), connectionIDs: UDPConnectionIDs = UDPConnectionIDs()) {
         self.logic = logic
+        self.stats = stats
         self.connectionIDs = connectionIDs
     }
 
@@ -27,18 +29,31 @@ public struct UDPResponder: Sendable {
     @discardableResult
     public func respond(to datagram: UnsafeRawBufferPointer, from source: PeerEndpoint, lane: (any SwarmStoreLane)? = nil,
                         reply: @escaping @Sendable (ByteBuffer) -> Void) -> Silence? {
+        let silence = answer(datagram, from: source, lane: lane, reply: reply)
+        if silence != nil { stats.record(.udpIgnored) }
+        return silence
+    }
+
+    private func answer(_ datagram: UnsafeRawBufferPointer, from source: PeerEndpoint, lane: (any SwarmStoreLane)?,
+                        reply: @escaping @Sendable (ByteBuffer) -> Void) -> Silence? {
         guard let request = UDPRequest.parse(datagram) else { return .malformed }
         let now = logic.clock.now()
         switch request {
         case .connect(let transactionID):
+            stats.record(.udpConnect)
             var buffer = allocator.buffer(capacity: UDPResponse.connectSize)
             UDPResponse.writeConnect(transactionID: transactionID, connectionID: connectionIDs.id(for: source, now: now), into: &buffer)
             reply(buffer)
         case let .announce(connectionID, transactionID, parsed):
             guard connectionIDs.isValid(connectionID, from: source, now: now) else { return .badConnectionID }
+            stats.record(.announce)
+            stats.record(.udpAnnounce)
+            if source.isV6 { stats.record(.announceIPv6) }
             announce(parsed, transactionID: transactionID, from: source, lane: lane, reply: reply)
         case let .scrape(connectionID, transactionID, hashes):
             guard connectionIDs.isValid(connectionID, from: source, now: now) else { return .badConnectionID }
+            stats.record(.scrape)
+            stats.record(.udpScrape)
             scrape(hashes, transactionID: transactionID, from: source, lane: lane, reply: reply)
         }
         return nil
@@ -46,9 +61,9 @@ public struct UDPResponder: Sendable {
 
     private func announce(_ parsed: Result<UDPAnnounce, ClientError>, transactionID: UInt32, from source: PeerEndpoint,
                           lane: (any SwarmStoreLane)?, reply: @escaping @Sendable (ByteBuffer) -> Void) {
-        let allocator = self.allocator
+        let allocator = self.allocator, stats = self.stats
         guard case .success(let announce) = parsed else {
-            if case .failure(let error) = parsed { reply(Self.error(error, transactionID: transactionID, allocator: allocator)) }
+            if case .failure(let error) = parsed { reply(Self.error(error, transactionID: transactionID, allocator: allocator, stats: stats)) }
             return
         }
         var query = announce.query
@@ -63,7 +78,7 @@ public struct UDPResponder: Sendable {
                                           compactPeers: answer.result.compactPeers, into: &buffer)
                 reply(buffer)
             case .failure(let error):
-                reply(Self.error(error, transactionID: transactionID, allocator: allocator))
+                reply(Self.error(error, transactionID: transactionID, allocator: allocator, stats: stats))
             }
         }
         if let immediate = logic.announceImmediately(query, from: source) { return answer(immediate) }
@@ -72,7 +87,7 @@ public struct UDPResponder: Sendable {
 
     private func scrape(_ hashes: [InfoHash], transactionID: UInt32, from source: PeerEndpoint, lane: (any SwarmStoreLane)?,
                         reply: @escaping @Sendable (ByteBuffer) -> Void) {
-        let allocator = self.allocator
+        let allocator = self.allocator, stats = self.stats
         let answer: @Sendable (Result<[ScrapeEntry], ClientError>) -> Void = { result in
             switch result {
             case .success(let entries):
@@ -80,7 +95,7 @@ public struct UDPResponder: Sendable {
                 UDPResponse.writeScrape(transactionID: transactionID, asked: hashes, entries: entries, into: &buffer)
                 reply(buffer)
             case .failure(let error):
-                reply(Self.error(error, transactionID: transactionID, allocator: allocator))
+                reply(Self.error(error, transactionID: transactionID, allocator: allocator, stats: stats))
             }
         }
         let query = ScrapeQuery(infoHashes: hashes)
@@ -88,7 +103,8 @@ public struct UDPResponder: Sendable {
         logic.scrape(query, from: source, lane: lane, reply: answer)
     }
 
-    private static func error(_ error: ClientError, transactionID: UInt32, allocator: ByteBufferAllocator) -> ByteBuffer {
+    private static func error(_ error: ClientError, transactionID: UInt32, allocator: ByteBufferAllocator, stats: TrackerStats) -> ByteBuffer {
+        stats.record(error)
         var buffer = allocator.buffer(capacity: 8 + error.description.utf8.count)
         UDPResponse.writeError(transactionID: transactionID, error, into: &buffer)
         return buffer
