@@ -28,26 +28,8 @@ public final class EpollHTTPServer: Sendable {
     @discardableResult
     public func start(_ addresses: [ListenAddress], optionalIPv6: Bool = false,
                       skipped: (ListenAddress, Error) -> Void = { _, _ in }) throws -> [ListenAddress] {
-        var perWorker = [[Int32]](repeating: [], count: threads)
-        var bound: [ListenAddress] = []
-        do {
-            for address in addresses {
-                do {
-                    let first = try PosixSocket.listener(address, port: address.port)
-                    let port = PosixSocket.localPort(first) ?? address.port
-                    perWorker[0].append(first)
-                    for worker in 1..<threads {
-                        perWorker[worker].append(try PosixSocket.listener(address, port: port))
-                    }
-                    bound.append(ListenAddress(host: address.host, port: port))
-                } catch where optionalIPv6 && address.isIPv6 {
-                    skipped(address, error)
-                }
-            }
-            guard !bound.isEmpty else { throw ListenError.nothingToListenOn }
-        } catch {
-            perWorker.joined().forEach { _ = Glibc.close($0) }
-            throw error
+        let sockets = try WorkerSockets.bind(addresses, workers: threads, optionalIPv6: optionalIPv6, skipped: skipped) {
+            try PosixSocket.listener($0, port: $1)
         }
         let decoder = HTTPRequestDecoder(maxRequestLine: limits.maxRequestLine, maxHeadBytes: limits.maxHeadBytes)
         let workerLimits = EpollWorker.Limits(idleTimeoutSeconds: UInt32(clamping: limits.idleTimeoutSeconds),
@@ -55,7 +37,7 @@ public final class EpollHTTPServer: Sendable {
                                               maxBufferedBytes: limits.maxHeadBytes * limits.maxPipelined,
                                               maxUnsentBytes: limits.maxUnsentBytes)
         var made: [Mailbox] = []
-        for listeners in perWorker {
+        for listeners in sockets.perWorker {
             let mailbox = try Mailbox()
             let epfd = epoll_create1(Int32(EPOLL_CLOEXEC))
             guard epfd >= 0 else { throw PosixSocket.Failure(call: "epoll_create1", errno: errno) }
@@ -68,23 +50,13 @@ public final class EpollHTTPServer: Sendable {
             }
         }
         mailboxes.value = made
-        return bound
+        return sockets.bound
     }
 
     /// Stops accepting, closes every connection and waits (at most `timeout` seconds) for the workers.
     public func stop(timeout: Double = 5) {
         workers.stop(timeout: timeout) {
             for mailbox in mailboxes.value { mailbox.wake() }
-        }
-    }
-}
-
-public enum ListenError: Error, CustomStringConvertible {
-    case nothingToListenOn
-
-    public var description: String {
-        switch self {
-        case .nothingToListenOn: return "no HTTP address could be bound"
         }
     }
 }

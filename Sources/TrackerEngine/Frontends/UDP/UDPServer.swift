@@ -1,5 +1,3 @@
-import Glibc
-
 /// The UDP front end: one `UDPWorker` thread per core, each with its own socket per address
 /// (SO_REUSEPORT: the kernel spreads datagrams by source). Linux only.
 public final class UDPServer: Sendable {
@@ -17,34 +15,16 @@ public final class UDPServer: Sendable {
     @discardableResult
     public func start(_ addresses: [ListenAddress], optionalIPv6: Bool = false,
                       skipped: (ListenAddress, Error) -> Void = { _, _ in }) throws -> [ListenAddress] {
-        var perWorker = [[Int32]](repeating: [], count: threads)
-        var bound: [ListenAddress] = []
-        do {
-            for address in addresses {
-                do {
-                    let first = try PosixSocket.datagramSocket(address, port: address.port)
-                    let port = PosixSocket.localPort(first) ?? address.port
-                    perWorker[0].append(first)
-                    for worker in 1..<threads {
-                        perWorker[worker].append(try PosixSocket.datagramSocket(address, port: port))
-                    }
-                    bound.append(ListenAddress(host: address.host, port: port))
-                } catch where optionalIPv6 && address.isIPv6 {
-                    skipped(address, error)
-                }
-            }
-            guard !bound.isEmpty else { throw ListenError.nothingToListenOn }
-        } catch {
-            perWorker.joined().forEach { _ = Glibc.close($0) }
-            throw error
+        let sockets = try WorkerSockets.bind(addresses, workers: threads, optionalIPv6: optionalIPv6, skipped: skipped) {
+            try PosixSocket.datagramSocket($0, port: $1)
         }
         let responder = self.responder
-        for sockets in perWorker {
+        for socketsOfWorker in sockets.perWorker {
             workers.start("trackertui-udp") { workers in
-                UDPWorker(sockets: sockets, responder: responder).run(until: workers)
+                UDPWorker(sockets: socketsOfWorker, responder: responder).run(until: workers)
             }
         }
-        return bound
+        return sockets.bound
     }
 
     /// Stops the workers (their sockets closed) and waits for them, at most `timeout` seconds.
