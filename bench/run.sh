@@ -6,11 +6,11 @@
 # (CONN_CLOSE=1: opentracker closes after every answer, so keep-alive would flatter us), and stop it.
 # trackertui runs with one HTTP worker thread, like opentracker's one TCP thread: first with the
 # memory store, then with the Redis store (its own managed redis-server, pinned to the same core,
-# and counted in the CPU per request). Then the memory fills (bench/memory.sh) and the dashboard's cost (bench/dashboard.sh). Prints both summaries and a side-by-side table;
+# and counted in the CPU per request). Then the UDP tracker (bench/udp.sh), the memory fills (bench/memory.sh) and the dashboard's cost (bench/dashboard.sh). Prints both summaries and a side-by-side table;
 # raw output stays under $OUT.
 #
 # Environment: RUNS [2]  TORRENTS [1000]  PEERS [100]  CONFIGS ["1:64"]  SCRIPTS ["announce scrape"]
-#              OT_PORT [6969]  TT_PORT [6970]  OUT [/tmp/trackerbench/results/run-<date>]  MEMORY [1]  DASHBOARD [1]
+#              OT_PORT [6969]  TT_PORT [6970]  OUT [/tmp/trackerbench/results/run-<date>]  UDP [1]  MEMORY [1]  DASHBOARD [1]
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
@@ -83,6 +83,10 @@ print("us/req = CPU microseconds (user+sys) per answered request of the tracker 
       " pinned: tracker (and redis-server) on CPU 0, wrk on CPU 1; lower is better.")
 PY
 
+if [[ ${UDP:-1} == 1 ]]; then
+  echo
+  OUT=$OUT/udp "$HERE/udp.sh" "$SECS" | tee "$OUT/udp.txt"
+fi
 if [[ ${MEMORY:-1} == 1 ]]; then
   echo
   "$HERE/memory.sh" | tee "$OUT/memory.txt"
