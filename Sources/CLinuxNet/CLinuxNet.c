@@ -1,8 +1,47 @@
 // accept4 is a GNU extension: declared only with _GNU_SOURCE, which Swift's importer does not set.
 #define _GNU_SOURCE
 #include <sys/socket.h>
+#include <string.h>
 #include "CLinuxNet.h"
 
 int clinuxnet_accept4(int fd, struct sockaddr *address, socklen_t *length, int flags) {
     return accept4(fd, address, length, flags);
+}
+
+enum { clinuxnet_batch_max = 64 };
+
+int clinuxnet_recv_batch(int fd, unsigned char *arena, size_t slot, struct sockaddr_storage *addresses,
+                         unsigned int *lengths, unsigned int count) {
+    struct mmsghdr messages[clinuxnet_batch_max];
+    struct iovec parts[clinuxnet_batch_max];
+    if (count > clinuxnet_batch_max) count = clinuxnet_batch_max;
+    for (unsigned int i = 0; i < count; i++) {
+        parts[i].iov_base = arena + i * slot;
+        parts[i].iov_len = slot;
+        memset(&messages[i], 0, sizeof messages[i]);
+        messages[i].msg_hdr.msg_name = &addresses[i];
+        messages[i].msg_hdr.msg_namelen = sizeof addresses[i];
+        messages[i].msg_hdr.msg_iov = &parts[i];
+        messages[i].msg_hdr.msg_iovlen = 1;
+    }
+    int received = recvmmsg(fd, messages, count, MSG_DONTWAIT, NULL);
+    for (int i = 0; i < received; i++) lengths[i] = messages[i].msg_len;
+    return received;
+}
+
+int clinuxnet_send_batch(int fd, const unsigned char *arena, size_t slot, const struct sockaddr_storage *addresses,
+                         const unsigned int *lengths, unsigned int count) {
+    struct mmsghdr messages[clinuxnet_batch_max];
+    struct iovec parts[clinuxnet_batch_max];
+    if (count > clinuxnet_batch_max) count = clinuxnet_batch_max;
+    for (unsigned int i = 0; i < count; i++) {
+        parts[i].iov_base = (void *)(arena + i * slot);
+        parts[i].iov_len = lengths[i];
+        memset(&messages[i], 0, sizeof messages[i]);
+        messages[i].msg_hdr.msg_name = (void *)&addresses[i];
+        messages[i].msg_hdr.msg_namelen = addresses[i].ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+        messages[i].msg_hdr.msg_iov = &parts[i];
+        messages[i].msg_hdr.msg_iovlen = 1;
+    }
+    return sendmmsg(fd, messages, count, MSG_DONTWAIT);
 }

@@ -14,4 +14,14 @@ static inline void clinuxnet_set_epoll_data(struct epoll_event *event, uint64_t 
 
 int clinuxnet_accept4(int fd, struct sockaddr *address, socklen_t *length, int flags);
 
+// Datagrams in batches (recvmmsg / sendmmsg, GNU extensions too). `arena` holds `count` slots of
+// `slot` bytes; slot i goes with `addresses[i]` and `lengths[i]`. At most 64 a call.
+// Receive: fills slots, addresses and lengths without blocking; returns how many, or -1 (errno).
+int clinuxnet_recv_batch(int fd, unsigned char *arena, size_t slot, struct sockaddr_storage *addresses,
+                         unsigned int *lengths, unsigned int count);
+// Send: the first `lengths[i]` bytes of each slot to `addresses[i]`, without blocking; returns
+// how many were sent, or -1 (errno).
+int clinuxnet_send_batch(int fd, const unsigned char *arena, size_t slot, const struct sockaddr_storage *addresses,
+                         const unsigned int *lengths, unsigned int count);
+
 #endif

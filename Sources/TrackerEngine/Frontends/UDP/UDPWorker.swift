@@ -1,12 +1,16 @@
+import CLinuxNet
 import Glibc
 import NIOCore
 
 /// One UDP worker thread: waits on its sockets (and its store lane's connection), reads what
-/// arrived, answers each datagram through the responder, and sends the replies. A reply the
-/// store gives later (Redis) is sent once the lane has read it, on this same thread.
+/// arrived in batches (`recvmmsg`), answers each datagram through the responder, and sends the
+/// replies in batches (`sendmmsg`). A reply the store gives later (Redis) is sent once the lane
+/// has read it, on this same thread.
 final class UDPWorker {
-    /// Datagrams read from one socket before the others get their turn.
+    /// Datagrams one system call reads or sends (the C side's bound too).
     static let batch = 64
+    /// Bytes a datagram slot holds: more than any request or reply (a reply fits 1,472).
+    static let slot = 2048
     /// How often the loop looks at its stop flag and at a lane batch that waits too long.
     static let tickMilliseconds: Int32 = 200
 
@@ -16,7 +20,9 @@ final class UDPWorker {
     /// Replies to send: which socket, to whom, what. Filled on this thread only (replies are
     /// given during `respond`, the lane's `send` or `receive`), drained after each pass.
     private let outbox = Locked<[(socket: Int32, to: sockaddr_storage, bytes: ByteBuffer)]>([])
-    private var buffer = [UInt8](repeating: 0, count: 2048)
+    private var arena = [UInt8](repeating: 0, count: UDPWorker.batch * UDPWorker.slot)
+    private var addresses = [sockaddr_storage](repeating: sockaddr_storage(), count: UDPWorker.batch)
+    private var lengths = [UInt32](repeating: 0, count: UDPWorker.batch)
 
     init(sockets: [Int32], responder: UDPResponder) {
         self.sockets = sockets
@@ -26,8 +32,9 @@ final class UDPWorker {
 
     func run(until stop: ThreadGroup) {
         defer { sockets.forEach { _ = close($0) } }
+        var fds = sockets.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
         while !stop.isStopping {
-            var fds = sockets.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
+            fds.removeLast(fds.count - sockets.count)
             let laneWait = lane.waitDescriptor
             if let laneWait { fds.append(pollfd(fd: laneWait.fd, events: Int16(POLLIN), revents: 0)) }
             let ready = poll(&fds, nfds_t(fds.count), Self.tickMilliseconds)
@@ -41,43 +48,59 @@ final class UDPWorker {
         }
     }
 
-    /// Reads up to `batch` datagrams from `socket` and answers each.
+    /// Reads one batch from `socket` and answers each datagram.
     private func read(_ socket: Int32) {
-        let outbox = self.outbox
-        for _ in 0..<Self.batch {
-            var source = sockaddr_storage()
-            var length = socklen_t(MemoryLayout<sockaddr_storage>.size)
-            let count = buffer.withUnsafeMutableBytes { bytes in
-                withUnsafeMutablePointer(to: &source) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { recvfrom(socket, bytes.baseAddress, bytes.count, 0, $0, &length) }
+        let count = arena.withUnsafeMutableBufferPointer { arena in
+            addresses.withUnsafeMutableBufferPointer { addresses in
+                lengths.withUnsafeMutableBufferPointer { lengths in
+                    clinuxnet_recv_batch(socket, arena.baseAddress, Self.slot, addresses.baseAddress, lengths.baseAddress, UInt32(Self.batch))
                 }
             }
-            guard count >= 0 else { return }  // EAGAIN: nothing more for now
-            guard let from = PeerEndpoint(socketAddress: source) else { continue }
-            let to = source
-            buffer.withUnsafeBytes { bytes in
-                _ = responder.respond(to: UnsafeRawBufferPointer(rebasing: bytes[0..<count]), from: from, lane: lane) { reply in
+        }
+        guard count > 0 else { return }  // EAGAIN: nothing more for now
+        let outbox = self.outbox
+        for i in 0..<Int(count) {
+            guard let from = PeerEndpoint(socketAddress: addresses[i]) else { continue }
+            let to = addresses[i], start = i * Self.slot, length = min(Int(lengths[i]), Self.slot)
+            arena.withUnsafeBytes { bytes in
+                _ = responder.respond(to: UnsafeRawBufferPointer(rebasing: bytes[start..<start + length]), from: from, lane: lane) { reply in
                     outbox.update { $0.append((socket, to, reply)) }
                 }
             }
         }
     }
 
-    /// Sends every reply waiting; one the socket cannot take now (its buffer full) is dropped,
-    /// as the network could drop it: the client asks again.
+    /// Sends every reply waiting, a batch per socket and call; replies the socket cannot take now
+    /// (its buffer full) are dropped, as the network could drop them: the client asks again.
     private func flush() {
         let replies = outbox.update { pending -> [(socket: Int32, to: sockaddr_storage, bytes: ByteBuffer)] in
             defer { pending.removeAll(keepingCapacity: true) }
             return pending
         }
-        for reply in replies {
-            var to = reply.to
-            let length = socklen_t(to.ss_family == sa_family_t(AF_INET6) ? MemoryLayout<sockaddr_in6>.size : MemoryLayout<sockaddr_in>.size)
-            reply.bytes.withUnsafeReadableBytes { bytes in
-                withUnsafePointer(to: &to) {
-                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = sendto(reply.socket, bytes.baseAddress, bytes.count, 0, $0, length) }
+        var start = 0
+        while start < replies.count {
+            let socket = replies[start].socket
+            var count = 0
+            while start + count < replies.count, count < Self.batch, replies[start + count].socket == socket {
+                let reply = replies[start + count]
+                let length = min(reply.bytes.readableBytes, Self.slot)
+                arena.withUnsafeMutableBytes { arena in
+                    reply.bytes.withUnsafeReadableBytes { bytes in
+                        arena.baseAddress!.advanced(by: count * Self.slot).copyMemory(from: bytes.baseAddress!, byteCount: length)
+                    }
+                }
+                addresses[count] = reply.to
+                lengths[count] = UInt32(length)
+                count += 1
+            }
+            _ = arena.withUnsafeBufferPointer { arena in
+                addresses.withUnsafeBufferPointer { addresses in
+                    lengths.withUnsafeBufferPointer { lengths in
+                        clinuxnet_send_batch(socket, arena.baseAddress, Self.slot, addresses.baseAddress, lengths.baseAddress, UInt32(count))
+                    }
                 }
             }
+            start += count
         }
     }
 }
