@@ -46,7 +46,7 @@ struct KeymapTests {
             let keys = (Keymap.bindings(for: screen) + Keymap.anywhere).flatMap(\.keys)
             let own = Keymap.bindings(for: screen).flatMap(\.keys)
             #expect(Set(own).count == own.count, "duplicate key in \(screen)")
-            // A screen may override a global key only on purpose: none do today.
+            // A screen may override a global key only on purpose: none does.
             #expect(Set(keys).count == keys.count, "a key of \(screen) shadows a global one")
         }
     }
