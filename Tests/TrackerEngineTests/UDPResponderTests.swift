@@ -61,6 +61,35 @@ struct UDPResponderTests {
         #expect(second.count == 20 + 18 && Array(second[20..<38]) == Fixture.v6(9, port: 6881).compact)
     }
 
+    @Test("num_want -1 is the tracker's default, not the datagram's cap; a larger one is capped to fit the datagram")
+    func numwant() throws {
+        let logic = TrackerLogic(store: MemorySwarmStore(shardCount: 4), policy: AnnouncePolicy(numwantDefault: 2, numwantMax: 500), clock: clock)
+        let responder = UDPResponder(logic: logic), hash = Fixture.hash(9)
+        for n in 1...4 {
+            let source = Fixture.v4(UInt8(n), port: 40000)
+            _ = Self.send(UDPProtocolTests.announce(connectionID: try Self.connectionID(source, responder), transaction: 1, hash: hash,
+                                                    peer: UInt64(n), left: 10, port: UInt16(7000 + n)), from: source, to: responder)
+        }
+        let me = Fixture.v4(5, port: 40000)
+        let id = try Self.connectionID(me, responder)
+        let defaulted = try #require(Self.send(UDPProtocolTests.announce(connectionID: id, transaction: 2, hash: hash, peer: 5, left: 10, numwant: -1),
+                                               from: me, to: responder))
+        #expect(defaulted.count == 20 + 2 * 6, "the default of 2 peers, though 4 are there")
+        let asked = try #require(Self.send(UDPProtocolTests.announce(connectionID: id, transaction: 3, hash: hash, peer: 5, left: 10, numwant: 3),
+                                           from: me, to: responder))
+        #expect(asked.count == 20 + 3 * 6)
+
+        // 250 IPv4 peers: asking for 500 (the policy allows it) still gets one datagram's worth.
+        for n in 6...255 {
+            let source = Fixture.v4(UInt8(n), port: 40000)
+            _ = Self.send(UDPProtocolTests.announce(connectionID: try Self.connectionID(source, responder), transaction: 1, hash: hash,
+                                                    peer: UInt64(n), left: 10, port: 7000), from: source, to: responder)
+        }
+        let many = try #require(Self.send(UDPProtocolTests.announce(connectionID: id, transaction: 4, hash: hash, peer: 5, left: 10, numwant: 500),
+                                          from: me, to: responder))
+        #expect(many.count == 20 + 200 * 6, "200 IPv4 peers at most")
+    }
+
     @Test("forged or expired connection ids get silence; so does anything not a request")
     func silence() throws {
         let responder = self.responder, source = Fixture.v4(1)

@@ -67,9 +67,9 @@ public struct UDPResponder: Sendable {
             return
         }
         var query = announce.query
-        // The reply must fit one datagram: at most 200 IPv4 or 74 IPv6 peers.
-        let most = UDPResponse.maxPeers(source.family)
-        query.numwant = min(query.numwant ?? most, most)
+        // The reply must fit one datagram: at most 200 IPv4 or 74 IPv6 peers, whatever was asked
+        // (num_want -1, nil here, is the tracker's default) and whatever the policy allows.
+        query.numwant = min(query.numwant ?? logic.policy.numwantDefault, UDPResponse.maxPeers(source.family))
         let answer: @Sendable (Result<TrackerLogic.AnnounceReply, ClientError>) -> Void = { result in
             switch result {
             case .success(let answer):
