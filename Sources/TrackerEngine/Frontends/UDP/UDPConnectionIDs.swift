@@ -38,18 +38,22 @@ public struct UDPConnectionIDs: Sendable {
     }
 
     private func mac(_ address: PeerAddress, window: Int64) -> UInt64 {
-        var message: [UInt8] = []
-        message.reserveCapacity(24)
-        switch address {
-        case .v4(let a): withUnsafeBytes(of: a.bigEndian) { message += $0 }
-        case let .v6(high, low):
-            withUnsafeBytes(of: high.bigEndian) { message += $0 }
-            withUnsafeBytes(of: low.bigEndian) { message += $0 }
+        // The message, on the stack: the address (4 or 16 bytes) then the window (8), big-endian.
+        var message: (UInt64, UInt64, UInt64) = (0, 0, 0)
+        let start = withUnsafeMutableBytes(of: &message) { bytes -> Int in
+            bytes.storeBytes(of: UInt64(bitPattern: window).bigEndian, toByteOffset: 16, as: UInt64.self)
+            switch address {
+            case .v4(let a):
+                bytes.storeBytes(of: a.bigEndian, toByteOffset: 12, as: UInt32.self)
+                return 12
+            case let .v6(high, low):
+                bytes.storeBytes(of: high.bigEndian, toByteOffset: 0, as: UInt64.self)
+                bytes.storeBytes(of: low.bigEndian, toByteOffset: 8, as: UInt64.self)
+                return 0
+            }
         }
-        withUnsafeBytes(of: window.bigEndian) { message += $0 }
         var hmac = keyed.state
-        hmac.update(data: message)
-        let code = hmac.finalize()
-        return code.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+        withUnsafeBytes(of: &message) { hmac.update(data: UnsafeRawBufferPointer(rebasing: $0[start...])) }
+        return hmac.finalize().withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
     }
 }

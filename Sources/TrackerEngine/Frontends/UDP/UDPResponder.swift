@@ -61,49 +61,56 @@ public struct UDPResponder: Sendable {
 
     private func announce(_ parsed: Result<UDPAnnounce, ClientError>, transactionID: UInt32, from source: PeerEndpoint,
                           lane: (any SwarmStoreLane)?, reply: @escaping @Sendable (ByteBuffer) -> Void) {
-        let allocator = self.allocator, stats = self.stats
-        guard case .success(let announce) = parsed else {
-            if case .failure(let error) = parsed { reply(Self.error(error, transactionID: transactionID, allocator: allocator, stats: stats)) }
-            return
+        let announce: UDPAnnounce
+        switch parsed {
+        case .success(let parsed): announce = parsed
+        case .failure(let error): return reply(errorReply(error, transactionID: transactionID))
         }
         var query = announce.query
         // The reply must fit one datagram: at most 200 IPv4 or 74 IPv6 peers, whatever was asked
         // (num_want -1, nil here, is the tracker's default) and whatever the policy allows.
         query.numwant = min(query.numwant ?? logic.policy.numwantDefault, UDPResponse.maxPeers(source.family))
-        let answer: @Sendable (Result<TrackerLogic.AnnounceReply, ClientError>) -> Void = { result in
-            switch result {
-            case .success(let answer):
-                var buffer = allocator.buffer(capacity: 20 + answer.result.compactPeers.count)
-                UDPResponse.writeAnnounce(transactionID: transactionID, interval: answer.options.interval, counts: answer.result.counts,
-                                          compactPeers: answer.result.compactPeers, into: &buffer)
-                reply(buffer)
-            case .failure(let error):
-                reply(Self.error(error, transactionID: transactionID, allocator: allocator, stats: stats))
-            }
+        // A store that answers at once is answered without a closure (the hot path allocates none).
+        if let immediate = logic.announceImmediately(query, from: source) {
+            return reply(announceReply(immediate, transactionID: transactionID))
         }
-        if let immediate = logic.announceImmediately(query, from: source) { return answer(immediate) }
-        logic.announce(query, from: source, lane: lane, reply: answer)
+        logic.announce(query, from: source, lane: lane) { [self] in reply(announceReply($0, transactionID: transactionID)) }
     }
 
     private func scrape(_ hashes: [InfoHash], transactionID: UInt32, from source: PeerEndpoint, lane: (any SwarmStoreLane)?,
                         reply: @escaping @Sendable (ByteBuffer) -> Void) {
-        let allocator = self.allocator, stats = self.stats
-        let answer: @Sendable (Result<[ScrapeEntry], ClientError>) -> Void = { result in
-            switch result {
-            case .success(let entries):
-                var buffer = allocator.buffer(capacity: 8 + 12 * hashes.count)
-                UDPResponse.writeScrape(transactionID: transactionID, asked: hashes, entries: entries, into: &buffer)
-                reply(buffer)
-            case .failure(let error):
-                reply(Self.error(error, transactionID: transactionID, allocator: allocator, stats: stats))
-            }
-        }
         let query = ScrapeQuery(infoHashes: hashes)
-        if let immediate = logic.scrapeImmediately(query, from: source) { return answer(immediate) }
-        logic.scrape(query, from: source, lane: lane, reply: answer)
+        if let immediate = logic.scrapeImmediately(query, from: source) {
+            return reply(scrapeReply(immediate, asked: hashes, transactionID: transactionID))
+        }
+        logic.scrape(query, from: source, lane: lane) { [self] in reply(scrapeReply($0, asked: hashes, transactionID: transactionID)) }
     }
 
-    private static func error(_ error: ClientError, transactionID: UInt32, allocator: ByteBufferAllocator, stats: TrackerStats) -> ByteBuffer {
+    private func announceReply(_ result: Result<TrackerLogic.AnnounceReply, ClientError>, transactionID: UInt32) -> ByteBuffer {
+        switch result {
+        case .success(let answer):
+            var buffer = allocator.buffer(capacity: 20 + answer.result.compactPeers.count)
+            UDPResponse.writeAnnounce(transactionID: transactionID, interval: answer.options.interval, counts: answer.result.counts,
+                                      compactPeers: answer.result.compactPeers, into: &buffer)
+            return buffer
+        case .failure(let error):
+            return errorReply(error, transactionID: transactionID)
+        }
+    }
+
+    private func scrapeReply(_ result: Result<[ScrapeEntry], ClientError>, asked: [InfoHash], transactionID: UInt32) -> ByteBuffer {
+        switch result {
+        case .success(let entries):
+            var buffer = allocator.buffer(capacity: 8 + 12 * asked.count)
+            UDPResponse.writeScrape(transactionID: transactionID, asked: asked, entries: entries, into: &buffer)
+            return buffer
+        case .failure(let error):
+            return errorReply(error, transactionID: transactionID)
+        }
+    }
+
+    /// Action 3, counted by reason.
+    private func errorReply(_ error: ClientError, transactionID: UInt32) -> ByteBuffer {
         stats.record(error)
         var buffer = allocator.buffer(capacity: 8 + error.description.utf8.count)
         UDPResponse.writeError(transactionID: transactionID, error, into: &buffer)
