@@ -26,10 +26,13 @@ public enum AnnounceRules {
         public var countsCompletion: Bool
     }
 
-    public static func transition(event: AnnounceEvent, isSeeder: Bool, was place: Place, completionCounted: Bool) -> Transition {
+    /// `completionCounted` (whether the peer's completion was counted before) is read only when
+    /// it matters: a leecher announcing `completed` as a seeder.
+    public static func transition(event: AnnounceEvent, isSeeder: Bool, was place: Place,
+                                  completionCounted: @autoclosure () -> Bool) -> Transition {
         if event == .stopped { return Transition(leaves: true, joins: false, countsCompletion: false) }
         return Transition(leaves: false, joins: place == .absent,
-                          countsCompletion: isSeeder && place == .leechers && event == .completed && !completionCounted)
+                          countsCompletion: isSeeder && place == .leechers && event == .completed && !completionCounted())
     }
 
     /// Which sets an announcer's peers are drawn from.

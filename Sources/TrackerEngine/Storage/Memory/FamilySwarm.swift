@@ -27,8 +27,8 @@ struct FamilySwarm<Record: PeerRecord> {
         let leecherPosition = seederPosition == nil ? leechers.find(address) : nil
         let isSeeder = request.isSeeder
         let place: AnnounceRules.Place = seederPosition != nil ? .seeders : leecherPosition != nil ? .leechers : .absent
-        let counted = leecherPosition.map { leechers[$0].flags.contains(.completionCounted) } ?? false
-        let transition = AnnounceRules.transition(event: request.event, isSeeder: isSeeder, was: place, completionCounted: counted)
+        let transition = AnnounceRules.transition(event: request.event, isSeeder: isSeeder, was: place,
+                                                  completionCounted: leecherPosition.map { leechers[$0].flags.contains(.completionCounted) } ?? false)
 
         if transition.leaves {
             if let p = seederPosition { seeders.remove(at: p) }
