@@ -74,9 +74,8 @@ final class RedisBatcher {
 
     /// Reads a sent batch's replies in order (each read bounded by the connection's timeout) and
     /// answers its calls. When the connection breaks half-way, what was not answered yet is
-    /// answered as unavailable.
-    func finish(_ sent: RedisBatch, with session: RedisSession) {
-        var batch = sent
+    /// answered as unavailable. The batch is consumed: answered in place, not copied first.
+    func finish(_ batch: consuming RedisBatch, with session: RedisSession) {
         do {
             for call in batch.calls {
                 switch call {
