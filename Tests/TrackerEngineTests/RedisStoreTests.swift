@@ -101,6 +101,19 @@ struct RedisStoreTests {
         #expect(try side.command(["EXISTS", "\(prefix):{\(purged.hex)}:t"]) == .integer(0), "no lifecycle made again for a purged swarm")
     }
 
+    @Test("the sweep drops members of the torrents set that are no info-hash, and still sweeps the swarms beside them")
+    func sweepDropsJunkMembers() async throws {
+        let prefix = TestRedis.uniquePrefix()
+        let store = RedisSwarmStore(endpoint: TestRedis.shared.endpoint, prefix: prefix, peerTimeout: 100, threads: 1)
+        defer { store.shutdown() }
+        let h = Fixture.hash(79)
+        _ = try await store.announce(Fixture.announce(h, Fixture.v4(1), id: 1), now: now)
+        let side = try RedisConnection(TestRedis.shared.endpoint, timeout: 1)
+        _ = try side.command(["ZADD", "\(prefix):torrents", "1", "not a hash", "2", String(repeating: "z", count: 40)])
+        #expect(try await store.expire(now: now.adding(seconds: 200)) == 1, "the real swarm's expired peer")
+        #expect(try side.command(["ZRANGE", "\(prefix):torrents", "0", "-1"]) == .array([]), "junk and the forgotten swarm are gone")
+    }
+
     @Test("an older key layout is upgraded once: its peer keys go, lifecycles and completed counts stay")
     func layoutUpgrade() async throws {
         let prefix = TestRedis.uniquePrefix()

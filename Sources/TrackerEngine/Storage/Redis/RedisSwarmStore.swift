@@ -112,28 +112,27 @@ public final class RedisSwarmStore: SwarmStore {
         return try await withSession { session in
             var dropped = 0
             try session.connection.scanTorrents(session.keys) { hexes in
-                var forgotten: [[UInt8]] = []
+                // Members that are no info-hash (written by hand) are no swarm of ours: dropped.
+                var forgotten = hexes.filter { InfoHash(hex: $0) == nil }.map { Array($0.utf8) }
                 // A call prunes up to 4 pages of 1,000 peers of each hash; a swarm with more is
                 // called again, so no single call blocks Redis for long.
-                var pending = hexes
+                var pending = hexes.compactMap { hex in InfoHash(hex: hex).map { (hex: hex, hash: $0) } }
                 for _ in 0..<Self.sweepCallsPerSwarm where !pending.isEmpty {
                     var calls = RESPWriter()
-                    for hex in pending {
-                        guard let hash = InfoHash(hex: hex) else { continue }
-                        session.writeCall(.sweep, swarm: session.keys.swarmBase(hash), argumentCount: 4, into: &calls)
+                    for swarm in pending {
+                        session.writeCall(.sweep, swarm: session.keys.swarmBase(swarm.hash), argumentCount: 4, into: &calls)
                         calls.bulk(cutoff)
                         calls.bulk(1000)
                         calls.bulk(forgetBefore)
                         calls.bulk(4)
                     }
-                    pending = pending.filter { InfoHash(hex: $0) != nil }
                     let replies = try session.pipeline(calls)
-                    var more: [String] = []
-                    for (hex, reply) in zip(pending, replies) {
+                    var more: [(hex: String, hash: InfoHash)] = []
+                    for (swarm, reply) in zip(pending, replies) {
                         guard let items = reply.array, items.count == 3 else { continue }
                         dropped += Int(items[0].integer ?? 0)
-                        if items[1].integer == 1 { forgotten.append(Array(hex.utf8)) }
-                        if items[2].integer == 1 { more.append(hex) }
+                        if items[1].integer == 1 { forgotten.append(Array(swarm.hex.utf8)) }
+                        if items[2].integer == 1 { more.append(swarm) }
                     }
                     pending = more
                 }
