@@ -9,9 +9,20 @@ import TrackerTestSupport
 struct RedisScriptTests {
     static let now = TrackerTime(seconds: 1_700_000_000)
 
+    /// `layout.lua`'s `local NAME = value` lines.
+    static var layoutConstants: [String: String] {
+        var constants: [String: String] = [:]
+        for line in String(decoding: PackageResources.layout_lua, as: UTF8.self).split(separator: "\n") where line.hasPrefix("local ") {
+            let parts = line.dropFirst(6).split(separator: "=", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            constants[parts[0].trimmingCharacters(in: .whitespaces)] = parts[1].trimmingCharacters(in: .whitespaces)
+        }
+        return constants
+    }
+
     @Test("layout.lua and Swift agree on the blob, the announce argument and the key suffixes")
     func oneLayout() {
-        let lua = RedisScript.layoutConstants
+        let lua = Self.layoutConstants
         typealias Blob = RedisPeerBlob
         #expect(lua["BLOB_SIZE"] == "\(Blob.size)")
         #expect(lua["BLOB_KEY"] == "\(Blob.keyOffset + 1)")

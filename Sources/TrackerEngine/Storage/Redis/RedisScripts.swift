@@ -1,5 +1,3 @@
-import Foundation
-
 /// The Lua scripts (`Storage/Redis/Lua/*.lua`, compiled into the binary). Each call is one round
 /// trip and touches one swarm's keys only (one Cluster slot): a script is given the swarm's
 /// lifecycle key alone and derives the names of the swarm's other keys from it (they share its
@@ -27,15 +25,4 @@ enum RedisScript: Int, CaseIterable {
     /// The shared constants and helpers every script starts with.
     static let prelude = String(decoding: PackageResources.layout_lua, as: UTF8.self)
         + String(decoding: PackageResources.swarm_lua, as: UTF8.self)
-
-    /// `layout.lua`'s `local NAME = value` lines, for the test that holds Swift and Lua to one layout.
-    static var layoutConstants: [String: String] {
-        var constants: [String: String] = [:]
-        for line in String(decoding: PackageResources.layout_lua, as: UTF8.self).split(separator: "\n") where line.hasPrefix("local ") {
-            let parts = line.dropFirst(6).split(separator: "=", maxSplits: 1)
-            guard parts.count == 2 else { continue }
-            constants[parts[0].trimmingCharacters(in: .whitespaces)] = parts[1].trimmingCharacters(in: .whitespaces)
-        }
-        return constants
-    }
 }
