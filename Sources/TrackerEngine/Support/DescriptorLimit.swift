@@ -25,7 +25,8 @@ public enum DescriptorLimit {
         return limit.rlim_cur == unlimited ? Int.max : Int(clamping: limit.rlim_cur)
     }
 
-    /// Descriptors kept for everything but client connections: listeners, epoll and wake-up
+    /// Descriptors kept for everything but client connections: listeners and UDP sockets (one per
+    /// address and worker each), epoll and wake-up
     /// descriptors, Redis connections, the moderation files and the log, with room to spare
     /// so that these still open when every connection place is taken.
     public static func reserve(threads: Int, listenAddresses: Int) -> Int {

@@ -118,7 +118,7 @@ public final class TrackerService: Service, Sendable {
         var limits = configuration.httpLimits
         limits.exemptFromPerAddressLimit += configuration.trustedProxies
         let available = DescriptorLimit.raiseSoftLimitToHard()
-        let reserve = DescriptorLimit.reserve(threads: threads, listenAddresses: configuration.http.count)
+        let reserve = DescriptorLimit.reserve(threads: threads, listenAddresses: configuration.http.count + configuration.udp.count)
         let fitting = max(1, available - reserve)
         if limits.maxConnections > fitting {
             logger.warning("--max-connections lowered to fit the open-file limit", metadata: [
