@@ -26,9 +26,9 @@ public enum DescriptorLimit {
     }
 
     /// Descriptors kept for everything but client connections: listeners and UDP sockets (one per
-    /// address and worker each), epoll and wake-up
-    /// descriptors, Redis connections, the moderation files and the log, with room to spare
-    /// so that these still open when every connection place is taken.
+    /// address and worker each), epoll and wake-up descriptors, Redis connections, the moderation
+    /// files and the log, with room to spare so that these still open when every connection place
+    /// is taken.
     public static func reserve(threads: Int, listenAddresses: Int) -> Int {
         64 + threads * (listenAddresses + 3)
     }
