@@ -105,6 +105,8 @@ struct UDPResponderTests {
         [UInt8](repeating: 0, count: 15).withUnsafeBytes { bytes in
             #expect(responder.respond(to: bytes, from: source) { _ in Issue.record("replied to junk") } == .malformed)
         }
+        #expect(responder.stats.count(.udpIgnored) == 3 && responder.stats.count(.udpConnect) == 1)
+        #expect(responder.stats.count(.udpAnnounce) == 0 && responder.stats.count(.announce) == 0, "ignored announces are not counted as announces")
     }
 
     @Test("failures are action 3 with HTTP's reasons: blacklisted, banned, port 0")
@@ -121,6 +123,9 @@ struct UDPResponderTests {
         #expect(try reason(UDPProtocolTests.announce(connectionID: id, transaction: 1, hash: hash, peer: 1, left: 1)) == "torrent is blacklisted")
         access.replace(with: ModerationState(bans: [AddressRange.banning(PeerAddress(source)): TrackerTime.distantFuture]))
         #expect(try reason(UDPProtocolTests.announce(connectionID: id, transaction: 1, hash: Fixture.hash(6), peer: 1, left: 1)) == "banned")
+        #expect(responder.stats.count(.udpAnnounce) == 3 && responder.stats.count(.announce) == 3, "UDP announces count in the totals too")
+        #expect(responder.stats.failures(.invalidPort) == 1 && responder.stats.failures(.torrentBlacklisted) == 1
+                && responder.stats.failures(.banned) == 1)
     }
 
     @Test("scrape: seeders, completed, leechers per hash in the order asked, zeros for unknown ones")
