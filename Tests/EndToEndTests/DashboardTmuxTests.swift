@@ -46,7 +46,7 @@ struct DashboardTmuxTests {
         #expect(screen[2].hasPrefix("Torrents 3  Peers 5  Seeders 1  Leechers 4"))
         let rowA = try #require(screen.first { $0.hasPrefix(a.hex) }, "a row for torrent a")
         #expect(rowA.split(separator: " ").dropFirst().prefix(3) == ["1", "1", "0"], "a: 1 seeder, 1 leecher, 0 done: \(rowA)")
-        #expect(screen[5].hasPrefix(a.hex), "sorted by seeders: a first")
+        #expect(screen[6].hasPrefix(a.hex), "sorted by seeders: a first")
 
         // Filter by an info-hash prefix.
         try tmux.send("/")
@@ -96,7 +96,7 @@ struct DashboardTmuxTests {
         screen = try tmux.waitForScreen("an 80×24 layout") { $0.count >= 24 && $0[23].hasPrefix("F1Help") && $0[0].hasPrefix("trackertui") }
         #expect(screen.prefix(24).allSatisfy { $0.count <= 80 })
         #expect(screen[2].hasPrefix("Torrents 3"))
-        #expect(screen[4].hasPrefix("NAME / INFO-HASH"))
+        #expect(screen[5].hasPrefix("NAME / INFO-HASH"))
 
         // q asks, y quits and stops the tracker cleanly.
         try tmux.send("q")
@@ -106,12 +106,12 @@ struct DashboardTmuxTests {
         #expect((try? HTTPProbe.get(host: "127.0.0.1", port: port, path: "/")) == nil, "the tracker stopped with the dashboard")
     }
 
-    @Test("attach mode: one dashboard over two engines sharing Redis; its blacklist reaches both engines")
+    @Test("attach mode: one dashboard over two engines sharing Redis, HTTP and UDP rates apart; its blacklist reaches both engines")
     func attachMode() throws {
         let redis = TestRedis.shared
         let prefix = TestRedis.uniquePrefix()
         let nodeA = try TrackerProcess(arguments: ["--redis", redis.url, "--redis-prefix", prefix])
-        let nodeB = try TrackerProcess(arguments: ["--redis", redis.url, "--redis-prefix", prefix])
+        let nodeB = try TrackerProcess(arguments: ["--redis", redis.url, "--redis-prefix", prefix], udp: true)
         let hash = Self.hashes[2]
         _ = try HTTPProbe.get(host: "127.0.0.1", port: nodeA.port, path: Self.announce(hash, id: 1, port: 7001, left: 0))
         _ = try HTTPProbe.get(host: "127.0.0.1", port: nodeB.port, path: Self.announce(hash, id: 2, port: 7002, left: 10, client: "-TR3000-"))
@@ -123,6 +123,16 @@ struct DashboardTmuxTests {
         #expect(screen[1].contains("connected"))
         #expect(screen.contains { $0.hasPrefix(hash.hex) })
         #expect(screen[2].hasPrefix("Torrents 1  Peers 2  Seeders 1  Leechers 1"), "peers from both engines: \(screen[2])")
+        #expect(screen[0].contains("udp://127.0.0.1:\(nodeB.port)"), "the UDP listener of node B: \(screen[0])")
+
+        // UDP announces to node B, a few a second, show in the UDP share of the rates; HTTP's
+        // falls to zero once the HTTP announces above are a second old.
+        let udp = try UDPProbe(port: nodeB.port)
+        let id = try udp.connect()
+        let udpShown = try Self.rates(in: tmux, until: { $0.udp > 0 && $0.http == 0 }) {
+            _ = udp.exchange(UDPProbe.announce(id, hash: hash, peer: 5, port: 7005))
+        }
+        #expect(udpShown.udp > 0 && udpShown.http == 0, "announces/s by protocol: \(udpShown)")
 
         try tmux.send("Enter")
         screen = try tmux.waitFor("127.0.0.1:7002")
@@ -143,6 +153,23 @@ struct DashboardTmuxTests {
         try tmux.send("q")
         #expect(try tmux.exitStatus() == 0, "attached, q quits at once")
         #expect(nodeA.stop() == 0 && nodeB.stop() == 0, "the engines keep running until stopped themselves")
+    }
+
+    /// Does `action` about five times a second until the announce meter's HTTP and UDP shares
+    /// meet `condition` (at most 10 s), and returns the shares last shown.
+    static func rates(in tmux: TmuxSession, until condition: ((http: Double, udp: Double)) -> Bool,
+                      doing action: () -> Void) throws -> (http: Double, udp: Double) {
+        let deadline = Date().addingTimeInterval(10)
+        var shown = (http: 0.0, udp: 0.0)
+        while Date() < deadline {
+            action()
+            let words = try tmux.screen()[3].split(separator: " ")
+            func share(_ name: Substring) -> Double { words.firstIndex(of: name).flatMap { Double(words[$0 + 1]) } ?? -1 }
+            shown = (share("HTTP"), share("UDP"))
+            if condition(shown) { break }
+            usleep(200_000)
+        }
+        return shown
     }
 
     @Test("colours by default, none with NO_COLOR; SIGTERM restores the terminal and exits 0")

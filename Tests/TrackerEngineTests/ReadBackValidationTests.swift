@@ -117,8 +117,8 @@ struct ReadBackValidationTests {
     func nodeAndListingValues() throws {
         let report = NodeReport(id: "x", fields: ["started": "99999999999999999", "announces": "18446744073709551615", "scrapes": "-3"])
         #expect(report?.startedAt == .distantFuture)
-        #expect(report?.announces == .max)
-        #expect(report?.scrapes == 0)
+        #expect(report?.requests.total.announces == .max)
+        #expect(report?.requests.total.scrapes == 0)
         let listing: [RedisReply] = [
             .array([.integer(.max), .integer(.max), .integer(.min), .null, .null, .null, .null, .integer(-7)]),
             .integer(1), .integer(2), .integer(0), .integer(0),

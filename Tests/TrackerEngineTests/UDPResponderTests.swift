@@ -126,6 +126,7 @@ struct UDPResponderTests {
         #expect(responder.stats.count(.udpAnnounce) == 3 && responder.stats.count(.announce) == 3, "UDP announces count in the totals too")
         #expect(responder.stats.failures(.invalidPort) == 1 && responder.stats.failures(.torrentBlacklisted) == 1
                 && responder.stats.failures(.banned) == 1)
+        #expect(responder.stats.requests() == ProtocolCounts(udp: RequestCounts(announces: 3, failures: 3)), "all three are UDP's, none HTTP's")
     }
 
     @Test("scrape: seeders, completed, leechers per hash in the order asked, zeros for unknown ones")

@@ -22,7 +22,7 @@ enum Fixtures {
         s.listening = ["http://127.0.0.1:6969"]
         s.store = StoreHealth(state: .connected, latencyMicros: 420, description: "redis unix:///tmp/r.sock")
         s.nodes = 1
-        s.announcesPerSecond = 12.5
+        s.rates = ProtocolRates(http: RequestRates(announces: 10, failures: 2), udp: RequestRates(announces: 2.5, scrapes: 1))
         s.announceHistory = [1, 2, 4, 8, 12.5]
         s.torrents = rows
         s.moderation = moderation

@@ -35,7 +35,7 @@ struct SamplerTests {
         let rowA = try #require(snapshot.torrents.first { $0.infoHash == a })
         #expect(rowA.seeders == 1 && rowA.leechers == 40)
         #expect(abs(rowA.announcesPerMinute - 60) < 1, "one announce a second is 60 a minute, got \(rowA.announcesPerMinute)")
-        #expect(snapshot.announcesPerSecond == 100)
+        #expect(snapshot.rates.total.announces == 100 && snapshot.rates.http.announces == 100)
         #expect(snapshot.announceHistory.count == 40)
         #expect(snapshot.totals.seeders == 1 && snapshot.totals.leechers == 41)
     }

@@ -3,30 +3,32 @@ public struct NodeReport: Sendable, Equatable {
     public var id: String
     public var startedAt: TrackerTime
     public var listening: [String]
-    public var announces: UInt64
-    public var scrapes: UInt64
-    public var failures: UInt64
+    public var requests: ProtocolCounts
 
-    public init(id: String, startedAt: TrackerTime, listening: [String], announces: UInt64, scrapes: UInt64, failures: UInt64) {
+    public init(id: String, startedAt: TrackerTime, listening: [String], requests: ProtocolCounts) {
         self.id = id
         self.startedAt = startedAt
         self.listening = listening
-        self.announces = announces
-        self.scrapes = scrapes
-        self.failures = failures
+        self.requests = requests
     }
 
-    /// Field/value pairs as stored in the node's hash.
+    /// Field/value pairs as stored in the node's hash: the totals of both protocols (what
+    /// dashboards read before UDP existed) and UDP's share of them.
     var fields: [(String, String)] {
-        [("started", String(startedAt.seconds)), ("listening", listening.joined(separator: " ")),
-         ("announces", String(announces)), ("scrapes", String(scrapes)), ("failures", String(failures))]
+        let total = requests.total, udp = requests.udp
+        return [("started", String(startedAt.seconds)), ("listening", listening.joined(separator: " ")),
+                ("announces", String(total.announces)), ("scrapes", String(total.scrapes)), ("failures", String(total.failures)),
+                ("udp_announces", String(udp.announces)), ("udp_scrapes", String(udp.scrapes)), ("udp_failures", String(udp.failures))]
     }
 
     init?(id: String, fields: [String: String]) {
         guard let started = fields["started"].flatMap(Int64.init) else { return nil }
+        func counts(_ prefix: String) -> RequestCounts {
+            func count(_ name: String) -> UInt64 { fields[prefix + name].flatMap(UInt64.init) ?? 0 }
+            return RequestCounts(announces: count("announces"), scrapes: count("scrapes"), failures: count("failures"))
+        }
         self.init(id: id, startedAt: TrackerTime(seconds: started),
                   listening: (fields["listening"] ?? "").split(separator: " ").map(String.init),
-                  announces: fields["announces"].flatMap(UInt64.init) ?? 0, scrapes: fields["scrapes"].flatMap(UInt64.init) ?? 0,
-                  failures: fields["failures"].flatMap(UInt64.init) ?? 0)
+                  requests: ProtocolCounts(total: counts(""), udp: counts("udp_")))
     }
 }

@@ -4,8 +4,8 @@ import Atomics
 public final class TrackerStats: Sendable {
     public enum Event: Int, CaseIterable, Sendable {
         case announce, announceIPv6, scrape, fullScrape, failure, badHTTPRequest, notFound, connectionRefused, acceptPaused, headTimeout
-        /// The UDP tracker's share: `announce` and `scrape` count both protocols.
-        case udpConnect, udpAnnounce, udpScrape, udpIgnored
+        /// The UDP tracker's share: `announce`, `scrape` and `failure` count both protocols.
+        case udpConnect, udpAnnounce, udpScrape, udpFailure, udpIgnored
 
         public var label: String {
             switch self {
@@ -22,6 +22,7 @@ public final class TrackerStats: Sendable {
             case .udpConnect: return "udp_connects"
             case .udpAnnounce: return "udp_announces"
             case .udpScrape: return "udp_scrapes"
+            case .udpFailure: return "udp_failures"
             case .udpIgnored: return "udp_ignored"
             }
         }
@@ -49,6 +50,14 @@ public final class TrackerStats: Sendable {
 
     public func count(_ event: Event) -> UInt64 {
         counters[event.rawValue].load(ordering: .relaxed)
+    }
+
+    /// Announces, scrapes and failures per protocol.
+    public func requests() -> ProtocolCounts {
+        // UDP's share first: the totals, read after, are never below it.
+        let udp = RequestCounts(announces: count(.udpAnnounce), scrapes: count(.udpScrape), failures: count(.udpFailure))
+        let total = RequestCounts(announces: count(.announce), scrapes: count(.scrape), failures: count(.failure))
+        return ProtocolCounts(total: total, udp: udp)
     }
 
     public func failures(_ reason: ClientError.Reason) -> UInt64 {

@@ -140,8 +140,7 @@ public final class TrackerService: Service, Sendable {
     /// Every second, this engine's counters go to Redis for dashboards attached there.
     private func reportNode(to nodes: any NodeRegistry) async throws {
         while true {
-            let report = NodeReport(id: nodeID, startedAt: startedAt, listening: listening, announces: stats.count(.announce),
-                                    scrapes: stats.count(.scrape), failures: stats.count(.failure))
+            let report = NodeReport(id: nodeID, startedAt: startedAt, listening: listening, requests: stats.requests())
             try? await nodes.report(report, now: clock.now())
             try await Task.sleep(for: .seconds(1))
         }

@@ -14,9 +14,7 @@ struct EngineCounters: Sendable {
     var nodes: Int
     var startedAt: TrackerTime?
     var listening: [String]
-    var announces: UInt64
-    var scrapes: UInt64
-    var failures: UInt64
+    var requests: ProtocolCounts
 }
 
 /// The engine running in this process.
@@ -27,9 +25,7 @@ struct LocalEngineSource: DashboardSource {
     let clock: any TrackerClock
 
     func engines() async -> EngineCounters {
-        EngineCounters(nodes: 1, startedAt: tracker.startedAt, listening: tracker.listening,
-                       announces: tracker.stats.count(.announce), scrapes: tracker.stats.count(.scrape),
-                       failures: tracker.stats.count(.failure))
+        EngineCounters(nodes: 1, startedAt: tracker.startedAt, listening: tracker.listening, requests: tracker.stats.requests())
     }
 }
 
@@ -43,8 +39,6 @@ struct AttachedRedisSource: DashboardSource {
     func engines() async -> EngineCounters {
         let nodes = (try? await self.nodes.liveNodes(now: clock.now())) ?? []
         return EngineCounters(nodes: nodes.count, startedAt: nodes.map(\.startedAt).min(),
-                              listening: nodes.flatMap(\.listening),
-                              announces: nodes.reduce(0) { $0 &+ $1.announces }, scrapes: nodes.reduce(0) { $0 &+ $1.scrapes },
-                              failures: nodes.reduce(0) { $0 &+ $1.failures })
+                              listening: nodes.flatMap(\.listening), requests: nodes.reduce(ProtocolCounts()) { $0 + $1.requests })
     }
 }

@@ -41,21 +41,18 @@ actor SnapshotSampler {
         async let health = source.store.health()
         await refreshTorrents(now: now)
         let engines = await counters
-        var perSecond = (announces: 0.0, scrapes: 0.0, failures: 0.0)
+        var perSecond = ProtocolRates()
         if let previous {
             let seconds = max(0.001, Double(now.milliseconds - previous.time.milliseconds) / 1000)
-            func rate(_ a: UInt64, _ b: UInt64) -> Double { a >= b ? Double(a - b) / seconds : 0 }
-            perSecond = (rate(engines.announces, previous.counters.announces), rate(engines.scrapes, previous.counters.scrapes),
-                         rate(engines.failures, previous.counters.failures))
-            history.append(perSecond.announces)
+            perSecond = ProtocolRates(from: previous.counters.requests, to: engines.requests, seconds: seconds)
+            history.append(perSecond.total.announces)
             if history.count > 60 { history.removeFirst(history.count - 60) }
         }
         previous = (now, engines)
         let moderation = source.moderator.access.current.withoutExpiredBans(now: now)
         if moderation.blacklist != blacklist { markBlacklisted(moderation.blacklist) }
         return DashboardSnapshot(takenAt: now, startedAt: engines.startedAt, listening: engines.listening, store: await health,
-                                 nodes: engines.nodes, announcesPerSecond: perSecond.announces, scrapesPerSecond: perSecond.scrapes,
-                                 failuresPerSecond: perSecond.failures, announceHistory: history, torrents: rows, rowGeneration: generation, moderation: moderation)
+                                 nodes: engines.nodes, rates: perSecond, announceHistory: history, torrents: rows, rowGeneration: generation, moderation: moderation)
     }
 
     private func refreshTorrents(now: TrackerTime) async {

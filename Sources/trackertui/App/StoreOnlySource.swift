@@ -9,6 +9,6 @@ struct StoreOnlySource: DashboardSource {
     let announces = Locked<UInt64>(0)
 
     func engines() async -> EngineCounters {
-        EngineCounters(nodes: 1, startedAt: nil, listening: [], announces: announces.value, scrapes: 0, failures: 0)
+        EngineCounters(nodes: 1, startedAt: nil, listening: [], requests: ProtocolCounts(http: RequestCounts(announces: announces.value)))
     }
 }

@@ -9,9 +9,8 @@ struct DashboardSnapshot: Sendable, Equatable {
     var store: StoreHealth
     /// Engines reporting to this store (1 in engine mode).
     var nodes: Int
-    var announcesPerSecond: Double
-    var scrapesPerSecond: Double
-    var failuresPerSecond: Double
+    /// Requests per second, per protocol, over the last sample's interval.
+    var rates: ProtocolRates
     /// Announces per second over the last minute, oldest first.
     var announceHistory: [Double]
     var torrents: [TorrentRow]
@@ -22,7 +21,7 @@ struct DashboardSnapshot: Sendable, Equatable {
 
     static let empty = DashboardSnapshot(
         takenAt: TrackerTime(seconds: 0), startedAt: nil, listening: [], store: StoreHealth(state: .connected, latencyMicros: nil, description: "…"),
-        nodes: 0, announcesPerSecond: 0, scrapesPerSecond: 0, failuresPerSecond: 0, announceHistory: [], torrents: [],
+        nodes: 0, rates: ProtocolRates(), announceHistory: [], torrents: [],
         rowGeneration: 0, moderation: ModerationState())
 
     var totals: (seeders: Int, leechers: Int) {
@@ -30,6 +29,39 @@ struct DashboardSnapshot: Sendable, Equatable {
             sum.0 += row.seeders
             sum.1 += row.leechers
         }
+    }
+}
+
+/// Requests per second over one protocol.
+struct RequestRates: Sendable, Equatable {
+    var announces = 0.0
+    var scrapes = 0.0
+    var failures = 0.0
+}
+
+/// Requests per second, per protocol.
+struct ProtocolRates: Sendable, Equatable {
+    var http = RequestRates()
+    var udp = RequestRates()
+
+    var total: RequestRates {
+        RequestRates(announces: http.announces + udp.announces, scrapes: http.scrapes + udp.scrapes, failures: http.failures + udp.failures)
+    }
+
+    /// The rates between two readings of the counters `seconds` apart (zero where a counter went
+    /// back: an engine restarted or left).
+    init(from old: ProtocolCounts, to new: ProtocolCounts, seconds: Double) {
+        func rates(_ a: RequestCounts, _ b: RequestCounts) -> RequestRates {
+            func rate(_ a: UInt64, _ b: UInt64) -> Double { b >= a ? Double(b - a) / seconds : 0 }
+            return RequestRates(announces: rate(a.announces, b.announces), scrapes: rate(a.scrapes, b.scrapes),
+                                failures: rate(a.failures, b.failures))
+        }
+        self.init(http: rates(old.http, new.http), udp: rates(old.udp, new.udp))
+    }
+
+    init(http: RequestRates = RequestRates(), udp: RequestRates = RequestRates()) {
+        self.http = http
+        self.udp = udp
     }
 }
 

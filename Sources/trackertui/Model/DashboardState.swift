@@ -117,7 +117,7 @@ struct DashboardState: Equatable, Sendable {
 
 /// The screen's fixed parts, in rows.
 enum Layout {
-    static let headerRows = 4
+    static let headerRows = 5
     /// Header, column titles, status line, key bar.
     static let chromeRows = headerRows + 3
 }

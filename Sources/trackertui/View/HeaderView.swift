@@ -1,8 +1,8 @@
 import Foundation
 import TrackerEngine
 
-/// The four meter lines at the top: uptime and addresses, the store's health, the swarm totals,
-/// and the request rates with a 60-second announce sparkline.
+/// The five meter lines at the top: uptime and addresses, the store's health, the swarm totals,
+/// and the request rates (all, then HTTP's and UDP's) with a 60-second announce sparkline.
 struct HeaderView {
     var glyphs: Glyphs
 
@@ -40,15 +40,28 @@ struct HeaderView {
             x += grid.put(Format.count(value), row: 2, column: x, role: role)
         }
 
-        x = grid.put("Announces/s ", row: 3, column: 0, role: .label)
-        x += grid.put(Format.rate(s.announcesPerSecond).padding(5), row: 3, column: x, role: .value)
-        let tail = "  Scrapes/s \(Format.rate(s.scrapesPerSecond))  Failures/s \(Format.rate(s.failuresPerSecond))"
-        let sparkWidth = max(0, min(60, grid.columns - x - TextWidth.columns(tail) - 2))
-        x += grid.put(" " + sparkline(s.announceHistory, width: sparkWidth) + " ", row: 3, column: x, role: .good)
-        x += grid.put("  Scrapes/s ", row: 3, column: x, role: .label)
-        x += grid.put(Format.rate(s.scrapesPerSecond), row: 3, column: x, role: .value)
-        x += grid.put("  Failures/s ", row: 3, column: x, role: .label)
-        grid.put(Format.rate(s.failuresPerSecond), row: 3, column: x, role: s.failuresPerSecond > 0 ? .bad : .value)
+        // Rates: the totals, then each protocol's share.
+        let rates = s.rates, total = rates.total
+        x = meter("Announces/s ", total.announces, http: rates.http.announces, udp: rates.udp.announces, row: 3, on: &grid)
+        let sparkWidth = max(0, min(60, grid.columns - x - 2))
+        grid.put("  " + sparkline(s.announceHistory, width: sparkWidth), row: 3, column: x, role: .good)
+        x = meter("Scrapes/s   ", total.scrapes, http: rates.http.scrapes, udp: rates.udp.scrapes, row: 4, on: &grid)
+        x += grid.put("  ", row: 4, column: x)
+        meter("Failures/s ", total.failures, http: rates.http.failures, udp: rates.udp.failures, row: 4, column: x, on: &grid,
+              role: total.failures > 0 ? .bad : .value)
+    }
+
+    /// `label total  HTTP n  UDP n` from `column`; returns the column after it.
+    @discardableResult
+    private func meter(_ label: String, _ total: Double, http: Double, udp: Double, row: Int, column: Int = 0, on grid: inout CellGrid,
+                       role: ColorRole = .value) -> Int {
+        var x = column + grid.put(label, row: row, column: column, role: .label)
+        x += grid.put(Format.rate(total).padding(5), row: row, column: x, role: role)
+        for (name, value) in [("  HTTP ", http), ("  UDP ", udp)] {
+            x += grid.put(name, row: row, column: x, role: .label)
+            x += grid.put(Format.rate(value).padding(4), row: row, column: x, role: value > 0 ? role : .value)
+        }
+        return x
     }
 
     /// The last `width` samples as bar characters, scaled to the largest.

@@ -112,6 +112,7 @@ public struct UDPResponder: Sendable {
     /// Action 3, counted by reason.
     private func errorReply(_ error: ClientError, transactionID: UInt32) -> ByteBuffer {
         stats.record(error)
+        stats.record(.udpFailure)
         var buffer = allocator.buffer(capacity: 8 + error.description.utf8.count)
         UDPResponse.writeError(transactionID: transactionID, error, into: &buffer)
         return buffer
