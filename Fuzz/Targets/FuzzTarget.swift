@@ -76,7 +76,10 @@ enum FuzzTarget: String, CaseIterable {
             for i in 0..<8 { datagram[i] = UInt8(truncatingIfNeeded: id >> (56 - 8 * i)) }
         }
         datagram.withUnsafeBytes { raw in
-            _ = udpResponder.respond(to: raw, from: source) { reply in precondition(reply.readableBytes >= 8 && reply.readableBytes <= 1472) }
+            if case .reply(let reply) = udpResponder.respond(to: raw, from: source) {
+                let size = reply.bytes.count
+                precondition(size >= 8 && size <= UDPReply.maxSize)
+            }
         }
     }
 

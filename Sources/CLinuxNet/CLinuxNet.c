@@ -10,10 +10,17 @@ int clinuxnet_accept4(int fd, struct sockaddr *address, socklen_t *length, int f
 
 enum { clinuxnet_batch_max = 64 };
 
+int clinuxnet_enable_drop_count(int fd) {
+    int on = 1;
+    return setsockopt(fd, SOL_SOCKET, SO_RXQ_OVFL, &on, sizeof on);
+}
+
 int clinuxnet_recv_batch(int fd, unsigned char *arena, size_t slot, struct sockaddr_storage *addresses,
-                         unsigned int *lengths, unsigned int count) {
+                         unsigned int *lengths, unsigned int count, uint32_t *dropped) {
     struct mmsghdr messages[clinuxnet_batch_max];
     struct iovec parts[clinuxnet_batch_max];
+    // Room for one SO_RXQ_OVFL message per datagram (the kernel adds it once the socket has dropped).
+    union { struct cmsghdr align; unsigned char bytes[CMSG_SPACE(sizeof(uint32_t))]; } controls[clinuxnet_batch_max];
     if (count > clinuxnet_batch_max) count = clinuxnet_batch_max;
     for (unsigned int i = 0; i < count; i++) {
         parts[i].iov_base = arena + i * slot;
@@ -23,9 +30,16 @@ int clinuxnet_recv_batch(int fd, unsigned char *arena, size_t slot, struct socka
         messages[i].msg_hdr.msg_namelen = sizeof addresses[i];
         messages[i].msg_hdr.msg_iov = &parts[i];
         messages[i].msg_hdr.msg_iovlen = 1;
+        messages[i].msg_hdr.msg_control = controls[i].bytes;
+        messages[i].msg_hdr.msg_controllen = sizeof controls[i].bytes;
     }
     int received = recvmmsg(fd, messages, count, MSG_DONTWAIT, NULL);
-    for (int i = 0; i < received; i++) lengths[i] = messages[i].msg_len;
+    for (int i = 0; i < received; i++) {
+        lengths[i] = messages[i].msg_len;
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(&messages[i].msg_hdr); c != NULL; c = CMSG_NXTHDR(&messages[i].msg_hdr, c)) {
+            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SO_RXQ_OVFL) memcpy(dropped, CMSG_DATA(c), sizeof *dropped);
+        }
+    }
     return received;
 }
 

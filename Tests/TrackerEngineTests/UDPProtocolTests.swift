@@ -6,6 +6,7 @@ import Testing
 /// memory store (no sockets).
 @Suite("UDP tracker protocol")
 struct UDPProtocolTests {
+    /// Requests are built with ByteBuffer's integer writers (the tracker only reads them).
     static func bytes(_ build: (inout ByteBuffer) -> Void) -> [UInt8] {
         var buffer = ByteBufferAllocator().buffer(capacity: 128)
         build(&buffer)
@@ -101,18 +102,28 @@ struct UDPProtocolTests {
         }
     }
 
-    @Test("replies byte for byte: connect, announce, scrape (zeros for unknown hashes, in the order asked), error")
+    @Test("replies byte for byte: connect, announce, scrape, error")
     func writes() {
-        #expect(Self.bytes { UDPResponse.writeConnect(transactionID: 7, connectionID: 0x0102_0304_0506_0708, into: &$0) }
-                == [0, 0, 0, 0, 0, 0, 0, 7, 1, 2, 3, 4, 5, 6, 7, 8])
+        #expect(UDPReply.connect(transactionID: 7, connectionID: 0x0102_0304_0506_0708).bytes == [0, 0, 0, 0, 0, 0, 0, 7, 1, 2, 3, 4, 5, 6, 7, 8])
         let peers: [UInt8] = [10, 0, 0, 2, 0x1A, 0xE1]
-        #expect(Self.bytes { UDPResponse.writeAnnounce(transactionID: 7, interval: 1800, counts: SwarmCounts(seeders: 2, leechers: 3), compactPeers: peers, into: &$0) }
+        #expect(UDPReply.announce(transactionID: 7, interval: 1800, counts: SwarmCounts(seeders: 2, leechers: 3), compactPeers: peers).bytes
                 == [0, 0, 0, 1, 0, 0, 0, 7, 0, 0, 7, 8, 0, 0, 0, 3, 0, 0, 0, 2] + peers)
-        let known = ScrapeEntry(infoHash: Fixture.hash(2), counts: SwarmCounts(seeders: 4, leechers: 5, completed: 6))
-        #expect(Self.bytes { UDPResponse.writeScrape(transactionID: 7, asked: [Fixture.hash(1), Fixture.hash(2)], entries: [known], into: &$0) }
+        let counts = [SwarmCounts(seeders: 0, leechers: 0, completed: 0), SwarmCounts(seeders: 4, leechers: 5, completed: 6)]
+        #expect(UDPReply.scrape(transactionID: 7, counts: counts).bytes
                 == [0, 0, 0, 2, 0, 0, 0, 7] + [UInt8](repeating: 0, count: 12) + [0, 0, 0, 4, 0, 0, 0, 6, 0, 0, 0, 5])
-        #expect(Self.bytes { UDPResponse.writeError(transactionID: 7, .banned, into: &$0) } == [0, 0, 0, 3, 0, 0, 0, 7] + Array("banned".utf8))
-        #expect(UDPResponse.maxPeers(.ipv4) == 200 && UDPResponse.maxPeers(.ipv6) == 74)
+        #expect(UDPReply.error(transactionID: 7, message: "banned").bytes == [0, 0, 0, 3, 0, 0, 0, 7] + Array("banned".utf8))
+        #expect(UDPReply.maxPeers(.ipv4) == 200 && UDPReply.maxPeers(.ipv6) == 74)
+    }
+
+    @Test("a reply never passes one datagram (1,472 bytes), however much it is given; counts beyond 32 bits are clamped")
+    func replyBounds() {
+        let flood = UDPReply.announce(transactionID: 1, interval: .max, counts: SwarmCounts(seeders: .max, leechers: 5),
+                                      compactPeers: [UInt8](repeating: 9, count: 5000))
+        let bytes = flood.bytes
+        #expect(bytes.count == UDPReply.maxSize && Array(bytes[8..<12]) == [0xFF, 0xFF, 0xFF, 0xFF] && Array(bytes[16..<20]) == [0xFF, 0xFF, 0xFF, 0xFF])
+        #expect(UDPReply.error(transactionID: 1, message: String(repeating: "é", count: 3000)).bytes.count == UDPReply.maxSize)
+        let scrape = UDPReply.scrape(transactionID: 1, counts: Array(repeating: SwarmCounts(seeders: 1, leechers: 1, completed: 1), count: 200))
+        #expect(scrape.bytes.count == UDPReply.maxSize, "cut at one datagram (a request asks for 74 at most)")
     }
 
     @Test("connection ids: accepted in their window and the next, refused after, and from another address")

@@ -1,15 +1,10 @@
-import NIOCore
 import Testing
 @testable import TrackerEngine
+import TrackerTestSupport
 
 /// The UDP responder over a memory store: what each datagram gets back, or silence.
 @Suite("UDP responder")
 struct UDPResponderTests {
-    final class Replies: Sendable {
-        let received = Locked<[[UInt8]]>([])
-        func add(_ buffer: ByteBuffer) { received.update { $0.append(Array(buffer.readableBytesView)) } }
-    }
-
     let access = AccessControl()
     let clock = ManualClock()
     var responder: UDPResponder {
@@ -18,10 +13,17 @@ struct UDPResponderTests {
 
     /// One datagram's reply, nil for silence.
     static func send(_ datagram: [UInt8], from source: PeerEndpoint, to responder: UDPResponder) -> [UInt8]? {
-        let replies = Replies()
-        datagram.withUnsafeBytes { _ = responder.respond(to: $0, from: source) { replies.add($0) } }
-        #expect(replies.received.value.count <= 1)
-        return replies.received.value.first
+        let outcome = datagram.withUnsafeBytes { responder.respond(to: $0, from: source) }
+        switch outcome {
+        case .reply(let reply): return reply.bytes
+        case .ignored: return nil
+        case .pending: Issue.record("the memory store answers at once"); return nil
+        }
+    }
+
+    static func silence(_ outcome: UDPResponder.Outcome) -> UDPResponder.Silence? {
+        if case .ignored(let why) = outcome { return why }
+        return nil
     }
 
     static func connectionID(_ source: PeerEndpoint, _ responder: UDPResponder) throws -> UInt64 {
@@ -95,15 +97,15 @@ struct UDPResponderTests {
         let responder = self.responder, source = Fixture.v4(1)
         let announce = UDPProtocolTests.announce(connectionID: 12345, transaction: 1, hash: Fixture.hash(1), peer: 1, left: 1)
         announce.withUnsafeBytes { bytes in
-            #expect(responder.respond(to: bytes, from: source) { _ in Issue.record("replied to a forged id") } == .badConnectionID)
+            #expect(Self.silence(responder.respond(to: bytes, from: source)) == .badConnectionID, "a forged id")
         }
         let id = try Self.connectionID(source, responder)
         clock.advance(seconds: 300)
         UDPProtocolTests.announce(connectionID: id, transaction: 1, hash: Fixture.hash(1), peer: 1, left: 1).withUnsafeBytes { bytes in
-            #expect(responder.respond(to: bytes, from: source) { _ in Issue.record("replied to an expired id") } == .badConnectionID)
+            #expect(Self.silence(responder.respond(to: bytes, from: source)) == .badConnectionID, "an expired id")
         }
         [UInt8](repeating: 0, count: 15).withUnsafeBytes { bytes in
-            #expect(responder.respond(to: bytes, from: source) { _ in Issue.record("replied to junk") } == .malformed)
+            #expect(Self.silence(responder.respond(to: bytes, from: source)) == .malformed, "junk")
         }
         #expect(responder.stats.count(.udpIgnored) == 3 && responder.stats.count(.udpConnect) == 1)
         #expect(responder.stats.count(.udpAnnounce) == 0 && responder.stats.count(.announce) == 0, "ignored announces are not counted as announces")
@@ -140,5 +142,30 @@ struct UDPResponderTests {
         }
         let reply = try #require(Self.send(scrape, from: source, to: responder))
         #expect(reply == [0, 0, 0, 2, 0, 0, 0, 4] + [UInt8](repeating: 0, count: 12) + [0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0])
+    }
+
+    @Test("a store that answers later: announce and scrape replies arrive through start; a banned scrape is refused at once")
+    func pendingReplies() async throws {
+        let store = DelayedStore(), access = AccessControl()
+        let responder = UDPResponder(logic: TrackerLogic(store: store, clock: clock, access: access))
+        let source = Fixture.v4(1), lane = responder.logic.makeLane()
+        let id = try Self.connectionID(source, responder)
+        func later(_ datagram: [UInt8]) async throws -> [UInt8] {
+            guard case .pending(let pending) = datagram.withUnsafeBytes({ responder.respond(to: $0, from: source) }) else {
+                throw TestSetupError("a delayed store must give a pending reply")
+            }
+            return await withCheckedContinuation { continuation in
+                responder.start(pending, lane: lane) { continuation.resume(returning: $0.bytes) }
+            }
+        }
+        let announced = try await later(UDPProtocolTests.announce(connectionID: id, transaction: 9, hash: Fixture.hash(3), peer: 1, left: 0))
+        #expect(Array(announced[0..<8]) == [0, 0, 0, 1, 0, 0, 0, 9] && Array(announced[12..<20]) == [0, 0, 0, 0, 0, 0, 0, 1], "one seeder")
+        let scrape = UDPProtocolTests.bytes { b in
+            b.writeInteger(id); b.writeInteger(UInt32(2)); b.writeInteger(UInt32(10)); b.writeBytes(Fixture.hash(3).raw.bytes)
+        }
+        #expect(try await later(scrape) == [0, 0, 0, 2, 0, 0, 0, 10, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0])
+        access.replace(with: ModerationState(bans: [AddressRange.banning(PeerAddress(source)): TrackerTime.distantFuture]))
+        let refused = try #require(Self.send(scrape, from: source, to: responder), "refused before the store is asked")
+        #expect(Array(refused[0..<4]) == [0, 0, 0, 3] && String(decoding: refused[8...], as: UTF8.self) == "banned")
     }
 }

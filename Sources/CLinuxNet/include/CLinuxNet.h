@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <stdint.h>
 
 // The union member of epoll_data that Swift cannot reach by name.
 static inline uint64_t clinuxnet_epoll_data(const struct epoll_event *event) { return event->data.u64; }
@@ -14,11 +15,17 @@ static inline void clinuxnet_set_epoll_data(struct epoll_event *event, uint64_t 
 
 int clinuxnet_accept4(int fd, struct sockaddr *address, socklen_t *length, int flags);
 
+// Asks the kernel to tell, with each datagram received, how many it has dropped on this socket
+// (SO_RXQ_OVFL): its receive buffer was full. 0, or -1 (errno).
+int clinuxnet_enable_drop_count(int fd);
+
 // Datagrams in batches (recvmmsg / sendmmsg, GNU extensions too). `arena` holds `count` slots of
 // `slot` bytes; slot i goes with `addresses[i]` and `lengths[i]`. At most 64 a call.
 // Receive: fills slots, addresses and lengths without blocking; returns how many, or -1 (errno).
+// `dropped` gets the socket's count of dropped datagrams (it only grows, wrapping at 2^32) when
+// the kernel reported one (see clinuxnet_enable_drop_count), and is left alone otherwise.
 int clinuxnet_recv_batch(int fd, unsigned char *arena, size_t slot, struct sockaddr_storage *addresses,
-                         unsigned int *lengths, unsigned int count);
+                         unsigned int *lengths, unsigned int count, uint32_t *dropped);
 // Send: the first `lengths[i]` bytes of each slot to `addresses[i]`, without blocking; returns
 // how many were sent, or -1 (errno).
 int clinuxnet_send_batch(int fd, const unsigned char *arena, size_t slot, const struct sockaddr_storage *addresses,

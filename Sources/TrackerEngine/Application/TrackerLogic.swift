@@ -35,9 +35,10 @@ public struct TrackerLogic: Sendable {
     }
 
     /// The announce answered on the caller's thread when the store never waits; nil otherwise
-    /// (then call `announce(_:from:reply:)`).
-    public func announceImmediately(_ query: AnnounceQuery, from address: PeerEndpoint) -> Result<AnnounceReply, ClientError>? {
-        let (request, options, now) = prepare(query, from: address)
+    /// (then call `announce(_:from:reply:)`). `now`: the caller's reading of the clock, if it took one.
+    public func announceImmediately(_ query: AnnounceQuery, from address: PeerEndpoint,
+                                    now: TrackerTime? = nil) -> Result<AnnounceReply, ClientError>? {
+        let (request, options, now) = prepare(query, from: address, now: now ?? clock.now())
         if let refusal = access.refusal(for: query.infoHash, from: address, now: now) { return .failure(refusal) }
         guard let result = store.announceImmediately(request, now: now) else { return nil }
         return Self.reply(result, options: options, family: request.endpoint.family)
@@ -46,7 +47,7 @@ public struct TrackerLogic: Sendable {
     /// - Parameter lane: the calling frontend thread's lane (see `SwarmStoreLane`); nil: the store itself.
     public func announce(_ query: AnnounceQuery, from address: PeerEndpoint, lane: (any SwarmStoreLane)? = nil,
                          reply: @escaping @Sendable (Result<AnnounceReply, ClientError>) -> Void) {
-        let (request, options, now) = prepare(query, from: address)
+        let (request, options, now) = prepare(query, from: address, now: clock.now())
         if let refusal = access.refusal(for: query.infoHash, from: address, now: now) { return reply(.failure(refusal)) }
         let family = request.endpoint.family
         let answer: @Sendable (Result<AnnounceResult, StoreError>) -> Void = { result in
@@ -56,7 +57,7 @@ public struct TrackerLogic: Sendable {
     }
 
     /// The store's request and the reply's options for one announce.
-    private func prepare(_ query: AnnounceQuery, from address: PeerEndpoint) -> (AnnounceRequest, AnnounceReplyOptions, TrackerTime) {
+    private func prepare(_ query: AnnounceQuery, from address: PeerEndpoint, now: TrackerTime) -> (AnnounceRequest, AnnounceReplyOptions, TrackerTime) {
         let endpoint: PeerEndpoint
         switch address {
         case .v4(var e): e.port = query.port; endpoint = .v4(e)
@@ -67,7 +68,6 @@ public struct TrackerLogic: Sendable {
             uploaded: query.uploaded, downloaded: query.downloaded, left: query.left, event: query.event,
             numwant: query.event == .stopped ? 0 : policy.numwant(requested: query.numwant),
             key: query.key, wantsPeerIDs: !query.compact && !query.noPeerID)
-        let now = clock.now()
         let options = AnnounceReplyOptions(
             interval: policy.interval(randomValue: Self.jitterSeed(query, now)),
             minInterval: policy.minInterval, compact: query.compact, noPeerID: query.noPeerID,
@@ -86,8 +86,8 @@ public struct TrackerLogic: Sendable {
     /// A scrape answered on the caller's thread when the store never waits; nil otherwise (then
     /// call `scrape(_:from:lane:reply:)`). Banned addresses are refused as announces are, and
     /// blacklisted torrents are left out as if unknown.
-    public func scrapeImmediately(_ query: ScrapeQuery, from address: PeerEndpoint) -> Result<[ScrapeEntry], ClientError>? {
-        let now = clock.now()
+    public func scrapeImmediately(_ query: ScrapeQuery, from address: PeerEndpoint, now: TrackerTime? = nil) -> Result<[ScrapeEntry], ClientError>? {
+        let now = now ?? clock.now()
         if let refusal = access.refusal(from: address, now: now) { return .failure(refusal) }
         let hashes = access.withoutBlacklisted(query.infoHashes) { $0 }
         if hashes.isEmpty { return .success([]) }

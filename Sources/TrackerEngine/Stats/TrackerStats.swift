@@ -6,6 +6,9 @@ public final class TrackerStats: Sendable {
         case announce, announceIPv6, scrape, fullScrape, failure, badHTTPRequest, notFound, connectionRefused, acceptPaused, headTimeout
         /// The UDP tracker's share: `announce`, `scrape` and `failure` count both protocols.
         case udpConnect, udpAnnounce, udpScrape, udpFailure, udpIgnored
+        /// Datagrams lost on the tracker's side: the kernel's receive buffer was full, or a
+        /// reply could not be sent (send buffer full, an address no datagram can go to).
+        case udpReceiveDropped, udpSendDropped
 
         public var label: String {
             switch self {
@@ -24,6 +27,8 @@ public final class TrackerStats: Sendable {
             case .udpScrape: return "udp_scrapes"
             case .udpFailure: return "udp_failures"
             case .udpIgnored: return "udp_ignored"
+            case .udpReceiveDropped: return "udp_receive_dropped"
+            case .udpSendDropped: return "udp_send_dropped"
             }
         }
     }
@@ -40,6 +45,10 @@ public final class TrackerStats: Sendable {
     @inline(__always)
     public func record(_ event: Event) {
         counters[event.rawValue].wrappingIncrement(ordering: .relaxed)
+    }
+
+    public func record(_ event: Event, count: UInt64) {
+        counters[event.rawValue].wrappingIncrement(by: count, ordering: .relaxed)
     }
 
     /// Counts a refused request, by reason.

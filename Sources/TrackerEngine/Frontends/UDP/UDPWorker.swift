@@ -1,11 +1,9 @@
-import CLinuxNet
 import Glibc
-import NIOCore
 
 /// One UDP worker thread: waits on its sockets (and its store lane's connection), reads what
-/// arrived in batches (`recvmmsg`), answers each datagram through the responder, and sends the
-/// replies in batches (`sendmmsg`). A reply the store gives later (Redis) is sent once the lane
-/// has read it, on this same thread.
+/// arrived in batches (`recvmmsg`), answers each datagram through the responder, writing the
+/// reply straight into the send batch, and sends in batches (`sendmmsg`). A reply the store gives
+/// later (Redis) is sent once the lane has read it, on this same thread.
 final class UDPWorker {
     /// Datagrams one system call reads or sends (the C side's bound too).
     static let batch = 64
@@ -17,17 +15,21 @@ final class UDPWorker {
     private let sockets: [Int32]
     private let responder: UDPResponder
     private let lane: any SwarmStoreLane
-    /// Replies to send: which socket, to whom, what. Filled on this thread only (replies are
-    /// given during `respond`, the lane's `send` or `receive`), drained after each pass.
-    private let outbox = Locked<[(socket: Int32, to: sockaddr_storage, bytes: ByteBuffer)]>([])
-    private var arena = [UInt8](repeating: 0, count: UDPWorker.batch * UDPWorker.slot)
-    private var addresses = [sockaddr_storage](repeating: sockaddr_storage(), count: UDPWorker.batch)
-    private var lengths = [UInt32](repeating: 0, count: UDPWorker.batch)
+    private let received = DatagramBatch(capacity: UDPWorker.batch, slotSize: UDPWorker.slot)
+    private let outgoing = DatagramBatch(capacity: UDPWorker.batch, slotSize: UDPWorker.slot)
+    /// The socket the replies in `outgoing` leave through (a batch goes through one socket).
+    private var outgoingSocket: Int32 = -1
+    /// Replies the store gave later, with their socket and destination: the lane calls back on
+    /// this thread (`send`, `receive`), they are written into `outgoing` after each pass.
+    private let later = Locked<[(socket: Int32, to: sockaddr_storage, reply: UDPReply)]>([])
+    /// Each socket's running count of datagrams the kernel dropped, as last reported.
+    private var kernelDrops: [UInt32]
 
     init(sockets: [Int32], responder: UDPResponder) {
         self.sockets = sockets
         self.responder = responder
         self.lane = responder.logic.makeLane()
+        kernelDrops = Array(repeating: 0, count: sockets.count)
     }
 
     func run(until stop: ThreadGroup) {
@@ -40,68 +42,61 @@ final class UDPWorker {
             let ready = poll(&fds, nfds_t(fds.count), Self.tickMilliseconds)
             if ready > 0 {
                 if laneWait != nil, fds[sockets.count].revents != 0 { lane.receive() }
-                for (i, socket) in sockets.enumerated() where fds[i].revents & Int16(POLLIN) != 0 { read(socket) }
+                for i in sockets.indices where fds[i].revents & Int16(POLLIN) != 0 { read(socketAt: i) }
             }
             lane.send()
             _ = lane.checkStalled(now: MonotonicClock.seconds())
+            let replies = later.update { waiting -> [(socket: Int32, to: sockaddr_storage, reply: UDPReply)] in
+                guard !waiting.isEmpty else { return [] }
+                defer { waiting = [] }
+                return waiting
+            }
+            for pending in replies {
+                queue(pending.reply, through: pending.socket, to: pending.to)
+            }
             flush()
         }
     }
 
-    /// Reads one batch from `socket` and answers each datagram.
-    private func read(_ socket: Int32) {
-        let count = arena.withUnsafeMutableBufferPointer { arena in
-            addresses.withUnsafeMutableBufferPointer { addresses in
-                lengths.withUnsafeMutableBufferPointer { lengths in
-                    clinuxnet_recv_batch(socket, arena.baseAddress, Self.slot, addresses.baseAddress, lengths.baseAddress, UInt32(Self.batch))
-                }
+    /// Reads one batch from the socket and answers each datagram.
+    private func read(socketAt index: Int) {
+        let socket = sockets[index]
+        var drops = kernelDrops[index]
+        let count = received.receive(from: socket, dropped: &drops)
+        if drops != kernelDrops[index] {
+            responder.stats.record(.udpReceiveDropped, count: UInt64(drops &- kernelDrops[index]))
+            kernelDrops[index] = drops
+        }
+        for i in 0..<count {
+            guard let source = PeerEndpoint(socketAddress: received.addresses[i]) else { continue }
+            switch responder.respond(to: received.datagram(i), from: source) {
+            case .reply(let reply):
+                queue(reply, through: socket, to: received.addresses[i])
+            case .pending(let pending):
+                let later = self.later, destination = received.addresses[i]
+                responder.start(pending, lane: lane) { reply in later.update { $0.append((socket, destination, reply)) } }
+            case .ignored:
+                break
             }
         }
-        guard count > 0 else { return }  // EAGAIN: nothing more for now
-        let outbox = self.outbox
-        for i in 0..<Int(count) {
-            guard let from = PeerEndpoint(socketAddress: addresses[i]) else { continue }
-            let to = addresses[i], start = i * Self.slot, length = min(Int(lengths[i]), Self.slot)
-            arena.withUnsafeBytes { bytes in
-                _ = responder.respond(to: UnsafeRawBufferPointer(rebasing: bytes[start..<start + length]), from: from, lane: lane) { reply in
-                    outbox.update { $0.append((socket, to, reply)) }
-                }
-            }
-        }
+        flush()
     }
 
-    /// Sends every reply waiting, a batch per socket and call; replies the socket cannot take now
-    /// (its buffer full) are dropped, as the network could drop them: the client asks again.
+    /// Writes `reply` into the next send slot, sending the batch first when it is full or bound
+    /// for another socket.
+    private func queue(_ reply: UDPReply, through socket: Int32, to destination: sockaddr_storage) {
+        if outgoing.isFull || (outgoing.count > 0 && outgoingSocket != socket) { flush() }
+        let i = outgoing.count
+        outgoing.lengths[i] = UInt32(reply.write(into: outgoing.slot(i)))
+        outgoing.addresses[i] = destination
+        outgoing.count += 1
+        outgoingSocket = socket
+    }
+
     private func flush() {
-        let replies = outbox.update { pending -> [(socket: Int32, to: sockaddr_storage, bytes: ByteBuffer)] in
-            defer { pending.removeAll(keepingCapacity: true) }
-            return pending
-        }
-        var start = 0
-        while start < replies.count {
-            let socket = replies[start].socket
-            var count = 0
-            while start + count < replies.count, count < Self.batch, replies[start + count].socket == socket {
-                let reply = replies[start + count]
-                let length = min(reply.bytes.readableBytes, Self.slot)
-                arena.withUnsafeMutableBytes { arena in
-                    reply.bytes.withUnsafeReadableBytes { bytes in
-                        arena.baseAddress!.advanced(by: count * Self.slot).copyMemory(from: bytes.baseAddress!, byteCount: length)
-                    }
-                }
-                addresses[count] = reply.to
-                lengths[count] = UInt32(length)
-                count += 1
-            }
-            _ = arena.withUnsafeBufferPointer { arena in
-                addresses.withUnsafeBufferPointer { addresses in
-                    lengths.withUnsafeBufferPointer { lengths in
-                        clinuxnet_send_batch(socket, arena.baseAddress, Self.slot, addresses.baseAddress, lengths.baseAddress, UInt32(count))
-                    }
-                }
-            }
-            start += count
-        }
+        guard outgoing.count > 0 else { return }
+        let unsent = outgoing.send(through: outgoingSocket)
+        if unsent > 0 { responder.stats.record(.udpSendDropped, count: UInt64(unsent)) }
     }
 }
 
