@@ -63,7 +63,7 @@ enum FuzzTarget: String, CaseIterable {
     private static let udpResponder: UDPResponder = {
         let store = MemorySwarmStore(shardCount: 4, limits: SwarmLimits(maxTorrents: 1000, maxPeersPerClient: 64))
         return UDPResponder(logic: TrackerLogic(store: store, clock: udpClock, fullScrapeEnabled: false),
-                            connectionIDs: UDPConnectionIDs(key: [UInt8](repeating: 7, count: 32)))
+                            connectionIDs: UDPConnectionIDs(key: [UInt8](repeating: 7, count: 16)))
     }()
 
     private static func udp(_ bytes: UnsafeRawBufferPointer) {

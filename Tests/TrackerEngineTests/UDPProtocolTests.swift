@@ -139,4 +139,18 @@ struct UDPProtocolTests {
         #expect(!ids.isValid(id ^ 1, from: client, now: now))
         #expect(!UDPConnectionIDs().isValid(id, from: client, now: now), "another key makes other ids")
     }
+
+    @Test("SipHash-2-4 gives the reference implementation's outputs (key 00…0f, message 00 01 … of each length)")
+    func sipHashVectors() {
+        let mac = SipHash24(key: Array(0..<16))
+        let vectors: [Int: UInt64] = [
+            0: 0x726F_DB47_DD0E_0E31, 1: 0x74F8_39C5_93DC_67FD, 7: 0xAB02_00F5_8B01_D137, 8: 0x93F5_F579_9A93_2462,
+            12: 0x751E_8FBC_860E_E5FB, 15: 0xA129_CA61_49BE_45E5, 16: 0x3F2A_CC7F_57C2_9BDB, 24: 0xB8AD_50C6_F649_AF94,
+            63: 0x958A_324C_EB06_4572,
+        ]
+        for (length, expected) in vectors {
+            let message = (0..<length).map { UInt8($0) }
+            #expect(message.withUnsafeBytes { mac.hash($0) } == expected, "\(length) bytes")
+        }
+    }
 }
