@@ -43,6 +43,16 @@ struct RedisWireTests {
         #expect(afterGrowing)
     }
 
+    @Test("FingerprintSet spreads the members of one address (same low bytes, other ports) over the table")
+    func fingerprintsSpread() {
+        let members = (1...200).map { port -> UInt64 in
+            let member: [UInt8] = [127, 0, 0, 1, UInt8(port >> 8), UInt8(port & 0xFF)]
+            return member.withUnsafeBytes { FingerprintSet.fingerprint($0) }
+        }
+        let homes = Set(members.map { FingerprintSet.home(of: $0, mask: 1023) })
+        #expect(homes.count > 150, "\(homes.count) first slots for 200 members: each insert would walk the others")
+    }
+
     @Test("unknown swarm: HRANDFIELD of the bound (distinct fields); a seeder reads leechers only; nothing for stopped or numwant 0")
     func planWithoutSizes() throws {
         var sampler = RedisPeerSampler()

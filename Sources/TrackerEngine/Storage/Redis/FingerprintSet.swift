@@ -24,7 +24,7 @@ struct FingerprintSet {
     /// False when the fingerprint was already there.
     mutating func insert(_ value: UInt64) -> Bool {
         let mask = slots.count - 1
-        var i = Int(truncatingIfNeeded: value &* 0x9E37_79B9_7F4A_7C15 >> 32) & mask
+        var i = Self.home(of: value, mask: mask)
         while stamps[i] == stamp {
             if slots[i] == value { return false }
             i = (i + 1) & mask
@@ -32,6 +32,14 @@ struct FingerprintSet {
         stamps[i] = stamp
         slots[i] = value
         return true
+    }
+
+    /// Where `value` is looked for first (`mask`: the table's size less one, a power of two):
+    /// the top bits of a multiplicative hash, which depend on every bit of the value. Lower bits
+    /// of the product do not see the value's high bits, where the port is: every member of one
+    /// address would start at the same slot.
+    static func home(of value: UInt64, mask: Int) -> Int {
+        Int(truncatingIfNeeded: (value &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - mask.nonzeroBitCount))
     }
 
     /// A member's fingerprint: an IPv4 member's six bytes themselves, FNV-1a of longer ones (a
