@@ -27,7 +27,7 @@ enum FuzzTarget: String, CaseIterable {
         case .bencode: _ = try? BencodeValue.decode(Array(bytes))
         case .resp: Self.resp(bytes)
         case .moderation:
-            _ = ModerationFileFormat.blacklist(Array(bytes))
+            _ = ModerationFileFormat.infoHashes(Array(bytes))
             _ = ModerationFileFormat.bans(Array(bytes))
         case .address:
             let text = String(decoding: bytes, as: UTF8.self)

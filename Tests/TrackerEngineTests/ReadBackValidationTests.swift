@@ -51,7 +51,7 @@ struct ReadBackValidationTests {
     func blacklistLines() {
         let good = Fixture.hash(1).hex, other = Fixture.hash(2).hex
         let text = "\(good)\r\n# comment\nxyz\n\(other) # trailing comment\n\(good.prefix(39))\n"
-        let (hashes, problems) = ModerationFileFormat.blacklist(Array(text.utf8))
+        let (hashes, problems) = ModerationFileFormat.infoHashes(Array(text.utf8))
         #expect(hashes == [Fixture.hash(1), Fixture.hash(2)])
         #expect(problems.map(\.line) == [3, 5])
     }

@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/inotify.h>
 #include <stdint.h>
 
 // The union member of epoll_data that Swift cannot reach by name.

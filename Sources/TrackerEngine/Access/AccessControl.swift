@@ -1,10 +1,15 @@
 import Atomics
 
-/// The moderation rules the hot path checks on every announce. Reads cost one relaxed atomic
-/// load while nothing is blacklisted or banned (the usual case), a lock and two lookups otherwise.
+/// The rules the hot path checks on every announce: the moderation (blacklist, bans) and, in
+/// closed mode, the torrents registered with the tracker. Reads cost one relaxed atomic load while
+/// nothing is blacklisted or banned and the tracker is open (the usual case), a lock and a few
+/// lookups otherwise.
 public final class AccessControl: Sendable {
     private let state = Locked(ModerationState())
     private let hasRules = ManagedAtomic(false)
+    /// Closed mode: only these torrents are tracked. Nil: open mode.
+    private let registered = Locked<Set<InfoHash>?>(nil)
+    private let isClosed = ManagedAtomic(false)
 
     public init(_ initial: ModerationState = ModerationState()) {
         replace(with: initial)
@@ -12,9 +17,26 @@ public final class AccessControl: Sendable {
 
     @inline(__always)
     public func refusal(for infoHash: InfoHash, from endpoint: PeerEndpoint, now: TrackerTime) -> ClientError? {
-        guard hasRules.load(ordering: .relaxed) else { return nil }
-        let address = PeerAddress(endpoint)
-        return state.update { $0.refusal(for: infoHash, from: address, now: now) }
+        if hasRules.load(ordering: .relaxed) {
+            let address = PeerAddress(endpoint)
+            if let refusal = state.update({ $0.refusal(for: infoHash, from: address, now: now) }) { return refusal }
+        }
+        if isClosed.load(ordering: .relaxed), !isRegistered(infoHash) { return .torrentNotRegistered }
+        return nil
+    }
+
+    /// Closed mode: only `infoHashes` are tracked from now on (announces for others are refused,
+    /// scrapes leave them out). Nil opens the tracker to any torrent again.
+    public func restrict(to infoHashes: Set<InfoHash>?) {
+        registered.update { current in
+            current = infoHashes
+            isClosed.store(infoHashes != nil, ordering: .relaxed)
+        }
+    }
+
+    /// Whether `infoHash` may be tracked as far as closed mode goes (always, when open).
+    public func isRegistered(_ infoHash: InfoHash) -> Bool {
+        registered.update { $0?.contains(infoHash) ?? true }
     }
 
     /// The refusal a scrape from `endpoint` gets (a ban), if any.
@@ -25,11 +47,18 @@ public final class AccessControl: Sendable {
         return state.update { $0.refusal(from: address, now: now) }
     }
 
-    /// `items` without those of blacklisted torrents: what a scrape may ask for or show.
-    public func withoutBlacklisted<Item>(_ items: [Item], by infoHash: (Item) -> InfoHash) -> [Item] {
-        guard hasRules.load(ordering: .relaxed) else { return items }
-        let blacklist = state.update { $0.blacklist }  // a copy-on-write share, not a copy
-        return blacklist.isEmpty ? items : items.filter { !blacklist.contains(infoHash($0)) }
+    /// `items` without those of blacklisted torrents and, in closed mode, of unregistered ones:
+    /// what a scrape may ask for or show.
+    public func withoutRefused<Item>(_ items: [Item], by infoHash: (Item) -> InfoHash) -> [Item] {
+        var kept = items
+        if hasRules.load(ordering: .relaxed) {
+            let blacklist = state.update { $0.blacklist }  // a copy-on-write share, not a copy
+            if !blacklist.isEmpty { kept = kept.filter { !blacklist.contains(infoHash($0)) } }
+        }
+        if isClosed.load(ordering: .relaxed), let registered = registered.value {
+            kept = kept.filter { registered.contains(infoHash($0)) }
+        }
+        return kept
     }
 
     public var current: ModerationState { state.update { $0 } }

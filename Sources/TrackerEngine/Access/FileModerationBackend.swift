@@ -27,7 +27,7 @@ public final class FileModerationBackend: ModerationBackend {
 
     private func read(reporting: Bool) throws -> ModerationState {
         do {
-            let (blacklist, blacklistProblems) = ModerationFileFormat.blacklist(try PrivateFiles.read(blacklistPath) ?? [])
+            let (blacklist, blacklistProblems) = ModerationFileFormat.infoHashes(try PrivateFiles.read(blacklistPath) ?? [])
             let (bans, banProblems) = ModerationFileFormat.bans(try PrivateFiles.read(bansPath) ?? [])
             if reporting {
                 for (path, problem) in blacklistProblems.map({ (blacklistPath, $0) }) + banProblems.map({ (bansPath, $0) }) {

@@ -1,7 +1,7 @@
 /// The moderation files' text, both ways. Read line by line: a line that does not parse is
 /// reported (with its number) and skipped, and every valid line around it still applies, so a
 /// typo in a hand edit never takes the whole list, or the tracker, down.
-/// - `blacklist`: opentracker's format, one 40-hex info-hash a line, `#` starts a comment.
+/// - `blacklist` and whitelists: opentracker's format, one 40-hex info-hash a line, `#` starts a comment.
 /// - `bans`: `<address or CIDR range> <until: unix seconds, or forever>` a line.
 public enum ModerationFileFormat {
     public struct Problem: Sendable, Equatable, CustomStringConvertible {
@@ -10,7 +10,7 @@ public enum ModerationFileFormat {
         public var description: String { "line \(line): \(reason)" }
     }
 
-    public static func blacklist(_ bytes: [UInt8]) -> (Set<InfoHash>, [Problem]) {
+    public static func infoHashes(_ bytes: [UInt8]) -> (Set<InfoHash>, [Problem]) {
         var hashes = Set<InfoHash>()
         var problems: [Problem] = []
         for (number, content) in meaningfulLines(bytes) {

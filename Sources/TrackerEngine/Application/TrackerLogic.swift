@@ -89,7 +89,7 @@ public struct TrackerLogic: Sendable {
     public func scrapeImmediately(_ query: ScrapeQuery, from address: PeerEndpoint, now: TrackerTime? = nil) -> Result<[ScrapeEntry], ClientError>? {
         let now = now ?? clock.now()
         if let refusal = access.refusal(from: address, now: now) { return .failure(refusal) }
-        let hashes = access.withoutBlacklisted(query.infoHashes) { $0 }
+        let hashes = access.withoutRefused(query.infoHashes) { $0 }
         if hashes.isEmpty { return .success([]) }
         return store.scrapeImmediately(hashes, now: now)?.mapError(\.clientError)
     }
@@ -98,7 +98,7 @@ public struct TrackerLogic: Sendable {
                        reply: @escaping @Sendable (Result<[ScrapeEntry], ClientError>) -> Void) {
         let now = clock.now()
         if let refusal = access.refusal(from: address, now: now) { return reply(.failure(refusal)) }
-        let hashes = access.withoutBlacklisted(query.infoHashes) { $0 }
+        let hashes = access.withoutRefused(query.infoHashes) { $0 }
         if hashes.isEmpty { return reply(.success([])) }
         let answer: @Sendable (Result<[ScrapeEntry], StoreError>) -> Void = { reply($0.mapError(\.clientError)) }
         if let lane { lane.scrape(hashes, now: now, reply: answer) } else { store.scrape(hashes, now: now, reply: answer) }
@@ -122,7 +122,7 @@ public struct TrackerLogic: Sendable {
 
     public func fullScrape() async -> Result<[ScrapeEntry], ClientError> {
         do {
-            return .success(access.withoutBlacklisted(try await store.fullScrape(now: clock.now())) { $0.infoHash })
+            return .success(access.withoutRefused(try await store.fullScrape(now: clock.now())) { $0.infoHash })
         } catch {
             return .failure(error.clientError)
         }

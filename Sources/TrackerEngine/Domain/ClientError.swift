@@ -16,6 +16,7 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
     case trackerFull
     case tooManyPeersFromAddress
     case torrentBlacklisted
+    case torrentNotRegistered
     case banned
     case internalError
 
@@ -36,6 +37,7 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
         case .trackerFull: return "tracker is full"
         case .tooManyPeersFromAddress: return "too many peers from your address"
         case .torrentBlacklisted: return "torrent is blacklisted"
+        case .torrentNotRegistered: return "torrent not registered with this tracker"
         case .banned: return "banned"
         case .internalError: return "internal error"
         }
@@ -59,6 +61,7 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
         case trackerFull = "tracker_full"
         case tooManyPeersFromAddress = "too_many_peers_from_address"
         case torrentBlacklisted = "torrent_blacklisted"
+        case torrentNotRegistered = "torrent_not_registered"
         case banned
         case internalError = "internal_error"
 
@@ -83,6 +86,7 @@ public enum ClientError: Error, Sendable, Equatable, CustomStringConvertible {
         case .trackerFull: return .trackerFull
         case .tooManyPeersFromAddress: return .tooManyPeersFromAddress
         case .torrentBlacklisted: return .torrentBlacklisted
+        case .torrentNotRegistered: return .torrentNotRegistered
         case .banned: return .banned
         case .internalError: return .internalError
         }

@@ -83,10 +83,19 @@ extension BencodeValue {
     /// Decodes exactly one value spanning all of `bytes`. With `strict`, dictionary keys must be
     /// sorted and unique (as a canonical encoder writes them). Nesting is bounded by `maxDepth`.
     public static func decode(_ bytes: some Collection<UInt8>, strict: Bool = true, maxDepth: Int = 64) throws(BencodeError) -> BencodeValue {
+        try decode(bytes, strict: strict, maxDepth: maxDepth, locating: nil).value
+    }
+
+    /// Decodes as `decode` does, and tells where the value of `key` in the top-level dictionary
+    /// lies in `bytes`: a .torrent's info-hash is taken over the `info` value's bytes exactly as
+    /// they are in the file, whatever their encoding.
+    public static func decode(_ bytes: some Collection<UInt8>, strict: Bool = true, maxDepth: Int = 64,
+                              locating key: String?) throws(BencodeError) -> (value: BencodeValue, range: Range<Int>?) {
         var reader = BencodeReader(bytes: Array(bytes), strict: strict, maxDepth: maxDepth)
+        reader.locate = key.map { Array($0.utf8) }
         let value = try reader.readValue(depth: 0)
         if reader.index != reader.bytes.count { throw .trailingBytes(at: reader.index) }
-        return value
+        return (value, reader.located)
     }
 }
 
@@ -95,6 +104,9 @@ private struct BencodeReader {
     let strict: Bool
     let maxDepth: Int
     var index = 0
+    /// A key of the top-level dictionary whose value's span is wanted, and the span once read.
+    var locate: [UInt8]?
+    var located: Range<Int>?
 
     init(bytes: [UInt8], strict: Bool, maxDepth: Int) {
         self.bytes = bytes
@@ -132,7 +144,9 @@ private struct BencodeReader {
                     throw .unsortedOrDuplicateKey(at: keyAt)
                 }
                 if !strict, dict[key] != nil { throw .unsortedOrDuplicateKey(at: keyAt) }
+                let valueAt = index
                 dict[key] = try readValue(depth: depth + 1)
+                if depth == 0, key == locate { located = valueAt..<index }
                 previous = key
             }
             index += 1

@@ -45,9 +45,10 @@ public enum PrivateFiles {
         return fd
     }
 
-    /// The bytes of `path`, nil when it does not exist; refuses a link, a non-regular file or one over `maxReadBytes`.
-    public static func read(_ path: String) throws -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+    /// The bytes of `path`, nil when it does not exist; refuses a non-regular file, one over
+    /// `maxBytes` and, unless `followingLinks`, a symbolic link.
+    public static func read(_ path: String, maxBytes: Int = maxReadBytes, followingLinks: Bool = false) throws -> [UInt8]? {
+        let fd = open(path, O_RDONLY | O_CLOEXEC | (followingLinks ? 0 : O_NOFOLLOW))
         if fd < 0 {
             if errno == ENOENT { return nil }
             throw Failure("cannot open", path)
@@ -56,10 +57,10 @@ public enum PrivateFiles {
         var info = stat()
         guard fstat(fd, &info) == 0 else { throw Failure("cannot inspect", path) }
         guard info.st_mode & S_IFMT == S_IFREG else { throw Failure("not a regular file:", path, errno: EINVAL) }
-        guard info.st_size <= maxReadBytes else { throw Failure("too large to load:", path, errno: EFBIG) }
+        guard info.st_size <= maxBytes else { throw Failure("too large to load:", path, errno: EFBIG) }
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65_536)
-        while bytes.count <= maxReadBytes {
+        while bytes.count <= maxBytes {
             let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
             if n < 0, errno == EINTR { continue }
             guard n >= 0 else { throw Failure("cannot read", path) }

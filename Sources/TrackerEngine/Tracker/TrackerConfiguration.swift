@@ -4,6 +4,12 @@ public struct TrackerConfiguration: Sendable {
         case redis, memory
     }
 
+    /// Which torrents are tracked: any (the blacklist aside), or only those of the catalog and
+    /// the whitelist.
+    public enum AccessMode: String, Sendable, CaseIterable {
+        case open, closed
+    }
+
     public var store: StoreKind = .redis
     /// The Redis server to use; nil = a managed redis-server in the data directory.
     public var redis: RedisEndpoint?
@@ -40,6 +46,13 @@ public struct TrackerConfiguration: Sendable {
     /// the per-address connection limit.
     public var trustedProxies: [AddressRange] = []
     public var dataDirectory: String?
+    /// Directories of .torrent files (searched recursively): names and sizes for the dashboard,
+    /// and in closed mode the torrents tracked.
+    public var torrentDirectories: [String] = []
+    public var mode = AccessMode.open
+    /// A whitelist in opentracker's format (one 40-hex info-hash a line), read at start and on
+    /// SIGHUP: in closed mode these torrents are tracked too.
+    public var whitelistFile: String?
     /// Event-loop threads; nil = one per core.
     public var threads: Int?
 

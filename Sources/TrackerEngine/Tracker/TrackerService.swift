@@ -22,6 +22,9 @@ public final class TrackerService: Service, Sendable {
     private let nodes: (any NodeRegistry)?
     /// Stops the store's own threads, if it has any.
     private let stopStore: @Sendable () -> Void
+    /// The .torrent files of `--torrents`, by info-hash (empty without).
+    public let catalog = TorrentCatalog()
+    private let catalogWatcher: CatalogWatcher?
 
     /// Builds the store (starting the managed redis-server when Redis is the store and no server
     /// is named); `shutdown()` undoes it.
@@ -54,6 +57,15 @@ public final class TrackerService: Service, Sendable {
             logger.notice("redis store", metadata: ["redis": "\(endpoint)", "prefix": "\(configuration.redisPrefix)"])
         }
         moderator = Moderator(backend: backend, store: store, clock: clock, logger: logger)
+        if !configuration.torrentDirectories.isEmpty || configuration.mode == .closed {
+            let access = moderator.access, mode = configuration.mode, whitelist = configuration.whitelistFile
+            catalogWatcher = CatalogWatcher(directories: configuration.torrentDirectories, catalog: catalog, logger: logger) { hashes in
+                guard mode == .closed else { return }
+                access.restrict(to: hashes.union(Self.readWhitelist(whitelist, logger: logger)))
+            }
+        } else {
+            catalogWatcher = nil
+        }
         logic = TrackerLogic(
             store: store, policy: configuration.policy, clock: clock,
             sendsExternalIP: configuration.sendsExternalIP, fullScrapeEnabled: configuration.fullScrapeEnabled,
@@ -67,6 +79,7 @@ public final class TrackerService: Service, Sendable {
     public func run() async throws {
         // The rules apply from the first request: loaded before any listener opens.
         moderator.start()
+        catalogWatcher?.start()
         let threads = configuration.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let responder = HTTPResponder(logic: logic, stats: stats, trustedProxies: TrustedProxies(configuration.trustedProxies))
         let server = EpollHTTPServer(responder: responder,
@@ -106,9 +119,14 @@ public final class TrackerService: Service, Sendable {
         }
         logger.notice("shutting down")
         moderator.stop()
+        catalogWatcher?.stop()
         server.stop()
         udpServer.stop()
-        logger.notice("stopped", metadata: ["announces": "\(stats.count(.announce))"])
+        logger.notice("stopped", metadata: [
+            "announces": "\(stats.count(.announce))", "udp_announces": "\(stats.count(.udpAnnounce))",
+            "udp_ignored": "\(stats.count(.udpIgnored))", "udp_receive_dropped": "\(stats.count(.udpReceiveDropped))",
+            "udp_send_dropped": "\(stats.count(.udpSendDropped))",
+        ])
     }
 
     /// The HTTP limits, trusted proxies exempt from the per-address count, with `maxConnections` lowered to what the descriptor limit allows (after
@@ -135,6 +153,27 @@ public final class TrackerService: Service, Sendable {
         stopStore()
         logger.debug("store stopped")
         managedRedis?.stop()
+    }
+
+    /// Reads the catalog's directories and the whitelist again (SIGHUP).
+    public func reloadCatalog() {
+        catalogWatcher?.rescan()
+    }
+
+    /// The whitelist's info-hashes; a line that does not parse is logged and skipped, a file that
+    /// cannot be read leaves the list empty (closed mode then tracks the catalog alone).
+    static func readWhitelist(_ path: String?, logger: Logger) -> Set<InfoHash> {
+        guard let path else { return [] }
+        do {
+            let (hashes, problems) = ModerationFileFormat.infoHashes(try PrivateFiles.read(path, followingLinks: true) ?? [])
+            for problem in problems {
+                logger.warning("whitelist line skipped", metadata: ["file": "\(path)", "line": "\(problem.line)", "reason": "\(problem.reason)"])
+            }
+            return hashes
+        } catch {
+            logger.error("whitelist not read", metadata: ["file": "\(path)", "error": "\(error)"])
+            return []
+        }
     }
 
     /// Every second, this engine's counters go to Redis for dashboards attached there.

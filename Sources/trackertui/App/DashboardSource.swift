@@ -6,6 +6,8 @@ protocol DashboardSource: Sendable {
     var store: any SwarmStore { get }
     var moderator: Moderator { get }
     var clock: any TrackerClock { get }
+    /// Names and sizes of the torrents whose .torrent files are known, if any.
+    var catalog: TorrentCatalog? { get }
     /// Counters summed over the engines shown, and who they are.
     func engines() async -> EngineCounters
 }
@@ -22,6 +24,7 @@ struct LocalEngineSource: DashboardSource {
     let tracker: TrackerService
     var store: any SwarmStore { tracker.store }
     var moderator: Moderator { tracker.moderator }
+    var catalog: TorrentCatalog? { tracker.catalog }
     let clock: any TrackerClock
 
     func engines() async -> EngineCounters {
@@ -35,6 +38,7 @@ struct AttachedRedisSource: DashboardSource {
     let nodes: any NodeRegistry
     let moderator: Moderator
     let clock: any TrackerClock
+    var catalog: TorrentCatalog? = nil
 
     func engines() async -> EngineCounters {
         let nodes = (try? await self.nodes.liveNodes(now: clock.now())) ?? []

@@ -77,6 +77,7 @@ actor SnapshotSampler {
         } else {
             samplesSinceFull += 1
         }
+        let catalog = source.catalog?.all ?? [:]
         for info in listed {
             let known = rowIndex[info.infoHash]
             let index = known ?? rows.count
@@ -85,7 +86,9 @@ actor SnapshotSampler {
                 rates.append(carried[info.infoHash] ?? RateWindow(start: now, announces: info.announces))
             }
             rates[index].advance(info.announces, now: now)
-            let row = TorrentRow(infoHash: info.infoHash, name: nil, seeders: info.counts.seeders, leechers: info.counts.leechers,
+            let described = catalog[info.infoHash]?.metainfo
+            let row = TorrentRow(infoHash: info.infoHash, name: described?.name, size: described?.totalLength,
+                                 seeders: info.counts.seeders, leechers: info.counts.leechers,
                                  completed: info.counts.completed, announcesPerMinute: rates[index].perMinute(info.announces, now: now),
                                  lastActivity: info.lastActivity, blacklisted: blacklist.contains(info.infoHash))
             if known == nil { rows.append(row) } else { rows[index] = row }

@@ -6,6 +6,7 @@ struct StoreOnlySource: DashboardSource {
     let store: any SwarmStore
     let moderator: Moderator
     let clock: any TrackerClock
+    var catalog: TorrentCatalog? = nil
     let announces = Locked<UInt64>(0)
 
     func engines() async -> EngineCounters {

@@ -87,6 +87,18 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Event-loop threads. Default: one per core.")
     var threads: Int?
 
+    @Option(name: .customLong("torrents"), help: ArgumentHelp(
+        "A directory of .torrent files (searched recursively, watched for changes): torrent names and sizes in the dashboard; in closed mode, the torrents tracked. Repeatable.",
+        valueName: "dir"))
+    var torrentDirectories: [String] = []
+
+    @Option(help: "open: any torrent is tracked (the blacklist aside); closed: only those of --torrents and --whitelist.")
+    var mode: TrackerConfiguration.AccessMode = .open
+
+    @Option(help: ArgumentHelp("In closed mode, torrents tracked besides the catalog's: one 40-hex info-hash a line (opentracker's format), read again on SIGHUP.",
+                               valueName: "file"))
+    var whitelist: String?
+
     @Option(help: "Directory for the tracker's files. Default: $XDG_DATA_HOME/trackertui or ~/.local/share/trackertui.")
     var dataDir: String?
 
@@ -190,6 +202,9 @@ struct EngineOptions: ParsableArguments {
         config.swarmLimits = SwarmLimits(maxTorrents: maxTorrents, maxPeersPerClient: maxPeersPerIP)
         config.threads = threads
         config.dataDirectory = resolvedDataDirectory
+        config.torrentDirectories = torrentDirectories
+        config.mode = mode
+        config.whitelistFile = whitelist
         return config
     }
 }
@@ -217,3 +232,5 @@ extension EngineOptions {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+extension TrackerConfiguration.AccessMode: ExpressibleByArgument {}

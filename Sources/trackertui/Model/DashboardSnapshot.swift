@@ -68,7 +68,10 @@ struct ProtocolRates: Sendable, Equatable {
 /// One line of the torrents table.
 struct TorrentRow: Sendable, Equatable {
     var infoHash: InfoHash
+    /// From the catalog's .torrent file, when there is one.
     var name: String?
+    /// Bytes of content, from the catalog.
+    var size: UInt64? = nil
     var seeders: Int
     var leechers: Int
     var completed: Int

@@ -101,6 +101,7 @@ struct DashboardState: Equatable, Sendable {
             let row = torrents[Int(i)]
             let value: UInt64
             switch sort {
+            case .size: value = row.size ?? 0
             case .seeders: value = UInt64(row.seeders)
             case .leechers: value = UInt64(row.leechers)
             case .completed: value = UInt64(row.completed)

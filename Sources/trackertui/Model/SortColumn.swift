@@ -1,10 +1,11 @@
 /// The torrents table's columns, in display order; each can sort the table.
 enum SortColumn: Int, CaseIterable, Sendable {
-    case name, seeders, leechers, completed, rate, lastActivity
+    case name, size, seeders, leechers, completed, rate, lastActivity
 
     var title: String {
         switch self {
         case .name: return "NAME / INFO-HASH"
+        case .size: return "SIZE"
         case .seeders: return "SEED"
         case .leechers: return "LEECH"
         case .completed: return "DONE"
@@ -20,6 +21,7 @@ enum SortColumn: Int, CaseIterable, Sendable {
         let order: Bool?
         switch self {
         case .name: order = a.title == b.title ? nil : a.title < b.title
+        case .size: order = a.size == b.size ? nil : (a.size ?? 0) < (b.size ?? 0)
         case .seeders: order = a.seeders == b.seeders ? nil : a.seeders < b.seeders
         case .leechers: order = a.leechers == b.leechers ? nil : a.leechers < b.leechers
         case .completed: order = a.completed == b.completed ? nil : a.completed < b.completed

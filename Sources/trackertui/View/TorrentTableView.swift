@@ -6,6 +6,7 @@ struct TorrentTableView {
 
     static func columns(width: Int) -> [TableColumn] {
         let fixed: [TableColumn] = [
+            TableColumn(title: SortColumn.size.title, width: 6, alignRight: true),
             TableColumn(title: SortColumn.seeders.title, width: 6, alignRight: true),
             TableColumn(title: SortColumn.leechers.title, width: 6, alignRight: true),
             TableColumn(title: SortColumn.completed.title, width: 6, alignRight: true),
@@ -26,12 +27,12 @@ struct TorrentTableView {
         for (offset, index) in (cursor.top..<min(state.rows.count, cursor.top + state.page)).enumerated() {
             let row = state.rows[index]
             let mark = row.blacklisted ? glyphs.blacklisted + " " : ""
-            let values = [mark + row.title, Format.count(row.seeders), Format.count(row.leechers), Format.count(row.completed),
+            let values = [mark + row.title, row.size.map(Format.bytes) ?? "-", Format.count(row.seeders), Format.count(row.leechers), Format.count(row.completed),
                           Format.rate(row.announcesPerMinute),
                           row.lastActivity.seconds == 0 ? "-" : Format.duration(now.seconds - row.lastActivity.seconds)]
             let nameRole: ColorRole = row.blacklisted ? .blacklisted : .normal
             grid.putRow(values, columns: columns, row: top + 1 + offset, selected: index == cursor.index,
-                        roles: [nameRole, .good, .warning, .value, .value, .dim], ellipsis: glyphs.ellipsis)
+                        roles: [nameRole, .dim, .good, .warning, .value, .value, .dim], ellipsis: glyphs.ellipsis)
         }
         if state.rows.isEmpty {
             let text = state.snapshot.torrents.isEmpty ? "No torrents yet: waiting for announces." : "No torrent matches the filter."

@@ -1,0 +1,39 @@
+/// One .torrent file the catalog read.
+public struct CatalogEntry: Sendable, Equatable {
+    public var metainfo: TorrentMetainfo
+    /// The file it came from.
+    public var path: String
+
+    public init(metainfo: TorrentMetainfo, path: String) {
+        self.metainfo = metainfo
+        self.path = path
+    }
+}
+
+/// The torrents the tracker knows by their .torrent files, by each of their info-hashes (a
+/// hybrid torrent is found under both). Replaced whole when the files change; read by the
+/// dashboard and by closed mode's list of registered torrents.
+public final class TorrentCatalog: Sendable {
+    private let entries = Locked<[InfoHash: CatalogEntry]>([:])
+
+    public init() {}
+
+    public func entry(for infoHash: InfoHash) -> CatalogEntry? {
+        entries.update { $0[infoHash] }
+    }
+
+    /// Every entry by info-hash (a copy-on-write share).
+    public var all: [InfoHash: CatalogEntry] { entries.value }
+
+    public var infoHashes: Set<InfoHash> { Set(entries.value.keys) }
+
+    /// Puts `files` in place of what the catalog held. Two files with one info-hash: the first
+    /// path in sorted order wins, so a reload gives the same result.
+    public func replace(with files: [CatalogEntry]) {
+        var next: [InfoHash: CatalogEntry] = [:]
+        for file in files.sorted(by: { $0.path < $1.path }) {
+            for hash in file.metainfo.infoHashes where next[hash] == nil { next[hash] = file }
+        }
+        entries.update { $0 = next }
+    }
+}

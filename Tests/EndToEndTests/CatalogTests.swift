@@ -1,0 +1,194 @@
+import Foundation
+import Glibc
+import Logging
+import Testing
+import TrackerEngine
+import TrackerTestSupport
+
+/// The catalog against .torrent files made by real tools (mktorrent; libtorrent's create_torrent
+/// for v1, v2 and hybrid torrents), broken and hostile files beside them, the directory watch,
+/// and closed mode in the built binary.
+@Suite("End to end: torrent catalog", .serialized)
+struct CatalogTests {
+    static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Scripts/make_torrents.py")
+
+    /// What libtorrent read from each file the script made.
+    struct Expected {
+        var name: String
+        var v1: String?
+        var v2: String?
+        var size: UInt64
+        var files: Int
+        var pieceLength: Int
+        var isPrivate: Bool
+    }
+
+    /// Makes content and torrents under `root`/torrents; returns libtorrent's reading of each.
+    static func makeTorrents(in root: URL) throws -> [String: Expected] {
+        let run = Process()
+        run.executableURL = URL(fileURLWithPath: LibtorrentSwarmTests.python)
+        run.arguments = [script.path, root.path]
+        let output = Pipe()
+        run.standardOutput = output
+        try run.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        run.waitUntilExit()
+        guard run.terminationStatus == 0, let json = try JSONSerialization.jsonObject(with: data) as? [String: [String: Any]] else {
+            throw E2EError("make_torrents.py failed: \(String(decoding: data, as: UTF8.self))")
+        }
+        return json.mapValues { item in
+            Expected(name: item["name"] as? String ?? "", v1: item["v1"] as? String, v2: item["v2"] as? String,
+                     size: UInt64(item["size"] as? Int ?? -1), files: item["files"] as? Int ?? -1,
+                     pieceLength: item["piece_length"] as? Int ?? -1, isPrivate: item["private"] as? Bool ?? false)
+        }
+    }
+
+    static func temporaryDirectory() -> URL {
+        let url = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("tt-catalog-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test("torrents from mktorrent and libtorrent (v1, v2, hybrid; one file and many; private) read as libtorrent reads them")
+    func realTorrents() throws {
+        let root = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let expected = try Self.makeTorrents(in: root)
+        #expect(expected.count == 5)
+        let scan = CatalogScanner(directories: [root.appendingPathComponent("torrents").path]).scan()
+        #expect(scan.problems.isEmpty, "\(scan.problems)")
+        for (file, want) in expected {
+            let entry = try #require(scan.entries.first { $0.path.hasSuffix("/" + file) }, "\(file) was read")
+            let got = entry.metainfo
+            #expect(got.name == want.name && got.totalLength == want.size && got.fileCount == want.files, "\(file): \(got)")
+            #expect(got.pieceLength == want.pieceLength && got.isPrivate == want.isPrivate, "\(file): \(got)")
+            #expect(got.v1?.hex == want.v1 && got.v2?.hex == want.v2, "\(file): info-hashes \(got.infoHashes) against \(want)")
+        }
+        let catalog = TorrentCatalog()
+        catalog.replace(with: scan.entries)
+        let hybrid = try #require(expected["lt-hybrid.torrent"])
+        let byV1 = catalog.entry(for: InfoHash(hex: hybrid.v1!)!), byV2 = catalog.entry(for: InfoHash(hex: hybrid.v2!)!)
+        #expect(byV1 != nil && byV1 == byV2, "a hybrid torrent is found under both its hashes")
+    }
+
+    @Test("broken and hostile files are reported with their path and skipped; the good ones still load")
+    func brokenFiles() throws {
+        let root = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try Self.makeTorrents(in: root)
+        let torrents = root.appendingPathComponent("torrents")
+        let good = try Data(contentsOf: torrents.appendingPathComponent("mk-album.torrent"))
+        let bad: [String: Data] = [
+            "truncated.torrent": good.prefix(good.count / 2),
+            "garbage.torrent": Data((0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }),
+            "no-info.torrent": Data("d8:announce3:urle".utf8),
+            "negative.torrent": Data("d4:infod6:lengthi-5e4:name1:x12:piece lengthi16384e6:pieces0:ee".utf8),
+            "overflow.torrent": Data(("d4:infod5:filesl" + String(repeating: "d6:lengthi9223372036854775807e4:pathl1:aee", count: 3)
+                                      + "e4:name1:x12:piece lengthi16384e6:pieces0:ee").utf8),
+            "deep.torrent": Data(("d4:infod4:name1:x12:piece lengthi16384e6:pieces0:9:file tree" + String(repeating: "l", count: 100_000)).utf8),
+        ]
+        for (name, bytes) in bad { try bytes.write(to: torrents.appendingPathComponent(name)) }
+        // A 100 MB file (sparse: no disk used): refused by its size before any byte is read.
+        let huge = torrents.appendingPathComponent("huge.torrent").path
+        _ = FileManager.default.createFile(atPath: huge, contents: nil)
+        #expect(truncate(huge, 100 << 20) == 0)
+
+        let scanner = CatalogScanner(directories: [torrents.path])
+        let scan = scanner.scan()
+        #expect(scan.entries.count == 5, "the five good files")
+        let reported = Set(scan.problems.map { URL(fileURLWithPath: $0.path).lastPathComponent })
+        #expect(reported == Set(bad.keys).union(["huge.torrent"]), "\(scan.problems)")
+        let again = scanner.scan()
+        #expect(again.problems.isEmpty && !again.changed, "an unchanged broken file is reported once")
+    }
+
+    @Test("the directory is watched: a file added or removed is picked up within 5 s (inotify; the poll is set to a minute)")
+    func watched() throws {
+        let root = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let expected = try Self.makeTorrents(in: root)
+        let watchedDirectory = root.appendingPathComponent("watched/sub")
+        try FileManager.default.createDirectory(at: watchedDirectory, withIntermediateDirectories: true)
+        let watcher = CatalogWatcher(directories: [root.appendingPathComponent("watched").path], pollSeconds: 60,
+                                     logger: Logger(label: "test"))
+        watcher.start()
+        defer { watcher.stop() }
+        let hash = InfoHash(hex: try #require(expected["mk-single.torrent"]?.v1))!
+        #expect(watcher.catalog.entry(for: hash) == nil)
+
+        let target = watchedDirectory.appendingPathComponent("added.torrent")
+        try FileManager.default.copyItem(at: root.appendingPathComponent("torrents/mk-single.torrent"), to: target)
+        #expect(Self.waitUntil(seconds: 5) { watcher.catalog.entry(for: hash) != nil }, "added in a subdirectory")
+        try FileManager.default.removeItem(at: target)
+        #expect(Self.waitUntil(seconds: 5) { watcher.catalog.entry(for: hash) == nil }, "removed")
+    }
+
+    static func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if condition() { return true }
+            usleep(50_000)
+        }
+        return condition()
+    }
+
+    @Test("closed mode: catalog and whitelist torrents are tracked, others refused over HTTP and UDP; SIGHUP reads the whitelist again")
+    func closedMode() throws {
+        let root = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let expected = try Self.makeTorrents(in: root)
+        let whitelist = root.appendingPathComponent("whitelist")
+        let listed = InfoHash(hex: String(repeating: "ab", count: 20))!, later = InfoHash(hex: String(repeating: "cd", count: 20))!
+        try "# trackertui test\n\(listed.hex)\n".write(to: whitelist, atomically: true, encoding: .utf8)
+        let tracker = try TrackerProcess(arguments: ["--store", "memory", "--mode", "closed", "--torrents", root.appendingPathComponent("torrents").path,
+                                                     "--whitelist", whitelist.path], udp: true)
+        func reason(_ hash: InfoHash, id: Int) throws -> String? {
+            try DashboardTmuxTests.failureReason(HTTPProbe.get(host: "127.0.0.1", port: tracker.port,
+                                                               path: DashboardTmuxTests.announce(hash, id: id, port: 7000 + id, left: 5)))
+        }
+        let hybrid = try #require(expected["lt-hybrid.torrent"])
+        #expect(try reason(InfoHash(hex: hybrid.v1!)!, id: 1) == nil, "the catalog's torrent, by its v1 hash")
+        #expect(try reason(InfoHash(hex: hybrid.v2!)!, id: 2) == nil, "and by its truncated v2 hash")
+        #expect(try reason(listed, id: 3) == nil, "a whitelisted torrent")
+        #expect(try reason(later, id: 4) == "torrent not registered with this tracker")
+
+        let udp = try UDPProbe(port: tracker.port)
+        let refused = try #require(udp.exchange(UDPProbe.announce(try udp.connect(), hash: later, peer: 5)))
+        #expect(Array(refused[0..<4]) == [0, 0, 0, 3] && String(decoding: refused[8...], as: UTF8.self) == "torrent not registered with this tracker")
+
+        try "\(listed.hex)\n\(later.hex)\n".write(to: whitelist, atomically: true, encoding: .utf8)
+        kill(tracker.process.pid, SIGHUP)
+        #expect(Self.waitUntil(seconds: 3) { (try? reason(later, id: 6)) == .some(nil) }, "whitelisted after SIGHUP")
+        #expect(tracker.log.contains("catalog loaded"), "\(tracker.log)")
+        #expect(tracker.stop() == 0)
+    }
+
+    @Test("the dashboard shows a catalog torrent's name and size instead of its hex, and the filter finds it by name")
+    func dashboardNames() throws {
+        let root = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let expected = try Self.makeTorrents(in: root)
+        let single = InfoHash(hex: try #require(expected["mk-single.torrent"]?.v1))!
+        let port = try FreePort.find()
+        let tmux = try TmuxSession([TrackerProcess.binary.path, "--store", "memory", "--http", "127.0.0.1:\(port)",
+                                    "--data-dir", root.path, "--torrents", root.appendingPathComponent("torrents").path])
+        try DashboardTmuxTests.waitUntilServing(port: port)
+        let unknown = InfoHash(hex: String(repeating: "ee", count: 20))!
+        for (id, hash) in [single, unknown].enumerated() {
+            _ = try HTTPProbe.get(host: "127.0.0.1", port: port, path: DashboardTmuxTests.announce(hash, id: id, port: 7100 + id, left: 5))
+        }
+        var screen = try tmux.waitFor("2 of 2 torrents")
+        let row = try #require(screen.first { $0.hasPrefix("single.bin") }, "the name, not the hex: \(screen)")
+        #expect(row.contains(" 292K "), "its size (300,000 bytes): \(row)")
+        #expect(screen.contains { $0.hasPrefix(unknown.hex.prefix(20)) }, "a torrent without a file keeps its hex")
+        try tmux.send("/")
+        try tmux.type("single")
+        try tmux.send("Enter")
+        screen = try tmux.waitFor("1 of 2 torrents")
+        #expect(screen.contains { $0.hasPrefix("single.bin") })
+        try tmux.send("q")
+        try tmux.waitFor("(y/n)")
+        try tmux.send("y")
+        #expect(try tmux.exitStatus() == 0)
+    }
+}
