@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_EACH=${FUZZ_SECONDS:-60}
-TARGETS=${FUZZ_TARGETS:-"http announce scrape bencode resp moderation address udp"}
+TARGETS=${FUZZ_TARGETS:-"http announce scrape bencode resp moderation address udp torrent"}
 SCRATCH=.build-fuzz
 swift build -c release --product trackertui-fuzz --scratch-path "$SCRATCH" -Xswiftc -sanitize=fuzzer -Xswiftc -DFUZZING >&2
 BIN=$SCRATCH/release/trackertui-fuzz

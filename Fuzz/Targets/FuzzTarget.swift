@@ -18,6 +18,8 @@ enum FuzzTarget: String, CaseIterable {
     case address
     /// UDP tracker datagrams (BEP 15, BEP 41 options) through the UDP responder (memory store).
     case udp
+    /// .torrent files (the catalog's directories hold whatever anyone put there).
+    case torrent
 
     func run(_ bytes: UnsafeRawBufferPointer) {
         switch self {
@@ -34,6 +36,10 @@ enum FuzzTarget: String, CaseIterable {
             if let range = AddressRange(text) { precondition(AddressRange(range.description) == range, "a range reads back as itself") }
             _ = Self.proxies.client(of: Self.proxy, forwardedFor: Array(bytes), realIP: Array(bytes))
         case .udp: Self.udp(bytes)
+        case .torrent:
+            if let parsed = try? TorrentMetainfo.parse(Array(bytes)) {
+                precondition(!parsed.infoHashes.isEmpty && parsed.name.utf8.count <= TorrentMetainfo.maxNameBytes)
+            }
         }
     }
 

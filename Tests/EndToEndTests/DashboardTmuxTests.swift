@@ -45,7 +45,7 @@ struct DashboardTmuxTests {
         #expect(screen[0].contains("http://127.0.0.1:\(port)"))
         #expect(screen[2].hasPrefix("Torrents 3  Peers 5  Seeders 1  Leechers 4"))
         let rowA = try #require(screen.first { $0.hasPrefix(a.hex) }, "a row for torrent a")
-        #expect(rowA.split(separator: " ").dropFirst().prefix(3) == ["1", "1", "0"], "a: 1 seeder, 1 leecher, 0 done: \(rowA)")
+        #expect(rowA.split(separator: " ").dropFirst().prefix(4) == ["-", "1", "1", "0"], "a: no size (no catalog), 1 seeder, 1 leecher, 0 done: \(rowA)")
         #expect(screen[6].hasPrefix(a.hex), "sorted by seeders: a first")
 
         // Filter by an info-hash prefix.

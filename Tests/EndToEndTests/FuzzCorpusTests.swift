@@ -7,7 +7,7 @@ import Testing
 struct FuzzCorpusTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    @Test("every seed input of every fuzz target goes through without a crash", arguments: ["http", "announce", "scrape", "bencode", "resp", "moderation", "address", "udp"])
+    @Test("every seed input of every fuzz target goes through without a crash", arguments: ["http", "announce", "scrape", "bencode", "resp", "moderation", "address", "udp", "torrent"])
     func replay(target: String) throws {
         let binary = TrackerProcess.binary.deletingLastPathComponent().appendingPathComponent("trackertui-fuzz")
         let corpus = Self.root.appendingPathComponent("Fuzz/Corpus/\(target)")
