@@ -163,7 +163,7 @@ struct CatalogTests {
         #expect(tracker.stop() == 0)
     }
 
-    @Test("the dashboard shows a catalog torrent's name and size instead of its hex, and the filter finds it by name")
+    @Test("the dashboard shows a catalog torrent's name and size instead of its hex, the filter finds it by name, i shows its details")
     func dashboardNames() throws {
         let root = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
@@ -186,6 +186,13 @@ struct CatalogTests {
         try tmux.send("Enter")
         screen = try tmux.waitFor("1 of 2 torrents")
         #expect(screen.contains { $0.hasPrefix("single.bin") })
+        try tmux.send("i")
+        screen = try tmux.waitFor("Details of \(single.hex)")
+        #expect(screen.contains { $0.hasPrefix(" info-hash v1    \(single.hex)") })
+        #expect(screen.contains { $0.contains("(300000 bytes) in 1 file, pieces of 32K") }, "\(screen)")
+        #expect(screen.contains { $0.hasPrefix(" torrent file    ") && $0.contains("mk-single.torrent") })
+        try tmux.send("Escape")
+        try tmux.waitFor("1 of 2 torrents")
         try tmux.send("q")
         try tmux.waitFor("(y/n)")
         try tmux.send("y")

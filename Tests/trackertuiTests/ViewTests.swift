@@ -25,7 +25,7 @@ struct ViewTests {
         #expect(grid[6, 0].role == .selected, "the first row is selected")
         #expect(grid[7, 0].role == .normal)
         #expect(grid.line(22).hasPrefix("3 of 3 torrents"))
-        #expect(grid.line(23).hasPrefix("F1Help /Filter sSort EnterPeers bBlacklist"))
+        #expect(grid.line(23).hasPrefix("F1Help /Filter sSort EnterPeers iInfo bBlacklist"))
     }
 
     @Test("the store meter says when the store cannot be reached")
@@ -114,5 +114,32 @@ struct ViewTests {
             let grid = view.render(state)
             #expect(grid.rows == max(0, rows))
         }
+    }
+
+    @Test("i shows the selected torrent's details: its file's hashes, size, files, and the swarm's dates")
+    func details() {
+        var state = Fixtures.state()
+        var snapshot = state.snapshot
+        let v2 = InfoHash(hex: String(repeating: "7", count: 40))!
+        let index = snapshot.torrents.firstIndex { $0.name == "ubuntu-24.04.iso" }!
+        snapshot.torrents[index].catalogEntry = CatalogEntry(
+            metainfo: TorrentMetainfo(v1: snapshot.torrents[index].infoHash, v2: v2, name: "ubuntu-24.04.iso", totalLength: 6_114_656_256,
+                                      fileCount: 1, pieceLength: 262_144, isPrivate: false),
+            path: "/srv/torrents/ubuntu.torrent")
+        snapshot.torrents[index].lifecycle.firstSeen = Fixtures.now.adding(seconds: -7200)
+        _ = state.apply(.snapshot(snapshot))
+        while state.selectedRow?.name != "ubuntu-24.04.iso" { _ = state.apply(.down) }
+        _ = state.apply(.showDetails)
+        let grid = view.render(state)
+        let text = (0..<grid.rows).map { grid.line($0) }
+        #expect(text[5].hasPrefix("ubuntu-24.04.iso"))
+        #expect(text.contains { $0.hasPrefix(" info-hash v2    " + v2.hex) })
+        #expect(text.contains { $0.hasPrefix(" size            5.7G (6114656256 bytes) in 1 file, pieces of 256K") })
+        #expect(text.contains { $0.hasPrefix(" torrent file    /srv/torrents/ubuntu.torrent") })
+        #expect(text.contains { $0.hasPrefix(" first seen      ") && $0.contains("(2h ago)") })
+        #expect(text.contains { $0.hasPrefix(" first completed never") })
+        #expect(text[23].hasPrefix("EscBack EnterPeers"))
+        _ = state.apply(.open)
+        #expect(state.screen == .peers(snapshot.torrents[index].infoHash), "Enter goes on to the peers")
     }
 }

@@ -16,6 +16,16 @@ public struct TorrentMetainfo: Sendable, Equatable {
     public var pieceLength: Int
     public var isPrivate: Bool
 
+    public init(v1: InfoHash?, v2: InfoHash?, name: String, totalLength: UInt64, fileCount: Int, pieceLength: Int, isPrivate: Bool) {
+        self.v1 = v1
+        self.v2 = v2
+        self.name = name
+        self.totalLength = totalLength
+        self.fileCount = fileCount
+        self.pieceLength = pieceLength
+        self.isPrivate = isPrivate
+    }
+
     /// Every hash the torrent is announced under (a hybrid torrent has two).
     public var infoHashes: [InfoHash] { [v1, v2].compactMap { $0 } }
 

@@ -86,11 +86,14 @@ actor SnapshotSampler {
                 rates.append(carried[info.infoHash] ?? RateWindow(start: now, announces: info.announces))
             }
             rates[index].advance(info.announces, now: now)
-            let described = catalog[info.infoHash]?.metainfo
-            let row = TorrentRow(infoHash: info.infoHash, name: described?.name, size: described?.totalLength,
+            let entry = catalog[info.infoHash]
+            let row = TorrentRow(infoHash: info.infoHash, name: entry?.metainfo.name, size: entry?.metainfo.totalLength,
                                  seeders: info.counts.seeders, leechers: info.counts.leechers,
                                  completed: info.counts.completed, announcesPerMinute: rates[index].perMinute(info.announces, now: now),
-                                 lastActivity: info.lastActivity, blacklisted: blacklist.contains(info.infoHash))
+                                 lastActivity: info.lastActivity, blacklisted: blacklist.contains(info.infoHash),
+                                 lifecycle: TorrentLifecycle(firstSeen: info.firstSeen, firstStarted: info.firstStarted, lastStarted: info.lastStarted,
+                                                             firstCompleted: info.firstCompleted, lastCompleted: info.lastCompleted),
+                                 catalogEntry: entry)
             if known == nil { rows.append(row) } else { rows[index] = row }
         }
         if full { addBlacklistedRows() }

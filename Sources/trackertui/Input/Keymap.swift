@@ -26,7 +26,8 @@ enum Keymap {
         Binding(keys: [.character("k")], intent: .up, help: "move up"),
         Binding(keys: [.character("j")], intent: .down, help: "move down"),
         Binding(keys: [.enter, .right], intent: .open, help: "the torrent's peers"),
-        Binding(keys: [.character("/"), .function(3)], intent: .startFilter, help: "filter by info-hash prefix"),
+        Binding(keys: [.character("i")], intent: .showDetails, help: "the torrent's details: file, size, dates"),
+        Binding(keys: [.character("/"), .function(3)], intent: .startFilter, help: "filter by name or info-hash prefix"),
         Binding(keys: [.character("s"), .character(">"), .function(4)], intent: .sortNext, help: "sort by the next column"),
         Binding(keys: [.character("<")], intent: .sortPrevious, help: "sort by the previous column"),
         Binding(keys: [.character("I")], intent: .invertSort, help: "invert the sort order"),
@@ -38,6 +39,13 @@ enum Keymap {
         Binding(keys: [.character("j")], intent: .down, help: "move down"),
         Binding(keys: [.character("k")], intent: .kick, help: "kick the peer (it may come back)"),
         Binding(keys: [.character("K")], intent: .ban, help: "ban the peer's address for a while"),
+        Binding(keys: [.character("b")], intent: .blacklist, help: "blacklist this torrent"),
+        Binding(keys: [.character("u")], intent: .unblacklist, help: "lift this torrent's blacklist"),
+        Binding(keys: [.character("i")], intent: .showDetails, help: "this torrent's details"),
+    ]
+
+    static let details: [Binding] = [
+        Binding(keys: [.enter, .right], intent: .open, help: "this torrent's peers"),
         Binding(keys: [.character("b")], intent: .blacklist, help: "blacklist this torrent"),
         Binding(keys: [.character("u")], intent: .unblacklist, help: "lift this torrent's blacklist"),
     ]
@@ -57,6 +65,7 @@ enum Keymap {
         switch screen {
         case .torrents: return torrents
         case .peers: return peers
+        case .details: return details
         case .moderation: return moderation
         case .log, .help: return scrolling
         }

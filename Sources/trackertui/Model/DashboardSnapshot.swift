@@ -65,6 +65,15 @@ struct ProtocolRates: Sendable, Equatable {
     }
 }
 
+/// A torrent's dates as the store keeps them.
+struct TorrentLifecycle: Sendable, Equatable {
+    var firstSeen: TrackerTime?
+    var firstStarted: TrackerTime?
+    var lastStarted: TrackerTime?
+    var firstCompleted: TrackerTime?
+    var lastCompleted: TrackerTime?
+}
+
 /// One line of the torrents table.
 struct TorrentRow: Sendable, Equatable {
     var infoHash: InfoHash
@@ -78,6 +87,11 @@ struct TorrentRow: Sendable, Equatable {
     var announcesPerMinute: Double
     var lastActivity: TrackerTime
     var blacklisted: Bool
+    /// When the tracker first saw the torrent and when it was first and last started and
+    /// completed (nil: never, or not known).
+    var lifecycle = TorrentLifecycle()
+    /// The .torrent file behind the row, when the catalog has one.
+    var catalogEntry: CatalogEntry? = nil
 
     /// What the table shows as the torrent's name: its name when known, else its hex info-hash.
     var title: String { name ?? infoHash.hex }

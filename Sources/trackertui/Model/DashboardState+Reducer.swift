@@ -40,6 +40,7 @@ extension DashboardState {
         case .showModeration: show(.moderation)
         case .showLog: show(.log)
         case .showHelp: show(.help)
+        case .showDetails: showDetails()
         case .quit:
             if quitStopsEngine {
                 confirmation = PendingConfirmation(question: "Quit and stop the tracker? (y/n)", effect: .quit)
@@ -117,16 +118,38 @@ extension DashboardState {
         case .peers: peerCursor.move(by: delta, count: peers.count, page: page)
         case .moderation: moderationCursor.move(by: delta, count: moderationItems.count, page: page)
         case .log: logCursor.move(by: delta, count: log.count, page: page)
-        case .help: break
+        case .help, .details: break
         }
     }
 
+    /// Enter: the selected torrent's peers (from the table or its details).
     private mutating func open() -> [Effect] {
-        guard screen == .torrents, let row = selectedRow else { return [] }
-        screen = .peers(row.infoHash)
+        let hash: InfoHash
+        switch screen {
+        case .torrents:
+            guard let row = selectedRow else { return [] }
+            hash = row.infoHash
+        case .details(let shown): hash = shown
+        default: return []
+        }
+        screen = .peers(hash)
         peers = []
         peerCursor = ListCursor()
-        return [.loadPeers(row.infoHash)]
+        return [.loadPeers(hash)]
+    }
+
+    /// `i`: the details of the selected torrent, or of the one whose peers are shown.
+    private mutating func showDetails() {
+        switch screen {
+        case .torrents:
+            guard let row = selectedRow else { return }
+            screen = .details(row.infoHash)
+        case .peers(let hash):
+            screen = .details(hash)
+            peers = []
+        default:
+            break
+        }
     }
 
     private mutating func back() {
@@ -136,7 +159,7 @@ extension DashboardState {
                 filter = ""
                 rebuildRows()
             }
-        case .peers:
+        case .peers, .details:
             screen = .torrents
             peers = []
         case .moderation, .log, .help:
@@ -147,7 +170,7 @@ extension DashboardState {
     private mutating func show(_ target: Screen) {
         if screen == target { return back() }
         switch screen {
-        case .torrents, .peers: returnTo = screen
+        case .torrents, .peers, .details: returnTo = screen
         case .moderation, .log, .help: break
         }
         screen = target
@@ -166,7 +189,7 @@ extension DashboardState {
     private var targetTorrent: InfoHash? {
         switch screen {
         case .torrents: return selectedRow?.infoHash
-        case .peers(let hash): return hash
+        case .peers(let hash), .details(let hash): return hash
         default: return nil
         }
     }

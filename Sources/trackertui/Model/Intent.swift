@@ -8,7 +8,7 @@ enum Intent: Equatable, Sendable {
     case sortNext, sortPrevious, invertSort
     case startFilter, filterType(Character), filterErase, filterAccept, filterCancel
     case blacklist, unblacklist, kick, ban, lift
-    case showModeration, showLog, showHelp
+    case showModeration, showLog, showHelp, showDetails
     case quit
     case confirm(Bool)
     case snapshot(DashboardSnapshot)
@@ -40,6 +40,8 @@ struct PendingConfirmation: Equatable, Sendable {
 enum Screen: Equatable, Sendable {
     case torrents
     case peers(InfoHash)
+    /// One torrent's catalog entry, counts and lifecycle.
+    case details(InfoHash)
     case moderation
     case log
     case help

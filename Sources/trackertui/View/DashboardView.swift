@@ -10,6 +10,7 @@ struct DashboardView {
         switch state.screen {
         case .torrents: TorrentTableView(glyphs: glyphs).draw(state, on: &grid, from: body)
         case .peers: PeerTableView().draw(state, on: &grid, from: body)
+        case .details(let hash): TorrentDetailsView().draw(state, torrent: hash, on: &grid, from: body)
         case .moderation: ModerationView().draw(state, on: &grid, from: body)
         case .log: LogView().draw(state, on: &grid, from: body)
         case .help: HelpView().draw(state, on: &grid, from: body)

@@ -4,8 +4,10 @@ struct KeyBarView {
         let keys: [(String, String)]
         switch state.screen {
         case .torrents:
-            keys = [("F1", "Help"), ("/", "Filter"), ("s", "Sort"), ("Enter", "Peers"), ("b", "Blacklist"), ("B", "Bans"),
+            keys = [("F1", "Help"), ("/", "Filter"), ("s", "Sort"), ("Enter", "Peers"), ("i", "Info"), ("b", "Blacklist"), ("B", "Bans"),
                     ("l", "Log"), ("q", "Quit")]
+        case .details:
+            keys = [("Esc", "Back"), ("Enter", "Peers"), ("b", "Blacklist"), ("F1", "Help"), ("q", "Quit")]
         case .peers:
             keys = [("Esc", "Back"), ("k", "Kick"), ("K", "Ban " + Format.duration(state.banSeconds)), ("b", "Blacklist"), ("F1", "Help"), ("q", "Quit")]
         case .moderation:

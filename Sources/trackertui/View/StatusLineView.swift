@@ -27,6 +27,8 @@ struct StatusLineView {
             let name = state.snapshot.torrents.first { $0.infoHash == hash }?.name.map { " " + $0 } ?? ""
             let listed = state.snapshot.moderation.blacklist.contains(hash) ? "  BLACKLISTED" : ""
             text = "Peers of \(hash.hex)\(name): \(state.peers.count)\(listed)"
+        case .details(let hash):
+            text = "Details of \(hash.hex)"
         case .moderation:
             text = "\(state.snapshot.moderation.blacklist.count) blacklisted, \(state.snapshot.moderation.bans.count) banned"
         case .log: text = "\(state.log.count) lines"
