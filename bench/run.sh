@@ -6,7 +6,8 @@
 # (CONN_CLOSE=1: opentracker closes after every answer, so keep-alive would flatter us), and stop it.
 # trackertui runs with one HTTP worker thread, like opentracker's one TCP thread: first with the
 # memory store, then with the Redis store (its own managed redis-server, pinned to the same core,
-# and counted in the CPU per request). Then the UDP tracker (bench/udp.sh), the memory fills (bench/memory.sh) and the dashboard's cost (bench/dashboard.sh). Prints both summaries and a side-by-side table;
+# and counted in the CPU per request). Then the UDP tracker (bench/udp.sh), closed mode's cost
+# (bench/closed.sh), the memory fills (bench/memory.sh) and the dashboard's cost (bench/dashboard.sh). Prints both summaries and a side-by-side table;
 # raw output stays under $OUT.
 #
 # Environment: RUNS [2]  TORRENTS [1000]  PEERS [100]  CONFIGS ["1:64"]  SCRIPTS ["announce scrape"]
@@ -86,6 +87,11 @@ PY
 if [[ ${UDP:-1} == 1 ]]; then
   echo
   OUT=$OUT/udp "$HERE/udp.sh" "$SECS" | tee "$OUT/udp.txt"
+fi
+if [[ ${CLOSED:-1} == 1 ]]; then
+  echo
+  echo "== closed mode against open mode, a 1,000-torrent catalog (bench/closed.sh)"
+  OUT=$OUT/closed PAIRS=${PAIRS:-3} "$HERE/closed.sh" "$SECS" | tail -4 | tee "$OUT/closed.txt"
 fi
 if [[ ${MEMORY:-1} == 1 ]]; then
   echo
