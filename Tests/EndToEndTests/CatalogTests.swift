@@ -198,4 +198,26 @@ struct CatalogTests {
         try tmux.send("y")
         #expect(try tmux.exitStatus() == 0)
     }
+
+    @Test("with Redis, a node's catalog is shared: a dashboard attached elsewhere shows the name, and a removed file's name goes")
+    func sharedThroughRedis() throws {
+        let root = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let expected = try Self.makeTorrents(in: root)
+        let single = InfoHash(hex: try #require(expected["mk-single.torrent"]?.v1))!
+        let redis = TestRedis.shared, prefix = TestRedis.uniquePrefix()
+        let node = try TrackerProcess(arguments: ["--redis", redis.url, "--redis-prefix", prefix, "--torrents", root.appendingPathComponent("torrents").path])
+        _ = try HTTPProbe.get(host: "127.0.0.1", port: node.port, path: DashboardTmuxTests.announce(single, id: 1, port: 7201, left: 0))
+        let tmux = try TmuxSession([TrackerProcess.binary.path, "dashboard", "--redis", redis.url, "--redis-prefix", prefix,
+                                    "--log-file", root.appendingPathComponent("dashboard.log").path])
+        var screen = try tmux.waitFor("single.bin")
+        #expect(screen.contains { $0.hasPrefix("single.bin") && $0.contains(" 292K ") }, "\(screen)")
+        try FileManager.default.removeItem(at: root.appendingPathComponent("torrents/mk-single.torrent"))
+        screen = try tmux.waitForScreen(timeout: 10, "the hex again once the file is gone") { lines in
+            lines.contains { $0.hasPrefix(single.hex.prefix(20)) }
+        }
+        try tmux.send("q")
+        #expect(try tmux.exitStatus() == 0)
+        #expect(node.stop() == 0)
+    }
 }

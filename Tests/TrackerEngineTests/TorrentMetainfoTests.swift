@@ -36,4 +36,19 @@ struct TorrentMetainfoTests {
         let name = TorrentMetainfo.printable(Array(String(repeating: "é", count: 400).utf8))
         #expect(name.utf8.count == 512 && name.unicodeScalars.allSatisfy { $0 == "é" })
     }
+
+    @Test("a catalog entry survives its shared encoding; read back, bad values are refused and names made printable again")
+    func entryEncoding() {
+        let entry = CatalogEntry(metainfo: TorrentMetainfo(v1: InfoHash(hex: String(repeating: "a", count: 40)), v2: nil, name: "x",
+                                                           totalLength: 5, fileCount: 1, pieceLength: 16384, isPrivate: true),
+                                 path: "/t/x.torrent")
+        #expect(CatalogEntry(encoded: entry.encoded()) == entry)
+        let hostile = Array("d5:filesi1e4:name3:a\u{1B}b4:path1:p5:piecei16384e7:privatei0e4:sizei5e2:v140:\(String(repeating: "b", count: 40))e".utf8)
+        #expect(CatalogEntry(encoded: hostile)?.metainfo.name == "a\u{FFFD}b")
+        for bad in ["d4:name1:xe", "d5:filesi1e4:name1:x4:path1:p5:piecei0e7:privatei0e4:sizei5e2:v140:\(String(repeating: "b", count: 40))e",
+                    "d5:filesi1e4:name1:x4:path1:p5:piecei16384e7:privatei0e4:sizei-5e2:v140:\(String(repeating: "b", count: 40))e",
+                    "d5:filesi1e4:name1:x4:path1:p5:piecei16384e7:privatei0e4:sizei5e2:v13:abce"] {
+            #expect(CatalogEntry(encoded: Array(bad.utf8)) == nil, "\(bad)")
+        }
+    }
 }

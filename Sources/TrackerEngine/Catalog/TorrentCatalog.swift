@@ -15,6 +15,7 @@ public struct CatalogEntry: Sendable, Equatable {
 /// dashboard and by closed mode's list of registered torrents.
 public final class TorrentCatalog: Sendable {
     private let entries = Locked<[InfoHash: CatalogEntry]>([:])
+    private let replaced = Locked(0)
 
     public init() {}
 
@@ -27,6 +28,9 @@ public final class TorrentCatalog: Sendable {
 
     public var infoHashes: Set<InfoHash> { Set(entries.value.keys) }
 
+    /// Raised by every `replace`: readers that keep copies (the dashboard's rows) know to refresh.
+    public var generation: Int { replaced.value }
+
     /// Puts `files` in place of what the catalog held. Two files with one info-hash: the first
     /// path in sorted order wins, so a reload gives the same result.
     public func replace(with files: [CatalogEntry]) {
@@ -35,5 +39,6 @@ public final class TorrentCatalog: Sendable {
             for hash in file.metainfo.infoHashes where next[hash] == nil { next[hash] = file }
         }
         entries.update { $0 = next }
+        replaced.update { $0 += 1 }
     }
 }

@@ -58,8 +58,14 @@ public final class TrackerService: Service, Sendable {
         }
         moderator = Moderator(backend: backend, store: store, clock: clock, logger: logger)
         if !configuration.torrentDirectories.isEmpty || configuration.mode == .closed {
-            let access = moderator.access, mode = configuration.mode, whitelist = configuration.whitelistFile
+            let access = moderator.access, mode = configuration.mode, whitelist = configuration.whitelistFile, catalog = catalog
+            // With Redis, the catalog is shared for attached dashboards (and nodes without the files).
+            let publisher = (store as? any CatalogRegistry).map { CatalogPublisher(registry: $0, logger: logger) }
             catalogWatcher = CatalogWatcher(directories: configuration.torrentDirectories, catalog: catalog, logger: logger) { hashes in
+                if let publisher {
+                    let entries = catalog.all
+                    Task { await publisher.publish(entries) }
+                }
                 guard mode == .closed else { return }
                 access.restrict(to: hashes.union(Self.readWhitelist(whitelist, logger: logger)))
             }

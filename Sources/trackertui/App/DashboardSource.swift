@@ -38,9 +38,25 @@ struct AttachedRedisSource: DashboardSource {
     let nodes: any NodeRegistry
     let moderator: Moderator
     let clock: any TrackerClock
-    var catalog: TorrentCatalog? = nil
+    /// What the engines share of their catalogs, read again when its version changes.
+    let sharedCatalog: (any CatalogRegistry)?
+    let catalogVersion = Locked<Int64?>(nil)
+    var catalog: TorrentCatalog? { followed }
+    private let followed = TorrentCatalog()
+
+    init(store: any SwarmStore, nodes: any NodeRegistry, moderator: Moderator, clock: any TrackerClock, sharedCatalog: (any CatalogRegistry)?) {
+        self.store = store
+        self.nodes = nodes
+        self.moderator = moderator
+        self.clock = clock
+        self.sharedCatalog = sharedCatalog
+    }
 
     func engines() async -> EngineCounters {
+        if let sharedCatalog, let shared = try? await sharedCatalog.sharedCatalog(unless: catalogVersion.value) {
+            catalogVersion.update { $0 = shared.version }
+            if let entries = shared.entries { followed.replace(with: Array(entries.values)) }
+        }
         let nodes = (try? await self.nodes.liveNodes(now: clock.now())) ?? []
         return EngineCounters(nodes: nodes.count, startedAt: nodes.map(\.startedAt).min(),
                               listening: nodes.flatMap(\.listening), requests: nodes.reduce(ProtocolCounts()) { $0 + $1.requests })

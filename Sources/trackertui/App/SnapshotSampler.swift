@@ -17,6 +17,8 @@ actor SnapshotSampler {
     private var generation = 0
     private var blacklist: Set<InfoHash> = []
     private var lastListing: TrackerTime?
+    /// The catalog's generation the rows were named with: a new one relists every row.
+    private var catalogGeneration = 0
     private var samplesSinceFull = 0
     private var previous: (time: TrackerTime, counters: EngineCounters)?
     private var history: [Double] = []
@@ -58,7 +60,10 @@ actor SnapshotSampler {
     private func refreshTorrents(now: TrackerTime) async {
         // Big tables are listed whole less often (every rows/500 samples, at least `fullEvery`),
         // so that the full listing's cost, spread over the samples, stays a few ms a second.
-        let full = lastListing == nil || samplesSinceFull >= max(fullEvery, rows.count / 500)
+        let catalog = source.catalog
+        let renamed = (catalog?.generation ?? 0) != catalogGeneration
+        catalogGeneration = catalog?.generation ?? 0
+        let full = lastListing == nil || renamed || samplesSinceFull >= max(fullEvery, rows.count / 500)
         // A second of overlap, so an announce landing during the last listing is not missed.
         let since = full ? nil : lastListing.map { $0.adding(seconds: -2) }
         // Bounded: on a very busy tracker the least recent of the changed torrents wait for the full listing.
@@ -77,7 +82,7 @@ actor SnapshotSampler {
         } else {
             samplesSinceFull += 1
         }
-        let catalog = source.catalog?.all ?? [:]
+        let described = catalog?.all ?? [:]
         for info in listed {
             let known = rowIndex[info.infoHash]
             let index = known ?? rows.count
@@ -86,7 +91,7 @@ actor SnapshotSampler {
                 rates.append(carried[info.infoHash] ?? RateWindow(start: now, announces: info.announces))
             }
             rates[index].advance(info.announces, now: now)
-            let entry = catalog[info.infoHash]
+            let entry = described[info.infoHash]
             let row = TorrentRow(infoHash: info.infoHash, name: entry?.metainfo.name, size: entry?.metainfo.totalLength,
                                  seeders: info.counts.seeders, leechers: info.counts.leechers,
                                  completed: info.counts.completed, announcesPerMinute: rates[index].perMinute(info.announces, now: now),

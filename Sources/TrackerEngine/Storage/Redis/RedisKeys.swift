@@ -23,6 +23,10 @@ struct RedisKeys: Sendable {
     var events: String { "\(prefix):events" }
     /// `<prefix>:nodes`: ZSET node id → last heartbeat (ms); `<prefix>:node:<id>` HASH its counters.
     var nodes: String { "\(prefix):nodes" }
+    /// `<prefix>:catalog`: HASH hex info-hash → bencoded catalog entry (name, size, files, …).
+    var catalog: String { "\(prefix):catalog" }
+    /// `<prefix>:catalog:version`: raised by every change of the catalog hash.
+    var catalogVersion: String { "\(prefix):catalog:version" }
     func node(_ id: String) -> String { "\(prefix):node:\(id)" }
 
     struct Swarm {

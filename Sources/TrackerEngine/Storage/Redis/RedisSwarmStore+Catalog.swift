@@ -1,0 +1,49 @@
+/// Engines with `--torrents` share their catalogs in Redis: `<prefix>:catalog` (HASH hex
+/// info-hash → bencoded entry, one field per hash of a torrent) and `<prefix>:catalog:version`
+/// (a counter raised by every change), which readers check before reading the hash again.
+extension RedisSwarmStore: CatalogRegistry {
+    /// Fields written or removed per round trip.
+    static let catalogBatch = 1000
+
+    public func publishCatalog(_ entries: [InfoHash: CatalogEntry], previous: [InfoHash: CatalogEntry]) async throws {
+        let changed = entries.filter { previous[$0.key] != $0.value }
+        let removed = previous.keys.filter { entries[$0] == nil }
+        guard !changed.isEmpty || !removed.isEmpty else { return }
+        try await withSession { session in
+            let keys = session.keys
+            var commands: [[[UInt8]]] = []
+            for (hash, entry) in changed { commands.append([Array("HSET".utf8), Array(keys.catalog.utf8), Array(hash.hex.utf8), entry.encoded()]) }
+            for hash in removed { commands.append([Array("HDEL".utf8), Array(keys.catalog.utf8), Array(hash.hex.utf8)]) }
+            for start in stride(from: 0, to: commands.count, by: Self.catalogBatch) {
+                for reply in try session.pipeline(Array(commands[start..<min(start + Self.catalogBatch, commands.count)])) {
+                    if case .error(let message) = reply { throw StoreError.failed(message) }
+                }
+            }
+            _ = try session.connection.command(["INCR", keys.catalogVersion])
+        }
+    }
+
+    public func sharedCatalog(unless known: Int64?) async throws -> (version: Int64, entries: [InfoHash: CatalogEntry]?) {
+        try await withSession { session in
+            let keys = session.keys
+            let version = try session.connection.command(["GET", keys.catalogVersion]).integer ?? 0
+            guard version != known else { return (version, nil) }
+            var entries: [InfoHash: CatalogEntry] = [:]
+            var cursor = "0"
+            repeat {  // bounded: HSCAN ends when the cursor comes back to 0
+                let reply = try session.connection.command(["HSCAN", keys.catalog, cursor, "COUNT", String(Self.catalogBatch)])
+                guard let parts = reply.array, parts.count == 2, let next = parts[0].bytes, let items = parts[1].array else {
+                    throw StoreError.failed("HSCAN \(keys.catalog): unexpected reply")
+                }
+                cursor = String(decoding: next, as: UTF8.self)
+                for i in stride(from: 0, to: items.count - 1, by: 2) {
+                    guard let field = items[i].bytes, let hash = InfoHash(hex: String(decoding: field, as: UTF8.self)),
+                          let value = items[i + 1].bytes, let entry = CatalogEntry(encoded: value),
+                          entry.metainfo.infoHashes.contains(hash) else { continue }
+                    entries[hash] = entry
+                }
+            } while cursor != "0"
+            return (version, entries)
+        }
+    }
+}
