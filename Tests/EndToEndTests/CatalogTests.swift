@@ -220,4 +220,24 @@ struct CatalogTests {
         #expect(try tmux.exitStatus() == 0)
         #expect(node.stop() == 0)
     }
+
+    @Test("closed mode with Redis: a node without the files tracks the torrents another node's catalog shares")
+    func closedAcrossNodes() throws {
+        let root = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let expected = try Self.makeTorrents(in: root)
+        let album = InfoHash(hex: try #require(expected["mk-album.torrent"]?.v1))!
+        let redis = TestRedis.shared, prefix = TestRedis.uniquePrefix()
+        let shared = ["--redis", redis.url, "--redis-prefix", prefix, "--mode", "closed"]
+        let withFiles = try TrackerProcess(arguments: shared + ["--torrents", root.appendingPathComponent("torrents").path])
+        let without = try TrackerProcess(arguments: shared)
+        func reason(_ node: TrackerProcess, _ hash: InfoHash, id: Int) throws -> String? {
+            try DashboardTmuxTests.failureReason(HTTPProbe.get(host: "127.0.0.1", port: node.port,
+                                                               path: DashboardTmuxTests.announce(hash, id: id, port: 7300 + id, left: 5)))
+        }
+        #expect(try reason(withFiles, album, id: 1) == nil)
+        #expect(Self.waitUntil(seconds: 8) { (try? reason(without, album, id: 2)) == .some(nil) }, "the other node learns it from Redis")
+        #expect(try reason(without, InfoHash(hex: String(repeating: "12", count: 20))!, id: 3) == "torrent not registered with this tracker")
+        #expect(withFiles.stop() == 0 && without.stop() == 0)
+    }
 }

@@ -25,6 +25,8 @@ public final class TrackerService: Service, Sendable {
     /// The .torrent files of `--torrents`, by info-hash (empty without).
     public let catalog = TorrentCatalog()
     private let catalogWatcher: CatalogWatcher?
+    /// Closed mode's registered torrents; nil in open mode.
+    private let registered: RegisteredTorrents?
 
     /// Builds the store (starting the managed redis-server when Redis is the store and no server
     /// is named); `shutdown()` undoes it.
@@ -57,8 +59,10 @@ public final class TrackerService: Service, Sendable {
             logger.notice("redis store", metadata: ["redis": "\(endpoint)", "prefix": "\(configuration.redisPrefix)"])
         }
         moderator = Moderator(backend: backend, store: store, clock: clock, logger: logger)
+        let registered = configuration.mode == .closed ? RegisteredTorrents(access: moderator.access) : nil
+        self.registered = registered
         if !configuration.torrentDirectories.isEmpty || configuration.mode == .closed {
-            let access = moderator.access, mode = configuration.mode, whitelist = configuration.whitelistFile, catalog = catalog
+            let whitelist = configuration.whitelistFile, catalog = catalog
             // With Redis, the catalog is shared for attached dashboards (and nodes without the files).
             let publisher = (store as? any CatalogRegistry).map { CatalogPublisher(registry: $0, logger: logger) }
             catalogWatcher = CatalogWatcher(directories: configuration.torrentDirectories, catalog: catalog, logger: logger) { hashes in
@@ -66,8 +70,7 @@ public final class TrackerService: Service, Sendable {
                     let entries = catalog.all
                     Task { await publisher.publish(entries) }
                 }
-                guard mode == .closed else { return }
-                access.restrict(to: hashes.union(Self.readWhitelist(whitelist, logger: logger)))
+                registered?.update(catalog: hashes, whitelist: Self.readWhitelist(whitelist, logger: logger))
             }
         } else {
             catalogWatcher = nil
@@ -116,6 +119,9 @@ public final class TrackerService: Service, Sendable {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await self.sweepExpiredPeers() }
                     if let nodes = self.nodes { group.addTask { try await self.reportNode(to: nodes) } }
+                    if let registered = self.registered, let shared = self.store as? any CatalogRegistry {
+                        group.addTask { try await Self.followSharedCatalog(shared, into: registered) }
+                    }
                     try await group.next()
                     group.cancelAll()
                 }
@@ -159,6 +165,19 @@ public final class TrackerService: Service, Sendable {
         stopStore()
         logger.debug("store stopped")
         managedRedis?.stop()
+    }
+
+    /// Closed mode with Redis: the torrents other engines' catalogs hold are tracked here too,
+    /// looked up every 5 s (a version read; the catalog itself only when it changed).
+    private static func followSharedCatalog(_ shared: any CatalogRegistry, into registered: RegisteredTorrents) async throws {
+        var version: Int64?
+        while true {
+            if let read = try? await shared.sharedCatalog(unless: version) {
+                version = read.version
+                if let entries = read.entries { registered.update(shared: Set(entries.keys)) }
+            }
+            try await Task.sleep(for: .seconds(5))
+        }
     }
 
     /// Reads the catalog's directories and the whitelist again (SIGHUP).

@@ -1,0 +1,28 @@
+/// Closed mode's torrents, from the places they are registered: this engine's catalog, the
+/// catalogs other engines share (Redis), and the whitelist file. Every change restricts the
+/// access control to their union.
+public final class RegisteredTorrents: Sendable {
+    private struct Sources {
+        var catalog: Set<InfoHash> = []
+        var shared: Set<InfoHash> = []
+        var whitelist: Set<InfoHash> = []
+    }
+
+    private let access: AccessControl
+    private let sources = Locked(Sources())
+
+    /// Closes `access` (nothing registered yet) until the first update.
+    public init(access: AccessControl) {
+        self.access = access
+        access.restrict(to: [])
+    }
+
+    public func update(catalog: Set<InfoHash>? = nil, shared: Set<InfoHash>? = nil, whitelist: Set<InfoHash>? = nil) {
+        sources.update { sources in
+            if let catalog { sources.catalog = catalog }
+            if let shared { sources.shared = shared }
+            if let whitelist { sources.whitelist = whitelist }
+            access.restrict(to: sources.catalog.union(sources.shared).union(sources.whitelist))
+        }
+    }
+}
