@@ -221,7 +221,7 @@ struct CatalogTests {
         #expect(node.stop() == 0)
     }
 
-    @Test("closed mode with Redis: a node without the files tracks the torrents another node's catalog shares")
+    @Test("closed mode with Redis: a node without the files tracks the torrents another node's catalog and whitelist share")
     func closedAcrossNodes() throws {
         let root = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
@@ -229,7 +229,10 @@ struct CatalogTests {
         let album = InfoHash(hex: try #require(expected["mk-album.torrent"]?.v1))!
         let redis = TestRedis.shared, prefix = TestRedis.uniquePrefix()
         let shared = ["--redis", redis.url, "--redis-prefix", prefix, "--mode", "closed"]
-        let withFiles = try TrackerProcess(arguments: shared + ["--torrents", root.appendingPathComponent("torrents").path])
+        let listed = InfoHash(hex: String(repeating: "34", count: 20))!
+        let whitelist = root.appendingPathComponent("whitelist")
+        try "\(listed.hex)\n".write(to: whitelist, atomically: true, encoding: .utf8)
+        let withFiles = try TrackerProcess(arguments: shared + ["--torrents", root.appendingPathComponent("torrents").path, "--whitelist", whitelist.path])
         let without = try TrackerProcess(arguments: shared)
         func reason(_ node: TrackerProcess, _ hash: InfoHash, id: Int) throws -> String? {
             try DashboardTmuxTests.failureReason(HTTPProbe.get(host: "127.0.0.1", port: node.port,
@@ -237,6 +240,7 @@ struct CatalogTests {
         }
         #expect(try reason(withFiles, album, id: 1) == nil)
         #expect(Self.waitUntil(seconds: 8) { (try? reason(without, album, id: 2)) == .some(nil) }, "the other node learns it from Redis")
+        #expect(try reason(without, listed, id: 4) == nil, "and the whitelist")
         #expect(try reason(without, InfoHash(hex: String(repeating: "12", count: 20))!, id: 3) == "torrent not registered with this tracker")
         #expect(withFiles.stop() == 0 && without.stop() == 0)
     }

@@ -17,21 +17,24 @@ struct CatalogRegistryTests {
         return all
     }
 
-    @Test("published entries come back whole (a hybrid under both hashes); removals and the version follow; an unchanged version sends nothing")
+    @Test("published entries and whitelists come back whole (a hybrid under both hashes); removals and the version follow; an unchanged version sends nothing")
     func publishAndRead() async throws {
         let prefix = TestRedis.uniquePrefix()
         let store = RedisSwarmStore(endpoint: TestRedis.shared.endpoint, prefix: prefix, threads: 1)
         defer { store.shutdown() }
-        let first = Self.byHash([Self.entry(1), Self.entry(2, v2: true, name: "album: one")])
-        try await store.publishCatalog(first, previous: [:])
+        let first = SharedCatalog(entries: Self.byHash([Self.entry(1), Self.entry(2, v2: true, name: "album: one")]),
+                                  whitelist: [Fixture.hash(40), Fixture.hash(41)])
+        try await store.publishCatalog(first, previous: SharedCatalog())
         let read = try await store.sharedCatalog(unless: nil)
-        #expect(read.entries == first)
-        #expect(try await store.sharedCatalog(unless: read.version).entries == nil, "nothing changed: nothing read")
+        #expect(read.catalog == first)
+        #expect(read.catalog?.registered.count == 5, "three hashes of two files, two whitelisted")
+        #expect(try await store.sharedCatalog(unless: read.version).catalog == nil, "nothing changed: nothing read")
 
-        let second = Self.byHash([Self.entry(2, v2: true, name: "album: one"), Self.entry(3)])
+        let second = SharedCatalog(entries: Self.byHash([Self.entry(2, v2: true, name: "album: one"), Self.entry(3)]),
+                                   whitelist: [Fixture.hash(41), Fixture.hash(42)])
         try await store.publishCatalog(second, previous: first)
         let again = try await store.sharedCatalog(unless: read.version)
-        #expect(again.version > read.version && again.entries == second, "1 removed, 3 added")
+        #expect(again.version > read.version && again.catalog == second, "1 and 40 removed, 3 and 42 added")
     }
 
     @Test("fields that are not entries, or whose hash is not the entry's, are skipped")
@@ -40,13 +43,14 @@ struct CatalogRegistryTests {
         let store = RedisSwarmStore(endpoint: TestRedis.shared.endpoint, prefix: prefix, threads: 1)
         defer { store.shutdown() }
         let good = Self.entry(5)
-        try await store.publishCatalog(Self.byHash([good]), previous: [:])
+        try await store.publishCatalog(SharedCatalog(entries: Self.byHash([good]), whitelist: [Fixture.hash(8)]), previous: SharedCatalog())
         let redis = try RedisConnection(TestRedis.shared.endpoint, timeout: 2)
         _ = try redis.command(["HSET", "\(prefix):catalog", "zz", good.encoded().map { String(UnicodeScalar($0)) }.joined()])
         _ = try redis.command([Array("HSET".utf8), Array("\(prefix):catalog".utf8), Array(Fixture.hash(6).hex.utf8), good.encoded()])
         _ = try redis.command(["HSET", "\(prefix):catalog", Fixture.hash(7).hex, "d4:name1:xe"])
+        _ = try redis.command(["SADD", "\(prefix):whitelist", "not a hash"])
         _ = try redis.command(["INCR", "\(prefix):catalog:version"])
         let read = try await store.sharedCatalog(unless: nil)
-        #expect(read.entries == [Fixture.hash(5): good])
+        #expect(read.catalog == SharedCatalog(entries: [Fixture.hash(5): good], whitelist: [Fixture.hash(8)]))
     }
 }

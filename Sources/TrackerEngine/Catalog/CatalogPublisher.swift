@@ -6,8 +6,8 @@ import Logging
 public actor CatalogPublisher {
     private let registry: any CatalogRegistry
     private let logger: Logger
-    private var published: [InfoHash: CatalogEntry] = [:]
-    private var waiting: [InfoHash: CatalogEntry]?
+    private var published = SharedCatalog()
+    private var waiting: SharedCatalog?
     private var running = false
 
     public init(registry: any CatalogRegistry, logger: Logger) {
@@ -15,8 +15,8 @@ public actor CatalogPublisher {
         self.logger = logger
     }
 
-    public func publish(_ entries: [InfoHash: CatalogEntry]) async {
-        waiting = entries
+    public func publish(_ catalog: SharedCatalog) async {
+        waiting = catalog
         guard !running else { return }  // the loop below takes it
         running = true
         defer { running = false }

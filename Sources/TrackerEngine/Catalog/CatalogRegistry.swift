@@ -1,10 +1,25 @@
-/// Where engines share what their catalogs hold (Redis), so that attached dashboards and nodes
-/// without the files know the torrents' names.
+/// Where engines share what their catalogs and whitelists hold (Redis), so that attached
+/// dashboards and nodes without the files know the torrents' names, and closed mode tracks the
+/// same torrents on every node.
 public protocol CatalogRegistry: Sendable {
-    /// Publishes `entries`, this engine's whole catalog: writes those that differ from
-    /// `previous` (what this engine published last) and removes those it no longer has.
-    func publishCatalog(_ entries: [InfoHash: CatalogEntry], previous: [InfoHash: CatalogEntry]) async throws
+    /// Publishes this engine's whole catalog and whitelist: writes what differs from `previous`
+    /// (what this engine published last) and removes what it no longer has.
+    func publishCatalog(_ catalog: SharedCatalog, previous: SharedCatalog) async throws
 
-    /// The shared catalog's version, and its entries unless the version is `known`.
-    func sharedCatalog(unless known: Int64?) async throws -> (version: Int64, entries: [InfoHash: CatalogEntry]?)
+    /// The shared catalog's version, and what it holds unless the version is `known`.
+    func sharedCatalog(unless known: Int64?) async throws -> (version: Int64, catalog: SharedCatalog?)
+}
+
+/// What engines share: catalog entries by each of their info-hashes, and whitelisted hashes.
+public struct SharedCatalog: Sendable, Equatable {
+    public var entries: [InfoHash: CatalogEntry]
+    public var whitelist: Set<InfoHash>
+
+    public init(entries: [InfoHash: CatalogEntry] = [:], whitelist: Set<InfoHash> = []) {
+        self.entries = entries
+        self.whitelist = whitelist
+    }
+
+    /// Every hash closed mode tracks because of it.
+    public var registered: Set<InfoHash> { whitelist.union(entries.keys) }
 }

@@ -66,11 +66,12 @@ public final class TrackerService: Service, Sendable {
             // With Redis, the catalog is shared for attached dashboards (and nodes without the files).
             let publisher = (store as? any CatalogRegistry).map { CatalogPublisher(registry: $0, logger: logger) }
             catalogWatcher = CatalogWatcher(directories: configuration.torrentDirectories, catalog: catalog, logger: logger) { hashes in
+                let listed = Self.readWhitelist(whitelist, logger: logger)
                 if let publisher {
-                    let entries = catalog.all
-                    Task { await publisher.publish(entries) }
+                    let shared = SharedCatalog(entries: catalog.all, whitelist: listed)
+                    Task { await publisher.publish(shared) }
                 }
-                registered?.update(catalog: hashes, whitelist: Self.readWhitelist(whitelist, logger: logger))
+                registered?.update(catalog: hashes, whitelist: listed)
             }
         } else {
             catalogWatcher = nil
@@ -167,14 +168,14 @@ public final class TrackerService: Service, Sendable {
         managedRedis?.stop()
     }
 
-    /// Closed mode with Redis: the torrents other engines' catalogs hold are tracked here too,
+    /// Closed mode with Redis: the torrents other engines' catalogs and whitelists hold are tracked here too,
     /// looked up every 5 s (a version read; the catalog itself only when it changed).
     private static func followSharedCatalog(_ shared: any CatalogRegistry, into registered: RegisteredTorrents) async throws {
         var version: Int64?
         while true {
             if let read = try? await shared.sharedCatalog(unless: version) {
                 version = read.version
-                if let entries = read.entries { registered.update(shared: Set(entries.keys)) }
+                if let catalog = read.catalog { registered.update(shared: catalog.registered) }
             }
             try await Task.sleep(for: .seconds(5))
         }

@@ -55,7 +55,7 @@ struct AttachedRedisSource: DashboardSource {
     func engines() async -> EngineCounters {
         if let sharedCatalog, let shared = try? await sharedCatalog.sharedCatalog(unless: catalogVersion.value) {
             catalogVersion.update { $0 = shared.version }
-            if let entries = shared.entries { followed.replace(with: Array(entries.values)) }
+            if let catalog = shared.catalog { followed.replace(with: Array(catalog.entries.values)) }
         }
         let nodes = (try? await self.nodes.liveNodes(now: clock.now())) ?? []
         return EngineCounters(nodes: nodes.count, startedAt: nodes.map(\.startedAt).min(),

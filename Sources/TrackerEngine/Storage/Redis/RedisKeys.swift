@@ -25,7 +25,9 @@ struct RedisKeys: Sendable {
     var nodes: String { "\(prefix):nodes" }
     /// `<prefix>:catalog`: HASH hex info-hash → bencoded catalog entry (name, size, files, …).
     var catalog: String { "\(prefix):catalog" }
-    /// `<prefix>:catalog:version`: raised by every change of the catalog hash.
+    /// `<prefix>:whitelist`: SET of hex info-hashes the engines' whitelist files hold.
+    var whitelist: String { "\(prefix):whitelist" }
+    /// `<prefix>:catalog:version`: raised by every change of the catalog hash or the whitelist.
     var catalogVersion: String { "\(prefix):catalog:version" }
     func node(_ id: String) -> String { "\(prefix):node:\(id)" }
 
