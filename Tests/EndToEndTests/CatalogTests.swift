@@ -221,7 +221,7 @@ struct CatalogTests {
         #expect(node.stop() == 0)
     }
 
-    @Test("closed mode with Redis: a node without the files tracks the torrents another node's catalog and whitelist share")
+    @Test("closed mode with Redis: a node without the files tracks the torrents another node's catalog and whitelist share; the access view shows them")
     func closedAcrossNodes() throws {
         let root = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
@@ -242,6 +242,16 @@ struct CatalogTests {
         #expect(Self.waitUntil(seconds: 8) { (try? reason(without, album, id: 2)) == .some(nil) }, "the other node learns it from Redis")
         #expect(try reason(without, listed, id: 4) == nil, "and the whitelist")
         #expect(try reason(without, InfoHash(hex: String(repeating: "12", count: 20))!, id: 3) == "torrent not registered with this tracker")
+
+        // An attached dashboard's access view: the nodes' mode, what is registered, the whitelist.
+        let tmux = try TmuxSession([TrackerProcess.binary.path, "dashboard", "--redis", redis.url, "--redis-prefix", prefix,
+                                    "--log-file", root.appendingPathComponent("dashboard.log").path])
+        try tmux.waitFor("nodes 2")
+        try tmux.send("B")
+        let screen = try tmux.waitFor("Mode closed (7 torrents registered)")  // six hashes of five files, one whitelisted
+        #expect(screen.contains { $0.hasPrefix("whitelist  \(listed.hex)") }, "\(screen)")
+        try tmux.send("q")
+        #expect(try tmux.exitStatus() == 0)
         #expect(withFiles.stop() == 0 && without.stop() == 0)
     }
 }

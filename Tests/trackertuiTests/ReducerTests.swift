@@ -130,19 +130,28 @@ struct ReducerTests {
         #expect(state.apply(.confirm(true)) == [.ban(AddressRange("2001:db8:1:2::/64")!, seconds: 600, dropping: peer.endpoint, from: Fixtures.hash("cc"))])
     }
 
-    @Test("the moderation view lists blacklist then bans; u lifts the selected one")
+    @Test("the access view lists blacklist, bans, then the whitelist; u lifts the selected blacklist entry or ban, not a whitelist line")
     func moderationView() {
         var state = Fixtures.state()
         let banned = AddressRange("10.0.0.7")!
-        _ = state.apply(.snapshot(Fixtures.snapshot([], moderation: ModerationState(
-            blacklist: [Fixtures.hash("dd")], bans: [banned: Fixtures.now.adding(seconds: 90)]))))
+        var snapshot = Fixtures.snapshot([], moderation: ModerationState(blacklist: [Fixtures.hash("dd")], bans: [banned: Fixtures.now.adding(seconds: 90)]))
+        snapshot.access = AccessSummary(mode: "closed", registered: 12, whitelist: [Fixtures.hash("ab")])
+        _ = state.apply(.snapshot(snapshot))
         _ = state.apply(.showModeration)
-        #expect(state.moderationItems == [.blacklisted(Fixtures.hash("dd")), .banned(banned, until: Fixtures.now.adding(seconds: 90))])
+        #expect(state.moderationItems == [.blacklisted(Fixtures.hash("dd")), .banned(banned, until: Fixtures.now.adding(seconds: 90)),
+                                          .whitelisted(Fixtures.hash("ab"))])
         _ = state.apply(.lift)
         #expect(state.apply(.confirm(true)) == [.unblacklist(Fixtures.hash("dd"))])
         _ = state.apply(.down)
         _ = state.apply(.lift)
         #expect(state.apply(.confirm(true)) == [.unban(banned)])
+        _ = state.apply(.down)
+        #expect(state.apply(.lift).isEmpty && state.confirmation == nil)
+        #expect(state.message?.contains("--whitelist") == true, "the whitelist is edited in its file")
+        _ = state.apply(.end)  // any key clears the message: the status line shows the mode
+        let grid = DashboardView(glyphs: .unicode).render(state)
+        #expect(grid.line(22).hasPrefix("Mode closed (12 torrents registered)  1 blacklisted, 1 banned, 1 whitelisted"))
+        #expect((0..<24).contains { grid.line($0).hasPrefix("whitelist  " + Fixtures.hash("ab").hex) })
         _ = state.apply(.back)
         #expect(state.screen == .torrents)
     }

@@ -17,6 +17,11 @@ public final class RegisteredTorrents: Sendable {
         access.restrict(to: [])
     }
 
+    /// How many torrents are registered, and the whitelist's hashes (local and shared).
+    public var summary: (count: Int, whitelist: Set<InfoHash>) {
+        sources.update { ($0.catalog.union($0.shared).union($0.whitelist).count, $0.whitelist) }
+    }
+
     public func update(catalog: Set<InfoHash>? = nil, shared: Set<InfoHash>? = nil, whitelist: Set<InfoHash>? = nil) {
         sources.update { sources in
             if let catalog { sources.catalog = catalog }

@@ -4,12 +4,15 @@ public struct NodeReport: Sendable, Equatable {
     public var startedAt: TrackerTime
     public var listening: [String]
     public var requests: ProtocolCounts
+    /// Which torrents the engine tracks: `open` or `closed`.
+    public var mode: String?
 
-    public init(id: String, startedAt: TrackerTime, listening: [String], requests: ProtocolCounts) {
+    public init(id: String, startedAt: TrackerTime, listening: [String], requests: ProtocolCounts, mode: String? = nil) {
         self.id = id
         self.startedAt = startedAt
         self.listening = listening
         self.requests = requests
+        self.mode = mode
     }
 
     /// Field/value pairs as stored in the node's hash: the totals of both protocols (what
@@ -19,6 +22,7 @@ public struct NodeReport: Sendable, Equatable {
         return [("started", String(startedAt.seconds)), ("listening", listening.joined(separator: " ")),
                 ("announces", String(total.announces)), ("scrapes", String(total.scrapes)), ("failures", String(total.failures)),
                 ("udp_announces", String(udp.announces)), ("udp_scrapes", String(udp.scrapes)), ("udp_failures", String(udp.failures))]
+            + (mode.map { [("mode", $0)] } ?? [])
     }
 
     init?(id: String, fields: [String: String]) {
@@ -29,6 +33,7 @@ public struct NodeReport: Sendable, Equatable {
         }
         self.init(id: id, startedAt: TrackerTime(seconds: started),
                   listening: (fields["listening"] ?? "").split(separator: " ").map(String.init),
-                  requests: ProtocolCounts(total: counts(""), udp: counts("udp_")))
+                  requests: ProtocolCounts(total: counts(""), udp: counts("udp_")),
+                  mode: fields["mode"].flatMap { ["open", "closed"].contains($0) ? $0 : nil })
     }
 }

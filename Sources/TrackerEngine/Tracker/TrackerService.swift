@@ -26,7 +26,7 @@ public final class TrackerService: Service, Sendable {
     public let catalog = TorrentCatalog()
     private let catalogWatcher: CatalogWatcher?
     /// Closed mode's registered torrents; nil in open mode.
-    private let registered: RegisteredTorrents?
+    public let registered: RegisteredTorrents?
 
     /// Builds the store (starting the managed redis-server when Redis is the store and no server
     /// is named); `shutdown()` undoes it.
@@ -205,7 +205,8 @@ public final class TrackerService: Service, Sendable {
     /// Every second, this engine's counters go to Redis for dashboards attached there.
     private func reportNode(to nodes: any NodeRegistry) async throws {
         while true {
-            let report = NodeReport(id: nodeID, startedAt: startedAt, listening: listening, requests: stats.requests())
+            let report = NodeReport(id: nodeID, startedAt: startedAt, listening: listening, requests: stats.requests(),
+                                    mode: configuration.mode.rawValue)
             try? await nodes.report(report, now: clock.now())
             try await Task.sleep(for: .seconds(1))
         }

@@ -17,6 +17,7 @@ struct EngineCounters: Sendable {
     var startedAt: TrackerTime?
     var listening: [String]
     var requests: ProtocolCounts
+    var access = AccessSummary()
 }
 
 /// The engine running in this process.
@@ -28,7 +29,10 @@ struct LocalEngineSource: DashboardSource {
     let clock: any TrackerClock
 
     func engines() async -> EngineCounters {
-        EngineCounters(nodes: 1, startedAt: tracker.startedAt, listening: tracker.listening, requests: tracker.stats.requests())
+        let registered = tracker.registered?.summary
+        return EngineCounters(nodes: 1, startedAt: tracker.startedAt, listening: tracker.listening, requests: tracker.stats.requests(),
+                              access: AccessSummary(mode: tracker.configuration.mode.rawValue, registered: registered?.count,
+                                                    whitelist: registered?.whitelist.sorted() ?? []))
     }
 }
 
@@ -41,6 +45,7 @@ struct AttachedRedisSource: DashboardSource {
     /// What the engines share of their catalogs, read again when its version changes.
     let sharedCatalog: (any CatalogRegistry)?
     let catalogVersion = Locked<Int64?>(nil)
+    private let shared = Locked(SharedCatalog())
     var catalog: TorrentCatalog? { followed }
     private let followed = TorrentCatalog()
 
@@ -55,10 +60,22 @@ struct AttachedRedisSource: DashboardSource {
     func engines() async -> EngineCounters {
         if let sharedCatalog, let shared = try? await sharedCatalog.sharedCatalog(unless: catalogVersion.value) {
             catalogVersion.update { $0 = shared.version }
-            if let catalog = shared.catalog { followed.replace(with: Array(catalog.entries.values)) }
+            if let catalog = shared.catalog {
+                followed.replace(with: Array(catalog.entries.values))
+                self.shared.update { $0 = catalog }
+            }
         }
         let nodes = (try? await self.nodes.liveNodes(now: clock.now())) ?? []
         return EngineCounters(nodes: nodes.count, startedAt: nodes.map(\.startedAt).min(),
-                              listening: nodes.flatMap(\.listening), requests: nodes.reduce(ProtocolCounts()) { $0 + $1.requests })
+                              listening: nodes.flatMap(\.listening), requests: nodes.reduce(ProtocolCounts()) { $0 + $1.requests },
+                              access: access(of: nodes))
+    }
+
+    /// The engines' modes (joined when they differ) and what their catalogs and whitelists share.
+    private func access(of nodes: [NodeReport]) -> AccessSummary {
+        let modes = Set(nodes.compactMap(\.mode)).sorted()
+        let catalog = shared.value
+        return AccessSummary(mode: modes.isEmpty ? nil : modes.joined(separator: "/"),
+                             registered: modes.contains("closed") ? catalog.registered.count : nil, whitelist: catalog.whitelist.sorted())
     }
 }

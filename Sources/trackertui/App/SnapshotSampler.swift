@@ -54,7 +54,8 @@ actor SnapshotSampler {
         let moderation = source.moderator.access.current.withoutExpiredBans(now: now)
         if moderation.blacklist != blacklist { markBlacklisted(moderation.blacklist) }
         return DashboardSnapshot(takenAt: now, startedAt: engines.startedAt, listening: engines.listening, store: await health,
-                                 nodes: engines.nodes, rates: perSecond, announceHistory: history, torrents: rows, rowGeneration: generation, moderation: moderation)
+                                 nodes: engines.nodes, rates: perSecond, announceHistory: history, torrents: rows, rowGeneration: generation, moderation: moderation,
+                                 access: engines.access)
     }
 
     private func refreshTorrents(now: TrackerTime) async {

@@ -16,7 +16,7 @@ enum Keymap {
         Binding(keys: [.home, .character("g")], intent: .home, help: "first row"),
         Binding(keys: [.end, .character("G")], intent: .end, help: "last row"),
         Binding(keys: [.escape, .left], intent: .back, help: "back / clear the filter"),
-        Binding(keys: [.character("B"), .function(5)], intent: .showModeration, help: "blacklist and bans"),
+        Binding(keys: [.character("B"), .function(5)], intent: .showModeration, help: "access: mode, blacklist, bans, whitelist"),
         Binding(keys: [.character("l"), .function(6)], intent: .showLog, help: "log of recent events"),
         Binding(keys: [.character("?"), .character("h"), .function(1)], intent: .showHelp, help: "this help"),
         Binding(keys: [.character("q"), .function(10)], intent: .quit, help: "quit (asks when it stops the tracker)"),

@@ -18,6 +18,7 @@ struct DashboardSnapshot: Sendable, Equatable {
     /// appended), so the table can re-sort from its last order, which is nearly sorted already.
     var rowGeneration = 0
     var moderation: ModerationState
+    var access = AccessSummary()
 
     static let empty = DashboardSnapshot(
         takenAt: TrackerTime(seconds: 0), startedAt: nil, listening: [], store: StoreHealth(state: .connected, latencyMicros: nil, description: "…"),
@@ -30,6 +31,15 @@ struct DashboardSnapshot: Sendable, Equatable {
             sum.1 += row.leechers
         }
     }
+}
+
+/// Which torrents the engines track: their mode and, in closed mode, what is registered.
+struct AccessSummary: Sendable, Equatable {
+    /// `open`, `closed`, or several modes joined when attached engines differ; nil: not known.
+    var mode: String?
+    /// Torrents registered in closed mode (catalogs and whitelists), when known.
+    var registered: Int?
+    var whitelist: [InfoHash] = []
 }
 
 /// Requests per second over one protocol.

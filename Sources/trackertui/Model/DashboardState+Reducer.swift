@@ -240,6 +240,8 @@ extension DashboardState {
             confirmation = PendingConfirmation(question: "Lift the blacklist on \(hash.hex.prefix(16))…? (y/n)", effect: .unblacklist(hash))
         case .banned(let address, _):
             confirmation = PendingConfirmation(question: "Lift the ban on \(address)? (y/n)", effect: .unban(address))
+        case .whitelisted:
+            message = "The whitelist is a file (--whitelist): edit it, then send the tracker SIGHUP."
         }
     }
 }

@@ -42,7 +42,7 @@ struct DashboardState: Equatable, Sendable {
     /// the status line and the key bar.
     var page: Int { max(1, terminalRows - Layout.chromeRows) }
 
-    var moderationItems: [ModerationItem] { ModerationItem.items(snapshot.moderation) }
+    var moderationItems: [ModerationItem] { ModerationItem.items(snapshot.moderation, whitelist: snapshot.access.whitelist) }
 
     /// The torrents table's rows, in table order (no copies of the rows themselves).
     var rows: LazyMapCollection<[Int32], TorrentRow> {

@@ -4,7 +4,7 @@ struct HelpView {
         grid.put(" KEYS (any key to go back)", row: top, column: 0, role: .columnHeader)
         grid.paint(row: top, role: .columnHeader)
         var lines: [(String, String)] = []
-        for (title, bindings) in [("Torrents", Keymap.torrents), ("Peers", Keymap.peers), ("Details", Keymap.details), ("Blacklist & bans", Keymap.moderation),
+        for (title, bindings) in [("Torrents", Keymap.torrents), ("Peers", Keymap.peers), ("Details", Keymap.details), ("Access", Keymap.moderation),
                                   ("Everywhere", Keymap.anywhere)] {
             lines.append((title, ""))
             for binding in bindings { lines.append(("  " + binding.keys.map(Self.name).joined(separator: " "), binding.help)) }

@@ -4,7 +4,7 @@ struct KeyBarView {
         let keys: [(String, String)]
         switch state.screen {
         case .torrents:
-            keys = [("F1", "Help"), ("/", "Filter"), ("s", "Sort"), ("Enter", "Peers"), ("i", "Info"), ("b", "Blacklist"), ("B", "Bans"),
+            keys = [("F1", "Help"), ("/", "Filter"), ("s", "Sort"), ("Enter", "Peers"), ("i", "Info"), ("b", "Blacklist"), ("B", "Access"),
                     ("l", "Log"), ("q", "Quit")]
         case .details:
             keys = [("Esc", "Back"), ("Enter", "Peers"), ("b", "Blacklist"), ("F1", "Help"), ("q", "Quit")]

@@ -1,6 +1,7 @@
 import TrackerEngine
 
-/// The blacklist and the bans, each entry liftable with `u`.
+/// The access view: blacklist and bans (each liftable with `u`), then the whitelist; the mode
+/// is on the status line.
 struct ModerationView {
     func draw(_ state: DashboardState, on grid: inout CellGrid, from top: Int) {
         let columns = [TableColumn(title: "KIND", width: 10, alignRight: false),
@@ -19,10 +20,13 @@ struct ModerationView {
             case let .banned(address, until):
                 let left = until == .distantFuture ? "forever" : Format.duration(until.seconds.subtractingReportingOverflow(now.seconds).partialValue + 1)
                 values = ["ban", address.description, left]
+            case .whitelisted(let hash):
+                let name = state.snapshot.torrents.first { $0.infoHash == hash }?.name
+                values = ["whitelist", hash.hex + (name.map { " " + $0 } ?? ""), "file"]
             }
             grid.putRow(values, columns: columns, row: top + 1 + offset, selected: index == cursor.index,
                         roles: [.blacklisted, .normal, .value], ellipsis: "~")
         }
-        if items.isEmpty { grid.put("Nothing blacklisted, nobody banned.", row: top + 2, column: 2, role: .dim) }
+        if items.isEmpty { grid.put("Nothing blacklisted, nobody banned, no whitelist.", row: top + 2, column: 2, role: .dim) }
     }
 }

@@ -30,7 +30,11 @@ struct StatusLineView {
         case .details(let hash):
             text = "Details of \(hash.hex)"
         case .moderation:
-            text = "\(state.snapshot.moderation.blacklist.count) blacklisted, \(state.snapshot.moderation.bans.count) banned"
+            let access = state.snapshot.access
+            var mode = access.mode.map { "Mode \($0)" } ?? "Mode unknown"
+            if let registered = access.registered { mode += " (\(Format.count(registered)) torrents registered)" }
+            text = "\(mode)  \(state.snapshot.moderation.blacklist.count) blacklisted, \(state.snapshot.moderation.bans.count) banned, "
+                + "\(access.whitelist.count) whitelisted"
         case .log: text = "\(state.log.count) lines"
         case .help: text = ""
         }
