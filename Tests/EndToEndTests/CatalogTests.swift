@@ -254,4 +254,29 @@ struct CatalogTests {
         #expect(try tmux.exitStatus() == 0)
         #expect(withFiles.stop() == 0 && without.stop() == 0)
     }
+
+    @Test("--blacklist FILE: its torrents are refused and persisted like the dashboard's; SIGHUP applies an edit, lifting what the file dropped")
+    func blacklistFile() throws {
+        let root = Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let first = InfoHash(hex: String(repeating: "56", count: 20))!, second = InfoHash(hex: String(repeating: "78", count: 20))!
+        let file = root.appendingPathComponent("refused.txt")
+        try "# opentracker format\n\(first.hex)\n".write(to: file, atomically: true, encoding: .utf8)
+        let data = root.appendingPathComponent("data")
+        let tracker = try TrackerProcess(arguments: ["--store", "memory", "--blacklist", file.path], dataDirectory: data)
+        func reason(_ hash: InfoHash, id: Int) throws -> String? {
+            try DashboardTmuxTests.failureReason(HTTPProbe.get(host: "127.0.0.1", port: tracker.port,
+                                                               path: DashboardTmuxTests.announce(hash, id: id, port: 7400 + id, left: 5)))
+        }
+        #expect(try reason(first, id: 1) == "torrent is blacklisted")
+        #expect(try reason(second, id: 2) == nil)
+        let persisted = try String(contentsOf: data.appendingPathComponent("blacklist"), encoding: .utf8)
+        #expect(persisted.contains(first.hex), "kept with the moderation's own list: \(persisted)")
+
+        try "\(second.hex)\n".write(to: file, atomically: true, encoding: .utf8)
+        kill(tracker.process.pid, SIGHUP)
+        #expect(Self.waitUntil(seconds: 3) { (try? reason(second, id: 3)) == .some("torrent is blacklisted") }, "the new line applies")
+        #expect(try reason(first, id: 4) == nil, "the line the file dropped is lifted")
+        #expect(tracker.stop() == 0)
+    }
 }

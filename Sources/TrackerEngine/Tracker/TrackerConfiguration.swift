@@ -53,6 +53,9 @@ public struct TrackerConfiguration: Sendable {
     /// A whitelist in opentracker's format (one 40-hex info-hash a line), read at start and on
     /// SIGHUP: in closed mode these torrents are tracked too.
     public var whitelistFile: String?
+    /// A blacklist in opentracker's format, applied through the moderation (persisted, shared)
+    /// at start and on SIGHUP.
+    public var blacklistFile: String?
     /// Event-loop threads; nil = one per core.
     public var threads: Int?
 

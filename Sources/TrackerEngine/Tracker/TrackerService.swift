@@ -25,6 +25,7 @@ public final class TrackerService: Service, Sendable {
     /// The .torrent files of `--torrents`, by info-hash (empty without).
     public let catalog = TorrentCatalog()
     private let catalogWatcher: CatalogWatcher?
+    private let blacklistFile: BlacklistFile?
     /// Closed mode's registered torrents; nil in open mode.
     public let registered: RegisteredTorrents?
 
@@ -58,7 +59,9 @@ public final class TrackerService: Service, Sendable {
             backend = RedisModerationBackend(endpoint: endpoint, prefix: configuration.redisPrefix, logger: logger)
             logger.notice("redis store", metadata: ["redis": "\(endpoint)", "prefix": "\(configuration.redisPrefix)"])
         }
-        moderator = Moderator(backend: backend, store: store, clock: clock, logger: logger)
+        let moderator = Moderator(backend: backend, store: store, clock: clock, logger: logger)
+        self.moderator = moderator
+        blacklistFile = configuration.blacklistFile.map { BlacklistFile(path: $0, moderator: moderator, logger: logger) }
         let registered = configuration.mode == .closed ? RegisteredTorrents(access: moderator.access) : nil
         self.registered = registered
         if !configuration.torrentDirectories.isEmpty || configuration.mode == .closed {
@@ -89,6 +92,7 @@ public final class TrackerService: Service, Sendable {
     public func run() async throws {
         // The rules apply from the first request: loaded before any listener opens.
         moderator.start()
+        await blacklistFile?.sync()
         catalogWatcher?.start()
         let threads = configuration.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let responder = HTTPResponder(logic: logic, stats: stats, trustedProxies: TrustedProxies(configuration.trustedProxies))
@@ -181,9 +185,10 @@ public final class TrackerService: Service, Sendable {
         }
     }
 
-    /// Reads the catalog's directories and the whitelist again (SIGHUP).
-    public func reloadCatalog() {
+    /// Reads the catalog's directories, the whitelist and the blacklist file again (SIGHUP).
+    public func reloadLists() {
         catalogWatcher?.rescan()
+        if let blacklistFile { Task { await blacklistFile.sync() } }
     }
 
     /// The whitelist's info-hashes; a line that does not parse is logged and skipped, a file that

@@ -99,6 +99,10 @@ struct EngineOptions: ParsableArguments {
                                valueName: "file"))
     var whitelist: String?
 
+    @Option(help: ArgumentHelp("Torrents to refuse besides the moderation's: one 40-hex info-hash a line (opentracker's format); applied like the dashboard's blacklist (purged, persisted, shared), read again on SIGHUP.",
+                               valueName: "file"))
+    var blacklist: String?
+
     @Option(help: "Directory for the tracker's files. Default: $XDG_DATA_HOME/trackertui or ~/.local/share/trackertui.")
     var dataDir: String?
 
@@ -205,6 +209,7 @@ struct EngineOptions: ParsableArguments {
         config.torrentDirectories = torrentDirectories
         config.mode = mode
         config.whitelistFile = whitelist
+        config.blacklistFile = blacklist
         return config
     }
 }

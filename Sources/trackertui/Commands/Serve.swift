@@ -7,7 +7,7 @@ import TrackerEngine
 extension TrackerTUI {
     struct Serve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run the tracker headless (for systemd) until SIGINT or SIGTERM; SIGHUP reloads the catalog and the whitelist.")
+            abstract: "Run the tracker headless (for systemd) until SIGINT or SIGTERM; SIGHUP reloads the catalog, the whitelist and the blacklist file.")
 
         @OptionGroup var engine: EngineOptions
         @OptionGroup var bench: BenchPrefillOptions
@@ -26,10 +26,10 @@ extension TrackerTUI {
             let tracker = try engine.makeTracker(config, logger: logger)
             bench.prefill(tracker, logger: logger)
             defer { tracker.shutdown() }
-            // SIGHUP reads the catalog and the whitelist again, as opentracker reloads its lists.
+            // SIGHUP reads the catalog, the whitelist and the blacklist file again, as opentracker reloads its lists.
             signal(SIGHUP, SIG_IGN)
             let reload = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
-            reload.setEventHandler { tracker.reloadCatalog() }
+            reload.setEventHandler { tracker.reloadLists() }
             reload.resume()
             defer { reload.cancel() }
             let group = ServiceGroup(configuration: .init(

@@ -1,0 +1,52 @@
+import Logging
+
+/// A `--blacklist` file (opentracker's format) applied through the moderator, so its hashes are
+/// refused, purged, persisted and (with Redis) shared exactly as a dashboard's `b` would do. A
+/// hash the file drops is lifted again if it was this file that blacklisted it during this run;
+/// one a moderator had blacklisted already stays. Read at start and on SIGHUP.
+public actor BlacklistFile {
+    public let path: String
+    private let moderator: Moderator
+    private let logger: Logger
+    /// What this file blacklisted (and nobody had before).
+    private var applied: Set<InfoHash> = []
+
+    public init(path: String, moderator: Moderator, logger: Logger) {
+        self.path = path
+        self.moderator = moderator
+        self.logger = logger
+    }
+
+    /// Reads the file and applies what changed since the last read. A file that cannot be read
+    /// changes nothing (a typo in a path must not lift a whole blacklist).
+    public func sync() async {
+        let listed: Set<InfoHash>
+        do {
+            let (hashes, problems) = ModerationFileFormat.infoHashes(try PrivateFiles.read(path, followingLinks: true) ?? [])
+            for problem in problems {
+                logger.warning("blacklist file line skipped", metadata: ["file": "\(path)", "line": "\(problem.line)", "reason": "\(problem.reason)"])
+            }
+            listed = hashes
+        } catch {
+            logger.error("blacklist file not read", metadata: ["file": "\(path)", "error": "\(error)"])
+            return
+        }
+        let blacklisted = moderator.access.current.blacklist
+        for hash in listed.subtracting(applied) where !blacklisted.contains(hash) {
+            do {
+                try await moderator.blacklist(hash)
+                applied.insert(hash)
+            } catch {
+                logger.error("blacklist file entry not applied", metadata: ["info_hash": "\(hash)", "error": "\(error)"])
+            }
+        }
+        for hash in applied.subtracting(listed) {
+            do {
+                try await moderator.unblacklist(hash)
+                applied.remove(hash)
+            } catch {
+                logger.error("blacklist file entry not lifted", metadata: ["info_hash": "\(hash)", "error": "\(error)"])
+            }
+        }
+    }
+}
