@@ -1,11 +1,16 @@
 // accept4 is a GNU extension: declared only with _GNU_SOURCE, which Swift's importer does not set.
 #define _GNU_SOURCE
 #include <sys/socket.h>
+#include <spawn.h>
 #include <string.h>
 #include "CLinuxNet.h"
 
 int clinuxnet_accept4(int fd, struct sockaddr *address, socklen_t *length, int flags) {
     return accept4(fd, address, length, flags);
+}
+
+int clinuxnet_spawn_close_from(posix_spawn_file_actions_t *actions, int from) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, from);
 }
 
 enum { clinuxnet_batch_max = 64 };

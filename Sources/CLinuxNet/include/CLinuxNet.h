@@ -9,12 +9,17 @@
 #include <netinet/tcp.h>
 #include <sys/inotify.h>
 #include <stdint.h>
+#include <spawn.h>
 
 // The union member of epoll_data that Swift cannot reach by name.
 static inline uint64_t clinuxnet_epoll_data(const struct epoll_event *event) { return event->data.u64; }
 static inline void clinuxnet_set_epoll_data(struct epoll_event *event, uint64_t value) { event->data.u64 = value; }
 
 int clinuxnet_accept4(int fd, struct sockaddr *address, socklen_t *length, int flags);
+
+// posix_spawn closes every descriptor from `from` up in the child (glibc 2.34's
+// posix_spawn_file_actions_addclosefrom_np, a GNU extension too).
+int clinuxnet_spawn_close_from(posix_spawn_file_actions_t *actions, int from);
 
 // Asks the kernel to tell, with each datagram received, how many it has dropped on this socket
 // (SO_RXQ_OVFL): its receive buffer was full. 0, or -1 (errno).

@@ -1,9 +1,12 @@
+import CLinuxNet
 import Glibc
 
 /// A child process spawned with a clean signal state: no blocked signals and default handlers,
 /// whatever thread spawns it. (Foundation's `Process` passes on the spawning thread's signal
 /// mask, and worker threads block SIGTERM, so such a child ignores a polite stop.)
-/// Its output goes to /dev/null unless `outputPath` names a file to append to.
+/// Its output goes to /dev/null unless `outputPath` names a file to append to; it inherits no
+/// other descriptor (a long-lived redis-server holding the write end of someone's pipe would
+/// keep that reader from ever seeing the end of it).
 public final class ChildProcess: Sendable {
     public let pid: Int32
     private let status = Locked<Int32?>(nil)
@@ -28,6 +31,7 @@ public final class ChildProcess: Sendable {
         let output = outputPath ?? "/dev/null"
         posix_spawn_file_actions_addopen(&files, 1, output, O_WRONLY | O_CREAT | O_APPEND | O_NOFOLLOW, 0o600)
         posix_spawn_file_actions_adddup2(&files, 1, 2)
+        clinuxnet_spawn_close_from(&files, 3)
 
         let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
