@@ -13,10 +13,10 @@ struct HTTPResponderTests {
         let remote: PeerEndpoint
 
         init(store: any SwarmStore = MemorySwarmStore(shardCount: 4), remote: PeerEndpoint = .v4(IPv4Endpoint(address: 0xC000_0207, port: 40000)),
-             fullScrape: Bool = true) {
+             fullScrape: Bool = true, catalog: TorrentCatalog? = nil) {
             let logic = TrackerLogic(store: store, policy: AnnouncePolicy(interval: 1800, minInterval: 300, intervalJitter: 0),
                                      clock: ManualClock(), fullScrapeEnabled: fullScrape, fullScrapeInterval: 60)
-            responder = HTTPResponder(logic: logic, stats: stats)
+            responder = HTTPResponder(logic: logic, stats: stats, catalog: catalog)
             self.remote = remote
         }
 
@@ -76,6 +76,29 @@ struct HTTPResponderTests {
         #expect(try BencodeValue.decode(try h.get("/tracker" + Self.announceTarget()).body)["complete"]?.integer == 1)
         let scrape = try BencodeValue.decode(try h.get("/tracker/scrape?info_hash=\(Fixture.percentEncoded(Self.hash.bytes))").body)
         #expect(scrape["files"]?.dictionary?[Self.hash.bytes]?["complete"]?.integer == 1)
+    }
+
+    @Test("a scrape names the torrents the catalog knows (BEP 48 `name`), in both scrapes; others have no name")
+    func scrapeNames() async throws {
+        let catalog = TorrentCatalog()
+        catalog.replace(with: [CatalogEntry(metainfo: TorrentMetainfo(v1: Self.hash, v2: nil, name: "débian.iso", totalLength: 5, fileCount: 1,
+                                                                      pieceLength: 16384, isPrivate: false), path: "/t/d.torrent")])
+        let h = Harness(catalog: catalog)
+        _ = try h.get(Self.announceTarget())
+        let other = Fixture.hash(99)
+        _ = try h.get("/announce?info_hash=\(Fixture.percentEncoded(other.bytes))&peer_id=-TR3000-000000000009&port=7000&left=5")
+        let scrape = try BencodeValue.decode(try h.get("/scrape?info_hash=\(Fixture.percentEncoded(Self.hash.bytes))&info_hash=\(Fixture.percentEncoded(other.bytes))").body)
+        let files = try #require(scrape["files"]?.dictionary)
+        #expect(files[Self.hash.bytes]?["name"]?.text == "débian.iso")
+        #expect(files[other.bytes]?["name"] == nil && files[other.bytes]?["incomplete"]?.integer == 1)
+
+        guard case .pending(let pending) = h.responder.respond(to: h.part("GET /scrape HTTP/1.1\r\n\r\n"), from: h.remote) else {
+            Issue.record("a full scrape is built off the caller's thread")
+            return
+        }
+        let reply = await withCheckedContinuation { continuation in h.responder.start(pending, lane: h.responder.logic.makeLane()) { continuation.resume(returning: $0) } }
+        let full = try #require(try BencodeValue.decode(h.split(reply).body)["files"]?.dictionary)
+        #expect(full[Self.hash.bytes]?["name"]?.text == "débian.iso" && full.count == 2)
     }
 
     @Test("invalid announces get HTTP 200 with a failure reason and are counted by reason")

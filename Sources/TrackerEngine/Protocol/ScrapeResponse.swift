@@ -1,9 +1,9 @@
 import NIOCore
 
 /// Writes scrape replies (BEP 48): `files` maps each raw info-hash, in byte order, to
-/// `{complete, downloaded, incomplete}`.
+/// `{complete, downloaded, incomplete}`, and `name` when `names` knows the torrent's.
 public enum ScrapeResponse {
-    public static func write(_ entries: [ScrapeEntry], into buffer: inout ByteBuffer) {
+    public static func write(_ entries: [ScrapeEntry], names: (InfoHash) -> String? = { _ in nil }, into buffer: inout ByteBuffer) {
         buffer.writeStaticString("d5:filesd")
         for entry in entries.sorted(by: { $0.infoHash < $1.infoHash }) {
             buffer.writeStaticString("20:")
@@ -14,6 +14,12 @@ public enum ScrapeResponse {
             buffer.writeBencodeInteger(entry.counts.completed)
             buffer.writeStaticString("10:incomplete")
             buffer.writeBencodeInteger(entry.counts.leechers)
+            if let name = names(entry.infoHash) {
+                buffer.writeStaticString("4:name")
+                buffer.writeString(String(name.utf8.count))
+                buffer.writeStaticString(":")
+                buffer.writeString(name)
+            }
             buffer.writeStaticString("e")
         }
         buffer.writeStaticString("ee")

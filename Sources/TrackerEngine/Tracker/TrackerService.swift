@@ -95,7 +95,8 @@ public final class TrackerService: Service, Sendable {
         await blacklistFile?.sync()
         catalogWatcher?.start()
         let threads = configuration.threads ?? ProcessInfo.processInfo.activeProcessorCount
-        let responder = HTTPResponder(logic: logic, stats: stats, trustedProxies: TrustedProxies(configuration.trustedProxies))
+        let responder = HTTPResponder(logic: logic, stats: stats, trustedProxies: TrustedProxies(configuration.trustedProxies),
+                                      catalog: configuration.torrentDirectories.isEmpty ? nil : catalog)
         let server = EpollHTTPServer(responder: responder,
                                      limits: fittedLimits(threads: threads), threads: threads)
         let udpServer = UDPServer(responder: UDPResponder(logic: logic, stats: stats), threads: threads)

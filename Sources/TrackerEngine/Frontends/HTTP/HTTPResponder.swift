@@ -9,12 +9,21 @@ public struct HTTPResponder: Sendable {
     public let stats: TrackerStats
     /// Reverse proxies allowed to name the client (`X-Forwarded-For`, `X-Real-IP`).
     public let trustedProxies: TrustedProxies
+    /// Torrent names for scrape replies (BEP 48's optional `name`), when there is a catalog.
+    public let catalog: TorrentCatalog?
     private let allocator = ByteBufferAllocator()
 
-    public init(logic: TrackerLogic, stats: TrackerStats, trustedProxies: TrustedProxies = TrustedProxies()) {
+    public init(logic: TrackerLogic, stats: TrackerStats, trustedProxies: TrustedProxies = TrustedProxies(), catalog: TorrentCatalog? = nil) {
         self.logic = logic
         self.stats = stats
         self.trustedProxies = trustedProxies
+        self.catalog = catalog
+    }
+
+    /// Writes `entries` with the names the catalog knows (one look at it per reply).
+    private func writeScrape(_ entries: [ScrapeEntry], into buffer: inout ByteBuffer) {
+        let named = catalog?.all ?? [:]
+        ScrapeResponse.write(entries, names: { named[$0]?.metainfo.name }, into: &buffer)
     }
 
     /// Bytes to send, and whether the connection stays open after them.
@@ -172,7 +181,7 @@ public struct HTTPResponder: Sendable {
         switch result {
         case .success(let entries):
             var response = HTTPResponse(allocator: allocator, bodyCapacity: 16 + entries.count * 80)
-            ScrapeResponse.write(entries, into: &response.body)
+            writeScrape(entries, into: &response.body)
             return Reply(bytes: response.finish(status: .ok, keepAlive: framing.keepAlive, isHTTP11: framing.isHTTP11),
                          keepAlive: framing.keepAlive)
         case .failure(let error):
@@ -183,7 +192,7 @@ public struct HTTPResponder: Sendable {
     private func fullScrapeReply(_ result: Result<[ScrapeEntry], ClientError>, framing: Framing) -> Reply {
         guard case .success(let entries) = result else { return scrapeReply(result, framing: framing) }
         var body = allocator.buffer(capacity: 16 + entries.count * 80)
-        ScrapeResponse.write(entries, into: &body)
+        writeScrape(entries, into: &body)
         var gzip = false
         if framing.acceptsGzip, let compressed = try? body.compress(with: .gzip(), allocator: allocator) {
             body = compressed
