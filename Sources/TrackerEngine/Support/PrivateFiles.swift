@@ -48,7 +48,9 @@ public enum PrivateFiles {
     /// The bytes of `path`, nil when it does not exist; refuses a non-regular file, one over
     /// `maxBytes` and, unless `followingLinks`, a symbolic link.
     public static func read(_ path: String, maxBytes: Int = maxReadBytes, followingLinks: Bool = false) throws -> [UInt8]? {
-        let fd = open(path, O_RDONLY | O_CLOEXEC | (followingLinks ? 0 : O_NOFOLLOW))
+        // O_NONBLOCK: a FIFO put where a file was expected must not hang the reader in open();
+        // it is refused below as not a regular file.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | (followingLinks ? 0 : O_NOFOLLOW))
         if fd < 0 {
             if errno == ENOENT { return nil }
             throw Failure("cannot open", path)
