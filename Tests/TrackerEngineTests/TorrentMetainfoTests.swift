@@ -29,6 +29,8 @@ struct TorrentMetainfoTests {
         #expect(failure("d4:infod12:meta versioni2e4:name1:x12:piece lengthi16384eee") == .missing("file tree"))
         #expect(failure("d4:infod6:lengthi5e12:piece lengthi16384e6:pieces0:ee") == .missing("name"))
         if case .notBencode = failure("d4:infod") {} else { Issue.record("truncated input is not bencode") }
+        let flood = "d4:infod5:filesl" + String(repeating: "le", count: TorrentMetainfo.maxValues) + "eee"
+        if case .notBencode(.tooManyValues) = failure(flood) {} else { Issue.record("two million empty lists are refused, not built") }
     }
 
     @Test("a name is cut at 512 bytes of UTF-8, never inside a character")

@@ -31,6 +31,9 @@ public struct TorrentMetainfo: Sendable, Equatable {
 
     /// Longest name kept, in bytes of UTF-8.
     public static let maxNameBytes = 512
+    /// Most bencoded values a file may hold: a torrent of 100,000 files has about a million; a
+    /// file of nothing but empty lists would otherwise decode into eight times its size.
+    public static let maxValues = 2_000_000
 
     public enum Failure: Error, Equatable, Sendable, CustomStringConvertible {
         case notBencode(BencodeError)
@@ -53,7 +56,7 @@ public struct TorrentMetainfo: Sendable, Equatable {
     public static func parse(_ bytes: [UInt8]) throws(Failure) -> TorrentMetainfo {
         let decoded: (value: BencodeValue, range: Range<Int>?)
         do {
-            decoded = try BencodeValue.decode(bytes, strict: false, maxDepth: 64, locating: "info")
+            decoded = try BencodeValue.decode(bytes, strict: false, maxDepth: 64, maxValues: maxValues, locating: "info")
         } catch {
             throw .notBencode(error)
         }

@@ -45,6 +45,9 @@ public enum BencodeError: Error, Equatable, Sendable {
     case invalidLength(at: Int)
     case unsortedOrDuplicateKey(at: Int)
     case tooDeep(at: Int)
+    /// More values than the caller allows: each costs far more memory decoded than its two or
+    /// three bytes in the input.
+    case tooManyValues(at: Int)
     case trailingBytes(at: Int)
 }
 
@@ -81,17 +84,20 @@ extension BencodeValue {
     }
 
     /// Decodes exactly one value spanning all of `bytes`. With `strict`, dictionary keys must be
-    /// sorted and unique (as a canonical encoder writes them). Nesting is bounded by `maxDepth`.
-    public static func decode(_ bytes: some Collection<UInt8>, strict: Bool = true, maxDepth: Int = 64) throws(BencodeError) -> BencodeValue {
-        try decode(bytes, strict: strict, maxDepth: maxDepth, locating: nil).value
+    /// sorted and unique (as a canonical encoder writes them). Nesting is bounded by `maxDepth`,
+    /// the count of values by `maxValues`.
+    public static func decode(_ bytes: some Collection<UInt8>, strict: Bool = true, maxDepth: Int = 64,
+                              maxValues: Int = .max) throws(BencodeError) -> BencodeValue {
+        try decode(bytes, strict: strict, maxDepth: maxDepth, maxValues: maxValues, locating: nil).value
     }
 
     /// Decodes as `decode` does, and tells where the value of `key` in the top-level dictionary
     /// lies in `bytes`: a .torrent's info-hash is taken over the `info` value's bytes exactly as
     /// they are in the file, whatever their encoding.
-    public static func decode(_ bytes: some Collection<UInt8>, strict: Bool = true, maxDepth: Int = 64,
+    public static func decode(_ bytes: some Collection<UInt8>, strict: Bool = true, maxDepth: Int = 64, maxValues: Int = .max,
                               locating key: String?) throws(BencodeError) -> (value: BencodeValue, range: Range<Int>?) {
         var reader = BencodeReader(bytes: Array(bytes), strict: strict, maxDepth: maxDepth)
+        reader.valuesLeft = maxValues
         reader.locate = key.map { Array($0.utf8) }
         let value = try reader.readValue(depth: 0)
         if reader.index != reader.bytes.count { throw .trailingBytes(at: reader.index) }
@@ -104,6 +110,8 @@ private struct BencodeReader {
     let strict: Bool
     let maxDepth: Int
     var index = 0
+    /// Values that may still be decoded.
+    var valuesLeft = Int.max
     /// A key of the top-level dictionary whose value's span is wanted, and the span once read.
     var locate: [UInt8]?
     var located: Range<Int>?
@@ -121,6 +129,8 @@ private struct BencodeReader {
 
     mutating func readValue(depth: Int) throws(BencodeError) -> BencodeValue {
         guard depth <= maxDepth else { throw .tooDeep(at: index) }
+        guard valuesLeft > 0 else { throw .tooManyValues(at: index) }
+        valuesLeft -= 1
         switch try peek() {
         case UInt8(ascii: "i"):
             index += 1
