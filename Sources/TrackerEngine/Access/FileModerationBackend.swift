@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOConcurrencyHelpers
 
 /// Moderation lists as two text files in the data directory (see `ModerationFileFormat`):
 /// `blacklist` (opentracker's format) and `bans`. Files are private to the tracker's user and
@@ -9,7 +10,8 @@ import Logging
 public final class FileModerationBackend: ModerationBackend {
     public let directory: String
     private let logger: Logger
-    private let writeLock = Locked(())
+    /// Reads and rewrites of the files, one at a time (a lock with no value to guard).
+    private let writeLock = NIOLock()
     private let watcher = Locked<ThreadGroup?>(nil)
 
     public init(directory: String, logger: Logger) {
@@ -22,7 +24,7 @@ public final class FileModerationBackend: ModerationBackend {
     private var bansPath: String { directory + "/bans" }
 
     public func load(now: TrackerTime) throws -> ModerationState {
-        try writeLock.update { _ in try read(reporting: true) }.withoutExpiredBans(now: now)
+        try writeLock.withLock { try read(reporting: true) }.withoutExpiredBans(now: now)
     }
 
     private func read(reporting: Bool) throws -> ModerationState {
@@ -55,7 +57,7 @@ public final class FileModerationBackend: ModerationBackend {
     }
 
     private func change(_ edit: (inout ModerationState) -> Void) throws {
-        try writeLock.update { _ in
+        try writeLock.withLock {
             var state = try read(reporting: false)
             edit(&state)
             do {
