@@ -22,12 +22,12 @@ public final class TrackerService: Service, Sendable {
     private let nodes: (any NodeRegistry)?
     /// Stops the store's own threads, if it has any.
     private let stopStore: @Sendable () -> Void
+    /// The catalog, closed mode and the list files.
+    private let lists: TorrentLists
     /// The .torrent files of `--torrents`, by info-hash (empty without).
-    public let catalog = TorrentCatalog()
-    private let catalogWatcher: CatalogWatcher?
-    private let blacklistFile: BlacklistFile?
+    public var catalog: TorrentCatalog { lists.catalog }
     /// Closed mode's registered torrents; nil in open mode.
-    public let registered: RegisteredTorrents?
+    public var registered: RegisteredTorrents? { lists.registered }
 
     /// Builds the store (starting the managed redis-server when Redis is the store and no server
     /// is named); `shutdown()` undoes it.
@@ -61,24 +61,7 @@ public final class TrackerService: Service, Sendable {
         }
         let moderator = Moderator(backend: backend, store: store, clock: clock, logger: logger)
         self.moderator = moderator
-        blacklistFile = configuration.blacklistFile.map { BlacklistFile(path: $0, moderator: moderator, logger: logger) }
-        let registered = configuration.mode == .closed ? RegisteredTorrents(access: moderator.access) : nil
-        self.registered = registered
-        if !configuration.torrentDirectories.isEmpty || configuration.mode == .closed {
-            let whitelist = configuration.whitelistFile, catalog = catalog
-            // With Redis, the catalog is shared for attached dashboards (and nodes without the files).
-            let publisher = (store as? any CatalogRegistry).map { CatalogPublisher(registry: $0, logger: logger) }
-            catalogWatcher = CatalogWatcher(directories: configuration.torrentDirectories, catalog: catalog, logger: logger) { hashes in
-                let listed = Self.readWhitelist(whitelist, logger: logger)
-                if let publisher {
-                    let shared = SharedCatalog(entries: catalog.all, whitelist: listed)
-                    Task { await publisher.publish(shared) }
-                }
-                registered?.update(catalog: hashes, whitelist: listed)
-            }
-        } else {
-            catalogWatcher = nil
-        }
+        lists = TorrentLists(configuration: configuration, store: store, moderator: moderator, logger: logger)
         logic = TrackerLogic(
             store: store, policy: configuration.policy, clock: clock,
             sendsExternalIP: configuration.sendsExternalIP, fullScrapeEnabled: configuration.fullScrapeEnabled,
@@ -92,11 +75,10 @@ public final class TrackerService: Service, Sendable {
     public func run() async throws {
         // The rules apply from the first request: loaded before any listener opens.
         moderator.start()
-        await blacklistFile?.sync()
-        catalogWatcher?.start()
+        await lists.start()
         let threads = configuration.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let responder = HTTPResponder(logic: logic, stats: stats, trustedProxies: TrustedProxies(configuration.trustedProxies),
-                                      catalog: configuration.torrentDirectories.isEmpty ? nil : catalog)
+                                      catalog: lists.names)
         let server = EpollHTTPServer(responder: responder,
                                      limits: fittedLimits(threads: threads), threads: threads)
         let udpServer = UDPServer(responder: UDPResponder(logic: logic, stats: stats), threads: threads)
@@ -125,9 +107,7 @@ public final class TrackerService: Service, Sendable {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await self.sweepExpiredPeers() }
                     if let nodes = self.nodes { group.addTask { try await self.reportNode(to: nodes) } }
-                    if let registered = self.registered, let shared = self.store as? any CatalogRegistry {
-                        group.addTask { try await Self.followSharedCatalog(shared, into: registered) }
-                    }
+                    if self.lists.followsShared { group.addTask { try await self.lists.followShared() } }
                     try await group.next()
                     group.cancelAll()
                 }
@@ -137,7 +117,7 @@ public final class TrackerService: Service, Sendable {
         }
         logger.notice("shutting down")
         moderator.stop()
-        catalogWatcher?.stop()
+        lists.stop()
         server.stop()
         udpServer.stop()
         logger.notice("stopped", metadata: [
@@ -173,39 +153,9 @@ public final class TrackerService: Service, Sendable {
         managedRedis?.stop()
     }
 
-    /// Closed mode with Redis: the torrents other engines' catalogs and whitelists hold are tracked here too,
-    /// looked up every 5 s (a version read; the catalog itself only when it changed).
-    private static func followSharedCatalog(_ shared: any CatalogRegistry, into registered: RegisteredTorrents) async throws {
-        var version: Int64?
-        while true {
-            if let read = try? await shared.sharedCatalog(unless: version) {
-                version = read.version
-                if let catalog = read.catalog { registered.update(shared: catalog.registered) }
-            }
-            try await Task.sleep(for: .seconds(5))
-        }
-    }
-
     /// Reads the catalog's directories, the whitelist and the blacklist file again (SIGHUP).
     public func reloadLists() {
-        catalogWatcher?.rescan()
-        if let blacklistFile { Task { await blacklistFile.sync() } }
-    }
-
-    /// The whitelist's info-hashes; a line that does not parse is logged and skipped, a file that
-    /// cannot be read leaves the list empty (closed mode then tracks the catalog alone).
-    static func readWhitelist(_ path: String?, logger: Logger) -> Set<InfoHash> {
-        guard let path else { return [] }
-        do {
-            let (hashes, problems) = ModerationFileFormat.infoHashes(try PrivateFiles.read(path, followingLinks: true) ?? [])
-            for problem in problems {
-                logger.warning("whitelist line skipped", metadata: ["file": "\(path)", "line": "\(problem.line)", "reason": "\(problem.reason)"])
-            }
-            return hashes
-        } catch {
-            logger.error("whitelist not read", metadata: ["file": "\(path)", "error": "\(error)"])
-            return []
-        }
+        lists.reload()
     }
 
     /// Every second, this engine's counters go to Redis for dashboards attached there.
