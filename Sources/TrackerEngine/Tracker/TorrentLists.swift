@@ -14,6 +14,8 @@ final class TorrentLists: Sendable {
     private let blacklistFile: BlacklistFile?
     /// Where other engines' catalogs and whitelists are read (closed mode with Redis).
     private let shared: (any CatalogRegistry)?
+    /// The shared lists' version last applied.
+    private let sharedVersion = Locked<Int64?>(nil)
 
     init(configuration: TrackerConfiguration, store: any SwarmStore, moderator: Moderator, logger: Logger) {
         let catalog = catalog, registered = configuration.mode == .closed ? RegisteredTorrents(access: moderator.access) : nil
@@ -39,10 +41,12 @@ final class TorrentLists: Sendable {
         }
     }
 
-    /// Applies the blacklist file and reads the catalog: done before any listener opens.
+    /// Applies the blacklist file, reads the catalog and (closed mode with Redis) what other
+    /// engines share: done before any listener opens, so nothing registered is refused at start.
     func start() async {
         await blacklistFile?.sync()
         watcher?.start()
+        if followsShared { await readShared() }
     }
 
     func stop() {
@@ -62,15 +66,17 @@ final class TorrentLists: Sendable {
     /// tracked here too, looked up every 5 s (a version read; the lists only when it moved).
     /// Runs until cancelled (call it only when `followsShared`).
     func followShared() async throws {
-        guard let shared, let registered else { return }
-        var version: Int64?
         while true {
-            if let read = try? await shared.sharedCatalog(unless: version) {
-                version = read.version
-                if let catalog = read.catalog { registered.update(shared: catalog.registered) }
-            }
             try await Task.sleep(for: .seconds(5))
+            await readShared()
         }
+    }
+
+    /// One look at the shared lists: their version, and the lists when it moved.
+    private func readShared() async {
+        guard let shared, let registered, let read = try? await shared.sharedCatalog(unless: sharedVersion.value) else { return }
+        sharedVersion.update { $0 = read.version }
+        if let catalog = read.catalog { registered.update(shared: catalog.registered) }
     }
 
     /// The whitelist's info-hashes; a line that does not parse is logged and skipped, a file that
