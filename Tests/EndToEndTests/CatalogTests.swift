@@ -261,7 +261,7 @@ struct CatalogTests {
         #expect(withFiles.stop() == 0 && without.stop() == 0)
     }
 
-    @Test("--blacklist FILE: its torrents are refused and persisted like the dashboard's; SIGHUP applies an edit, lifting what the file dropped")
+    @Test("--blacklist FILE: its torrents are refused and persisted like the dashboard's; SIGHUP or a restart applies an edit, lifting what the file dropped")
     func blacklistFile() throws {
         let root = Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: root) }
@@ -284,5 +284,13 @@ struct CatalogTests {
         #expect(Self.waitUntil(seconds: 3) { (try? reason(second, id: 3)) == .some("torrent is blacklisted") }, "the new line applies")
         #expect(try reason(first, id: 4) == nil, "the line the file dropped is lifted")
         #expect(tracker.stop() == 0)
+
+        // A line removed while the tracker is down is lifted at the next start.
+        try "# empty now\n".write(to: file, atomically: true, encoding: .utf8)
+        let again = try TrackerProcess(arguments: ["--store", "memory", "--blacklist", file.path], dataDirectory: data)
+        let lifted = try DashboardTmuxTests.failureReason(HTTPProbe.get(host: "127.0.0.1", port: again.port,
+                                                                        path: DashboardTmuxTests.announce(second, id: 5, port: 7405, left: 5)))
+        #expect(lifted == nil, "the file's own entry, remembered across the restart")
+        #expect(again.stop() == 0)
     }
 }

@@ -21,7 +21,10 @@ final class TorrentLists: Sendable {
         let catalog = catalog, registered = configuration.mode == .closed ? RegisteredTorrents(access: moderator.access) : nil
         self.registered = registered
         names = configuration.torrentDirectories.isEmpty ? nil : catalog
-        blacklistFile = configuration.blacklistFile.map { BlacklistFile(path: $0, moderator: moderator, logger: logger) }
+        blacklistFile = configuration.blacklistFile.map {
+            BlacklistFile(path: $0, moderator: moderator, logger: logger,
+                          appliedPath: configuration.dataDirectory.map { $0 + "/blacklist-file-applied" })
+        }
         let registry = store as? any CatalogRegistry
         shared = registered == nil ? nil : registry
         guard !configuration.torrentDirectories.isEmpty || configuration.mode == .closed else {
