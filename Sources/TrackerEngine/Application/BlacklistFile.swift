@@ -22,16 +22,12 @@ public actor BlacklistFile {
         applied = appliedPath.flatMap { try? PrivateFiles.read($0) }.map { ModerationFileFormat.infoHashes($0).0 } ?? []
     }
 
-    /// Reads the file and applies what changed since the last read. A file that cannot be read
-    /// changes nothing (a typo in a path must not lift a whole blacklist).
+    /// Reads the file and applies what changed since the last read. A file that is missing or
+    /// cannot be read changes nothing (a typo in a path must not lift a whole blacklist).
     public func sync() async {
         let listed: Set<InfoHash>
         do {
-            let (hashes, problems) = ModerationFileFormat.infoHashes(try PrivateFiles.read(path, followingLinks: true) ?? [])
-            for problem in problems {
-                logger.warning("blacklist file line skipped", metadata: ["file": "\(path)", "line": "\(problem.line)", "reason": "\(problem.reason)"])
-            }
-            listed = hashes
+            listed = try InfoHashListFile.read(path, list: "blacklist file", logger: logger)
         } catch {
             logger.error("blacklist file not read", metadata: ["file": "\(path)", "error": "\(error)"])
             return

@@ -23,3 +23,28 @@ public struct SharedCatalog: Sendable, Equatable {
     /// Every hash closed mode tracks because of it.
     public var registered: Set<InfoHash> { whitelist.union(entries.keys) }
 }
+
+/// Follows what engines share through a registry: reads it again only when its version moved,
+/// and keeps the last lists read.
+public final class SharedCatalogFollower: Sendable {
+    private let registry: any CatalogRegistry
+    private let state = Locked<(version: Int64?, catalog: SharedCatalog)>((nil, SharedCatalog()))
+
+    public init(registry: any CatalogRegistry) {
+        self.registry = registry
+    }
+
+    /// The lists as last read.
+    public var latest: SharedCatalog { state.value.catalog }
+
+    /// Looks at the registry's version; returns the lists when they changed since the last look
+    /// (the first look always reads them), nil when they did not or could not be read.
+    public func refresh() async -> SharedCatalog? {
+        guard let read = try? await registry.sharedCatalog(unless: state.value.version) else { return nil }
+        return state.update { state in
+            state.version = read.version
+            if let catalog = read.catalog { state.catalog = catalog }
+            return read.catalog
+        }
+    }
+}

@@ -12,10 +12,8 @@ final class TorrentLists: Sendable {
     let names: TorrentCatalog?
     private let watcher: CatalogWatcher?
     private let blacklistFile: BlacklistFile?
-    /// Where other engines' catalogs and whitelists are read (closed mode with Redis).
-    private let shared: (any CatalogRegistry)?
-    /// The shared lists' version last applied.
-    private let sharedVersion = Locked<Int64?>(nil)
+    /// Other engines' catalogs and whitelists (closed mode with Redis).
+    private let shared: SharedCatalogFollower?
 
     init(configuration: TrackerConfiguration, store: any SwarmStore, moderator: Moderator, logger: Logger) {
         let catalog = catalog, registered = configuration.mode == .closed ? RegisteredTorrents(access: moderator.access) : nil
@@ -26,7 +24,7 @@ final class TorrentLists: Sendable {
                           appliedPath: configuration.dataDirectory.map { $0 + "/blacklist-file-applied" })
         }
         let registry = store as? any CatalogRegistry
-        shared = registered == nil ? nil : registry
+        shared = registered == nil ? nil : registry.map { SharedCatalogFollower(registry: $0) }
         guard !configuration.torrentDirectories.isEmpty || configuration.mode == .closed else {
             watcher = nil
             return
@@ -75,23 +73,18 @@ final class TorrentLists: Sendable {
         }
     }
 
-    /// One look at the shared lists: their version, and the lists when it moved.
+    /// One look at the shared lists, applied when they changed.
     private func readShared() async {
-        guard let shared, let registered, let read = try? await shared.sharedCatalog(unless: sharedVersion.value) else { return }
-        sharedVersion.update { $0 = read.version }
-        if let catalog = read.catalog { registered.update(shared: catalog.registered) }
+        guard let shared, let registered, let changed = await shared.refresh() else { return }
+        registered.update(shared: changed.registered)
     }
 
-    /// The whitelist's info-hashes; a line that does not parse is logged and skipped, a file that
-    /// cannot be read leaves the list empty (closed mode then tracks the catalog alone).
+    /// The whitelist's info-hashes; a file that is missing or cannot be read leaves the list
+    /// empty (closed mode then tracks the catalog alone).
     static func readWhitelist(_ path: String?, logger: Logger) -> Set<InfoHash> {
         guard let path else { return [] }
         do {
-            let (hashes, problems) = ModerationFileFormat.infoHashes(try PrivateFiles.read(path, followingLinks: true) ?? [])
-            for problem in problems {
-                logger.warning("whitelist line skipped", metadata: ["file": "\(path)", "line": "\(problem.line)", "reason": "\(problem.reason)"])
-            }
-            return hashes
+            return try InfoHashListFile.read(path, list: "whitelist", logger: logger)
         } catch {
             logger.error("whitelist not read", metadata: ["file": "\(path)", "error": "\(error)"])
             return []

@@ -42,29 +42,22 @@ struct AttachedRedisSource: DashboardSource {
     let nodes: any NodeRegistry
     let moderator: Moderator
     let clock: any TrackerClock
-    /// What the engines share of their catalogs, read again when its version changes.
-    let sharedCatalog: (any CatalogRegistry)?
-    let catalogVersion = Locked<Int64?>(nil)
-    private let shared = Locked(SharedCatalog())
+    /// What the engines share of their catalogs and whitelists.
+    private let shared: SharedCatalogFollower
+    /// The shared catalog's entries, as the sampler reads a catalog.
     var catalog: TorrentCatalog? { followed }
     private let followed = TorrentCatalog()
 
-    init(store: any SwarmStore, nodes: any NodeRegistry, moderator: Moderator, clock: any TrackerClock, sharedCatalog: (any CatalogRegistry)?) {
+    init(store: any SwarmStore, nodes: any NodeRegistry, moderator: Moderator, clock: any TrackerClock, sharedCatalog: any CatalogRegistry) {
         self.store = store
         self.nodes = nodes
         self.moderator = moderator
         self.clock = clock
-        self.sharedCatalog = sharedCatalog
+        shared = SharedCatalogFollower(registry: sharedCatalog)
     }
 
     func engines() async -> EngineCounters {
-        if let sharedCatalog, let shared = try? await sharedCatalog.sharedCatalog(unless: catalogVersion.value) {
-            catalogVersion.update { $0 = shared.version }
-            if let catalog = shared.catalog {
-                followed.replace(with: Array(catalog.entries.values))
-                self.shared.update { $0 = catalog }
-            }
-        }
+        if let changed = await shared.refresh() { followed.replace(with: Array(changed.entries.values)) }
         let nodes = (try? await self.nodes.liveNodes(now: clock.now())) ?? []
         return EngineCounters(nodes: nodes.count, startedAt: nodes.map(\.startedAt).min(),
                               listening: nodes.flatMap(\.listening), requests: nodes.reduce(ProtocolCounts()) { $0 + $1.requests },
@@ -74,7 +67,7 @@ struct AttachedRedisSource: DashboardSource {
     /// The engines' modes (joined when they differ) and what their catalogs and whitelists share.
     private func access(of nodes: [NodeReport]) -> AccessSummary {
         let modes = Set(nodes.compactMap(\.mode)).sorted()
-        let catalog = shared.value
+        let catalog = shared.latest
         return AccessSummary(mode: modes.isEmpty ? nil : modes.joined(separator: "/"),
                              registered: modes.contains("closed") ? catalog.registered.count : nil, whitelist: catalog.whitelist.sorted())
     }
