@@ -9,10 +9,15 @@ enum Fixtures {
         InfoHash(hex: hex.padding(toLength: 40, withPad: "0", startingAt: 0))!
     }
 
+    /// A row; with a `name`, as the catalog would describe it (a 1 GiB single-file torrent).
     static func row(_ hex: String, name: String? = nil, seeders: Int = 0, leechers: Int = 0, completed: Int = 0,
                     rate: Double = 0, idle: Int64 = 5, blacklisted: Bool = false) -> TorrentRow {
-        TorrentRow(infoHash: hash(hex), name: name, seeders: seeders, leechers: leechers, completed: completed,
-                   announcesPerMinute: rate, lastActivity: now.adding(seconds: -idle), blacklisted: blacklisted)
+        let entry = name.map {
+            CatalogEntry(metainfo: TorrentMetainfo(v1: hash(hex), v2: nil, name: $0, totalLength: 1 << 30, fileCount: 1,
+                                                   pieceLength: 1 << 18, isPrivate: false), path: "/t/\($0).torrent")
+        }
+        return TorrentRow(infoHash: hash(hex), seeders: seeders, leechers: leechers, completed: completed,
+                          announcesPerMinute: rate, lastActivity: now.adding(seconds: -idle), blacklisted: blacklisted, catalogEntry: entry)
     }
 
     static func snapshot(_ rows: [TorrentRow], moderation: ModerationState = ModerationState()) -> DashboardSnapshot {

@@ -14,22 +14,23 @@ public struct CatalogEntry: Sendable, Equatable {
 /// hybrid torrent is found under both). Replaced whole when the files change; read by the
 /// dashboard and by closed mode's list of registered torrents.
 public final class TorrentCatalog: Sendable {
-    private let entries = Locked<[InfoHash: CatalogEntry]>([:])
-    private let replaced = Locked(0)
+    /// The entries, and how many times they were replaced: readers that keep copies (the
+    /// dashboard's rows) see by the generation when to refresh them.
+    private let state = Locked<(generation: Int, entries: [InfoHash: CatalogEntry])>((0, [:]))
 
     public init() {}
 
     public func entry(for infoHash: InfoHash) -> CatalogEntry? {
-        entries.update { $0[infoHash] }
+        state.update { $0.entries[infoHash] }
     }
 
     /// Every entry by info-hash (a copy-on-write share).
-    public var all: [InfoHash: CatalogEntry] { entries.value }
+    public var all: [InfoHash: CatalogEntry] { state.value.entries }
 
-    public var infoHashes: Set<InfoHash> { Set(entries.value.keys) }
+    /// The entries with their generation, read together.
+    public var current: (generation: Int, entries: [InfoHash: CatalogEntry]) { state.value }
 
-    /// Raised by every `replace`: readers that keep copies (the dashboard's rows) know to refresh.
-    public var generation: Int { replaced.value }
+    public var infoHashes: Set<InfoHash> { Set(state.value.entries.keys) }
 
     /// Puts `files` in place of what the catalog held. Two files with one info-hash: the first
     /// path in sorted order wins, so a reload gives the same result.
@@ -38,7 +39,6 @@ public final class TorrentCatalog: Sendable {
         for file in files.sorted(by: { $0.path < $1.path }) {
             for hash in file.metainfo.infoHashes where next[hash] == nil { next[hash] = file }
         }
-        entries.update { $0 = next }
-        replaced.update { $0 += 1 }
+        state.update { $0 = ($0.generation + 1, next) }
     }
 }

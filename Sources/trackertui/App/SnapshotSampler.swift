@@ -61,7 +61,7 @@ actor SnapshotSampler {
     private func refreshTorrents(now: TrackerTime) async {
         // Big tables are listed whole less often (every rows/500 samples, at least `fullEvery`),
         // so that the full listing's cost, spread over the samples, stays a few ms a second.
-        let catalog = source.catalog
+        let catalog = source.catalog?.current
         let renamed = (catalog?.generation ?? 0) != catalogGeneration
         catalogGeneration = catalog?.generation ?? 0
         let full = lastListing == nil || renamed || samplesSinceFull >= max(fullEvery, rows.count / 500)
@@ -83,7 +83,7 @@ actor SnapshotSampler {
         } else {
             samplesSinceFull += 1
         }
-        let described = catalog?.all ?? [:]
+        let described = catalog?.entries ?? [:]
         for info in listed {
             let known = rowIndex[info.infoHash]
             let index = known ?? rows.count
@@ -93,8 +93,7 @@ actor SnapshotSampler {
             }
             rates[index].advance(info.announces, now: now)
             let entry = described[info.infoHash]
-            let row = TorrentRow(infoHash: info.infoHash, name: entry?.metainfo.name, size: entry?.metainfo.totalLength,
-                                 seeders: info.counts.seeders, leechers: info.counts.leechers,
+            let row = TorrentRow(infoHash: info.infoHash, seeders: info.counts.seeders, leechers: info.counts.leechers,
                                  completed: info.counts.completed, announcesPerMinute: rates[index].perMinute(info.announces, now: now),
                                  lastActivity: info.lastActivity, blacklisted: blacklist.contains(info.infoHash),
                                  lifecycle: TorrentLifecycle(firstSeen: info.firstSeen, firstStarted: info.firstStarted, lastStarted: info.lastStarted,
@@ -119,7 +118,7 @@ actor SnapshotSampler {
     private func addBlacklistedRows() {
         for hash in blacklist where rowIndex[hash] == nil {
             rowIndex[hash] = rows.count
-            rows.append(TorrentRow(infoHash: hash, name: nil, seeders: 0, leechers: 0, completed: 0, announcesPerMinute: 0,
+            rows.append(TorrentRow(infoHash: hash, seeders: 0, leechers: 0, completed: 0, announcesPerMinute: 0,
                                    lastActivity: TrackerTime(seconds: 0), blacklisted: true))
             rates.append(RateWindow(start: TrackerTime(seconds: 0), announces: 0))
         }

@@ -25,6 +25,11 @@ struct DashboardSnapshot: Sendable, Equatable {
         nodes: 0, rates: ProtocolRates(), announceHistory: [], torrents: [],
         rowGeneration: 0, moderation: ModerationState())
 
+    /// The row of `infoHash`, if listed (a scan: views call it for one or a few torrents).
+    func row(_ infoHash: InfoHash) -> TorrentRow? {
+        torrents.first { $0.infoHash == infoHash }
+    }
+
     var totals: (seeders: Int, leechers: Int) {
         torrents.reduce(into: (0, 0)) { sum, row in
             sum.0 += row.seeders
@@ -87,10 +92,6 @@ struct TorrentLifecycle: Sendable, Equatable {
 /// One line of the torrents table.
 struct TorrentRow: Sendable, Equatable {
     var infoHash: InfoHash
-    /// From the catalog's .torrent file, when there is one.
-    var name: String?
-    /// Bytes of content, from the catalog.
-    var size: UInt64? = nil
     var seeders: Int
     var leechers: Int
     var completed: Int
@@ -102,6 +103,11 @@ struct TorrentRow: Sendable, Equatable {
     var lifecycle = TorrentLifecycle()
     /// The .torrent file behind the row, when the catalog has one.
     var catalogEntry: CatalogEntry? = nil
+
+    /// From the catalog's .torrent file, when there is one.
+    var name: String? { catalogEntry?.metainfo.name }
+    /// Bytes of content, from the catalog.
+    var size: UInt64? { catalogEntry?.metainfo.totalLength }
 
     /// What the table shows as the torrent's name: its name when known, else its hex info-hash.
     var title: String { name ?? infoHash.hex }

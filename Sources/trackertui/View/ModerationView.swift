@@ -15,13 +15,13 @@ struct ModerationView {
             let values: [String]
             switch items[index] {
             case .blacklisted(let hash):
-                let name = state.snapshot.torrents.first { $0.infoHash == hash }?.name
+                let name = state.snapshot.row(hash)?.name
                 values = ["blacklist", hash.hex + (name.map { " " + $0 } ?? ""), "forever"]
             case let .banned(address, until):
                 let left = until == .distantFuture ? "forever" : Format.duration(until.seconds.subtractingReportingOverflow(now.seconds).partialValue + 1)
                 values = ["ban", address.description, left]
             case .whitelisted(let hash):
-                let name = state.snapshot.torrents.first { $0.infoHash == hash }?.name
+                let name = state.snapshot.row(hash)?.name
                 values = ["whitelist", hash.hex + (name.map { " " + $0 } ?? ""), "file"]
             }
             grid.putRow(values, columns: columns, row: top + 1 + offset, selected: index == cursor.index,

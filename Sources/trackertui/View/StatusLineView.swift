@@ -24,7 +24,7 @@ struct StatusLineView {
             let filter = state.filter.isEmpty ? "" : "  filter \"\(state.filter)\""
             text = "\(state.rows.count) of \(state.snapshot.torrents.count) torrents\(filter)"
         case .peers(let hash):
-            let name = state.snapshot.torrents.first { $0.infoHash == hash }?.name.map { " " + $0 } ?? ""
+            let name = state.snapshot.row(hash)?.name.map { " " + $0 } ?? ""
             let listed = state.snapshot.moderation.blacklist.contains(hash) ? "  BLACKLISTED" : ""
             text = "Peers of \(hash.hex)\(name): \(state.peers.count)\(listed)"
         case .details(let hash):

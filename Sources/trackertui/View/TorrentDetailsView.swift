@@ -5,7 +5,7 @@ import TrackerEngine
 /// and its dates as the store keeps them.
 struct TorrentDetailsView {
     func draw(_ state: DashboardState, torrent hash: InfoHash, on grid: inout CellGrid, from top: Int) {
-        let row = state.snapshot.torrents.first { $0.infoHash == hash }
+        let row = state.snapshot.row(hash)
         grid.putTitles([TableColumn(title: row?.title ?? hash.hex, width: grid.columns, alignRight: false)], row: top)
         let now = state.snapshot.takenAt
         var lines: [(String, String)] = []
