@@ -35,7 +35,7 @@ public final class AccessControl: Sendable {
     }
 
     /// Whether `infoHash` may be tracked as far as closed mode goes (always, when open).
-    public func isRegistered(_ infoHash: InfoHash) -> Bool {
+    private func isRegistered(_ infoHash: InfoHash) -> Bool {
         registered.update { $0?.contains(infoHash) ?? true }
     }
 

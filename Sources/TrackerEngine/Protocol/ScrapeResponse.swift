@@ -16,9 +16,7 @@ public enum ScrapeResponse {
             buffer.writeBencodeInteger(entry.counts.leechers)
             if let name = names(entry.infoHash) {
                 buffer.writeStaticString("4:name")
-                buffer.writeString(String(name.utf8.count))
-                buffer.writeStaticString(":")
-                buffer.writeString(name)
+                buffer.writeBencodeString(name)
             }
             buffer.writeStaticString("e")
         }
