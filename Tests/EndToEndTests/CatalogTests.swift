@@ -126,6 +126,12 @@ struct CatalogTests {
         #expect(Self.waitUntil(seconds: 5) { watcher.catalog.entry(for: hash) == nil }, "removed")
     }
 
+    /// The failure reason an announce for `hash` by leecher `id` gets from `tracker`, nil for none.
+    static func refusal(_ tracker: TrackerProcess, _ hash: InfoHash, id: Int) throws -> String? {
+        try DashboardTmuxTests.failureReason(HTTPProbe.get(host: "127.0.0.1", port: tracker.port,
+                                                           path: DashboardTmuxTests.announce(hash, id: id, port: 7000 + id, left: 5)))
+    }
+
     static func waitUntil(seconds: Double, _ condition: () -> Bool) -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
@@ -145,10 +151,7 @@ struct CatalogTests {
         try "# trackertui test\n\(listed.hex)\n".write(to: whitelist, atomically: true, encoding: .utf8)
         let tracker = try TrackerProcess(arguments: ["--store", "memory", "--mode", "closed", "--torrents", root.appendingPathComponent("torrents").path,
                                                      "--whitelist", whitelist.path], udp: true)
-        func reason(_ hash: InfoHash, id: Int) throws -> String? {
-            try DashboardTmuxTests.failureReason(HTTPProbe.get(host: "127.0.0.1", port: tracker.port,
-                                                               path: DashboardTmuxTests.announce(hash, id: id, port: 7000 + id, left: 5)))
-        }
+        func reason(_ hash: InfoHash, id: Int) throws -> String? { try Self.refusal(tracker, hash, id: id) }
         let hybrid = try #require(expected["lt-hybrid.torrent"])
         #expect(try reason(InfoHash(hex: hybrid.v1!)!, id: 1) == nil, "the catalog's torrent, by its v1 hash")
         #expect(try reason(InfoHash(hex: hybrid.v2!)!, id: 2) == nil, "and by its truncated v2 hash")
@@ -162,7 +165,16 @@ struct CatalogTests {
         try "\(listed.hex)\n\(later.hex)\n".write(to: whitelist, atomically: true, encoding: .utf8)
         kill(tracker.process.pid, SIGHUP)
         #expect(Self.waitUntil(seconds: 3) { (try? reason(later, id: 6)) == .some(nil) }, "whitelisted after SIGHUP")
-        #expect(tracker.log.contains("catalog loaded"), "\(tracker.log)")
+
+        // Dropped from the whitelist again, `later` keeps its swarm for a while, but a scrape
+        // leaves it out.
+        try "\(listed.hex)\n".write(to: whitelist, atomically: true, encoding: .utf8)
+        kill(tracker.process.pid, SIGHUP)
+        #expect(Self.waitUntil(seconds: 3) { (try? reason(later, id: 7)) == "torrent not registered with this tracker" })
+        let query = [listed, later].map { "info_hash=" + $0.bytes.map { String(format: "%%%02X", $0) }.joined() }.joined(separator: "&")
+        let scrape = try BencodeValue.decode(HTTPProbe.get(host: "127.0.0.1", port: tracker.port, path: "/scrape?" + query).body)
+        #expect(scrape["files"]?.dictionary.map { Set($0.keys) } == [listed.bytes], "a scrape leaves the unregistered torrent out")
+        #expect(tracker.log.contains("files=5 torrents=6") && tracker.log.contains("catalog loaded"), "five files, six hashes: \(tracker.log)")
         #expect(tracker.stop() == 0)
     }
 
@@ -240,10 +252,7 @@ struct CatalogTests {
         let redisConnection = try RedisConnection(redis.endpoint, timeout: 2)
         #expect(Self.waitUntil(seconds: 5) { (try? redisConnection.command(["GET", "\(prefix):catalog:version"]).integer) != nil })
         let without = try TrackerProcess(arguments: shared)
-        func reason(_ node: TrackerProcess, _ hash: InfoHash, id: Int) throws -> String? {
-            try DashboardTmuxTests.failureReason(HTTPProbe.get(host: "127.0.0.1", port: node.port,
-                                                               path: DashboardTmuxTests.announce(hash, id: id, port: 7300 + id, left: 5)))
-        }
+        func reason(_ node: TrackerProcess, _ hash: InfoHash, id: Int) throws -> String? { try Self.refusal(node, hash, id: id) }
         #expect(try reason(withFiles, album, id: 1) == nil)
         #expect(try reason(without, album, id: 2) == nil, "the other node read it from Redis before it listened")
         #expect(try reason(without, listed, id: 4) == nil, "and the whitelist")
@@ -270,10 +279,7 @@ struct CatalogTests {
         try "# opentracker format\n\(first.hex)\n".write(to: file, atomically: true, encoding: .utf8)
         let data = root.appendingPathComponent("data")
         let tracker = try TrackerProcess(arguments: ["--store", "memory", "--blacklist", file.path], dataDirectory: data)
-        func reason(_ hash: InfoHash, id: Int) throws -> String? {
-            try DashboardTmuxTests.failureReason(HTTPProbe.get(host: "127.0.0.1", port: tracker.port,
-                                                               path: DashboardTmuxTests.announce(hash, id: id, port: 7400 + id, left: 5)))
-        }
+        func reason(_ hash: InfoHash, id: Int) throws -> String? { try Self.refusal(tracker, hash, id: id) }
         #expect(try reason(first, id: 1) == "torrent is blacklisted")
         #expect(try reason(second, id: 2) == nil)
         let persisted = try String(contentsOf: data.appendingPathComponent("blacklist"), encoding: .utf8)
@@ -283,13 +289,18 @@ struct CatalogTests {
         kill(tracker.process.pid, SIGHUP)
         #expect(Self.waitUntil(seconds: 3) { (try? reason(second, id: 3)) == .some("torrent is blacklisted") }, "the new line applies")
         #expect(try reason(first, id: 4) == nil, "the line the file dropped is lifted")
+
+        // A missing file (a typo, a move) lifts nothing.
+        try FileManager.default.removeItem(at: file)
+        kill(tracker.process.pid, SIGHUP)
+        #expect(Self.waitUntil(seconds: 3) { tracker.log.contains("blacklist file not read") }, "the SIGHUP was handled")
+        #expect(try reason(second, id: 6) == "torrent is blacklisted", "still refused")
         #expect(tracker.stop() == 0)
 
         // A line removed while the tracker is down is lifted at the next start.
         try "# empty now\n".write(to: file, atomically: true, encoding: .utf8)
         let again = try TrackerProcess(arguments: ["--store", "memory", "--blacklist", file.path], dataDirectory: data)
-        let lifted = try DashboardTmuxTests.failureReason(HTTPProbe.get(host: "127.0.0.1", port: again.port,
-                                                                        path: DashboardTmuxTests.announce(second, id: 5, port: 7405, left: 5)))
+        let lifted = try Self.refusal(again, second, id: 5)
         #expect(lifted == nil, "the file's own entry, remembered across the restart")
         #expect(again.stop() == 0)
     }

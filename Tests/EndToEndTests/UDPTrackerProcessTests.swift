@@ -25,14 +25,31 @@ final class UDPProbe {
 
     /// Sends `datagram`; the reply, or nil when none came within half a second.
     func exchange(_ datagram: [UInt8]) -> [UInt8]? {
+        send(datagram)
+        var reply = [UInt8](repeating: 0, count: 2048)
+        let count = reply.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+        return count < 0 ? nil : Array(reply[0..<count])
+    }
+
+    /// Sends `datagram` without waiting for a reply.
+    func send(_ datagram: [UInt8]) {
         _ = datagram.withUnsafeBytes { bytes in
             withUnsafePointer(to: &destination) {
                 $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { sendto(fd, bytes.baseAddress, bytes.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
             }
         }
+    }
+
+    /// Sends `datagram`, then reads replies (skipping others) until one carries `transaction`;
+    /// false when none came within the receive timeout.
+    func exchange(_ datagram: [UInt8], transaction: UInt32) -> Bool {
+        send(datagram)
         var reply = [UInt8](repeating: 0, count: 2048)
-        let count = reply.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-        return count < 0 ? nil : Array(reply[0..<count])
+        while true {
+            let count = reply.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if count < 0 { return false }
+            if count >= 8, Array(reply[4..<8]) == UDPProbe.be(transaction) { return true }
+        }
     }
 
     static func be<T: FixedWidthInteger>(_ value: T) -> [UInt8] { withUnsafeBytes(of: value.bigEndian) { Array($0) } }
@@ -98,5 +115,28 @@ struct UDPTrackerProcessTests {
         }
         #expect(reason == "banned")
         #expect(tracker.stop() == 0)
+    }
+
+    @Test("datagrams the kernel drops while the tracker cannot read are counted (udp_receive_dropped in the stop log)")
+    func kernelDropsCounted() throws {
+        let tracker = try TrackerProcess(arguments: ["--store", "memory"], udp: true)
+        let client = try UDPProbe(port: tracker.port)
+        _ = try client.connect()
+        // Stopped, the tracker reads nothing: 30,000 connects overflow its 4 MB receive buffer.
+        kill(tracker.process.pid, SIGSTOP)
+        let connect = UDPProbe.be(UInt64(0x417_2710_1980)) + UDPProbe.be(UInt32(0)) + UDPProbe.be(UInt32(2))
+        for _ in 0..<30_000 { client.send(connect) }
+        kill(tracker.process.pid, SIGCONT)
+        // A connect queued after the drops carries the kernel's count; its reply comes once the
+        // backlog before it is answered (bounded: 10 tries).
+        var answered = false
+        for _ in 0..<10 where !answered {
+            answered = client.exchange(UDPProbe.be(UInt64(0x417_2710_1980)) + UDPProbe.be(UInt32(0)) + UDPProbe.be(UInt32(3)), transaction: 3)
+        }
+        #expect(answered)
+        #expect(tracker.stop() == 0)
+        let line = try #require(tracker.log.split(separator: "\n").first { $0.contains("stopped") }, "\(tracker.log)")
+        let dropped = line.split(separator: " ").first { $0.hasPrefix("udp_receive_dropped=") }.flatMap { Int($0.dropFirst(20)) }
+        #expect((dropped ?? 0) > 0 && (dropped ?? .max) <= 30_000, "\(line)")
     }
 }
