@@ -36,7 +36,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             // The Redis scripts, compiled into the binary (an installed tracker carries no files).
-            resources: ["layout", "swarm", "announce", "count", "kick", "sweep"].map { .embedInCode("Storage/Redis/Lua/\($0).lua") }
+            resources: ["layout", "swarm", "announce", "count", "kick", "sweep", "deregister"].map { .embedInCode("Storage/Redis/Lua/\($0).lua") }
         ),
         .executableTarget(
             name: "trackertui",

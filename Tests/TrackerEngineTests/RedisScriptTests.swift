@@ -49,6 +49,7 @@ struct RedisScriptTests {
         #expect(PeerAddress(Fixture.v4(1)).clientPrefixLength == 32 && PeerAddress(Fixture.v6(1)).clientPrefixLength == 64)
         #expect(lua["ENDPOINT_SIZE_V6"] == "\(IPv6Endpoint.compactSize)")
         #expect(lua["TORRENTS_SUFFIX"] == "'\(RedisKeys(prefix: "p").torrents.dropFirst(1))'")
+        #expect(lua["ARCHIVE_SUFFIX"] == "'\(RedisKeys(prefix: "p").archive.dropFirst(1))'")
         // The header the format unpacks is the header Swift writes.
         let sizes: [Character: Int] = ["B": 1]
         var total = 0, format = Blob.announceFormat.dropFirst()

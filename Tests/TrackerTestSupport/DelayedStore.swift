@@ -34,4 +34,6 @@ public final class DelayedStore: SwarmStore {
     public func peers(of infoHash: InfoHash, now: TrackerTime) async throws(StoreError) -> [PeerDetail] { try await inner.peers(of: infoHash, now: now) }
     public func remove(peer: PeerEndpoint, from infoHash: InfoHash) async throws(StoreError) -> Bool { try await inner.remove(peer: peer, from: infoHash) }
     public func purge(_ infoHash: InfoHash) async throws(StoreError) -> Bool { try await inner.purge(infoHash) }
+    public func deregister(_ torrent: ArchivedTorrent) async throws(StoreError) -> ArchivedTorrent { try await inner.deregister(torrent) }
+    public func archive(limit: Int) async throws(StoreError) -> [ArchivedTorrent] { try await inner.archive(limit: limit) }
 }

@@ -1,14 +1,15 @@
 import Atomics
 
 /// The rules the hot path checks on every announce: the moderation (blacklist, bans) and, in
-/// closed mode, the torrents registered with the tracker. Reads cost one relaxed atomic load while
+/// closed mode, the torrents registered with the tracker and not deregistered. Reads cost one relaxed atomic load while
 /// nothing is blacklisted or banned and the tracker is open (the usual case), a lock and a few
 /// lookups otherwise.
 public final class AccessControl: Sendable {
     private let state = Locked(ModerationState())
     private let hasRules = ManagedAtomic(false)
-    /// Closed mode: only these torrents are tracked. Nil: open mode.
-    private let registered = Locked<Set<InfoHash>?>(nil)
+    /// Closed mode: the torrents registered, and those tracked (registered less the deregistered
+    /// ones). Nil: open mode.
+    private let registered = Locked<(all: Set<InfoHash>, tracked: Set<InfoHash>)?>(nil)
     private let isClosed = ManagedAtomic(false)
 
     public init(_ initial: ModerationState = ModerationState()) {
@@ -28,15 +29,22 @@ public final class AccessControl: Sendable {
     /// Closed mode: only `infoHashes` are tracked from now on (announces for others are refused,
     /// scrapes leave them out). Nil opens the tracker to any torrent again.
     public func restrict(to infoHashes: Set<InfoHash>?) {
-        registered.update { current in
-            current = infoHashes
-            isClosed.store(infoHashes != nil, ordering: .relaxed)
+        // Locks are always taken in this order (state, then registered) and nested only here and in `update`.
+        state.update { moderation in
+            registered.update { current in
+                current = infoHashes.map { ($0, Self.tracked($0, deregistered: moderation.deregistered)) }
+                isClosed.store(infoHashes != nil, ordering: .relaxed)
+            }
         }
+    }
+
+    private static func tracked(_ registered: Set<InfoHash>, deregistered: [InfoHash: TrackerTime]) -> Set<InfoHash> {
+        deregistered.isEmpty ? registered : registered.filter { deregistered[$0] == nil }
     }
 
     /// Whether `infoHash` may be tracked as far as closed mode goes (always, when open).
     private func isRegistered(_ infoHash: InfoHash) -> Bool {
-        registered.update { $0?.contains(infoHash) ?? true }
+        registered.update { $0?.tracked.contains(infoHash) ?? true }
     }
 
     /// The refusal a scrape from `endpoint` gets (a ban), if any.
@@ -56,7 +64,7 @@ public final class AccessControl: Sendable {
             if !blacklist.isEmpty { kept = kept.filter { !blacklist.contains(infoHash($0)) } }
         }
         if isClosed.load(ordering: .relaxed), let registered = registered.value {
-            kept = kept.filter { registered.contains(infoHash($0)) }
+            kept = kept.filter { registered.tracked.contains(infoHash($0)) }
         }
         return kept
     }
@@ -64,16 +72,19 @@ public final class AccessControl: Sendable {
     public var current: ModerationState { state.update { $0 } }
 
     public func replace(with new: ModerationState) {
-        state.update { current in
-            current = new
-            hasRules.store(!new.isEmpty, ordering: .relaxed)
-        }
+        update { $0 = new }
     }
 
     public func update(_ change: (inout ModerationState) -> Void) {
         state.update { current in
+            let before = current.deregistered
             change(&current)
             hasRules.store(!current.isEmpty, ordering: .relaxed)
+            guard before != current.deregistered else { return }
+            let after = current.deregistered
+            registered.update { closed in
+                if let all = closed?.all { closed = (all, Self.tracked(all, deregistered: after)) }
+            }
         }
     }
 }

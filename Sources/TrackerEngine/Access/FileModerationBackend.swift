@@ -2,8 +2,8 @@ import Foundation
 import Logging
 import NIOConcurrencyHelpers
 
-/// Moderation lists as two text files in the data directory (see `ModerationFileFormat`):
-/// `blacklist` (opentracker's format) and `bans`. Files are private to the tracker's user and
+/// Moderation lists as three text files in the data directory (see `ModerationFileFormat`):
+/// `blacklist` (opentracker's format), `bans` and `deregistered`. Files are private to the tracker's user and
 /// rewritten whole (`PrivateFiles`), so a crash never leaves half a list. An edit by hand is
 /// picked up within two seconds (the files' modification times are polled); a line that does not
 /// parse is logged with its file and number and skipped.
@@ -22,6 +22,7 @@ public final class FileModerationBackend: ModerationBackend {
     public var location: String { "files in \(directory)" }
     private var blacklistPath: String { directory + "/blacklist" }
     private var bansPath: String { directory + "/bans" }
+    private var deregisteredPath: String { directory + "/deregistered" }
 
     public func load(now: TrackerTime) throws -> ModerationState {
         try writeLock.withLock { try read(reporting: true) }.withoutExpiredBans(now: now)
@@ -31,12 +32,14 @@ public final class FileModerationBackend: ModerationBackend {
         do {
             let (blacklist, blacklistProblems) = ModerationFileFormat.infoHashes(try PrivateFiles.read(blacklistPath) ?? [])
             let (bans, banProblems) = ModerationFileFormat.bans(try PrivateFiles.read(bansPath) ?? [])
+            let (deregistered, deregisteredProblems) = ModerationFileFormat.deregistered(try PrivateFiles.read(deregisteredPath) ?? [])
             if reporting {
-                for (path, problem) in blacklistProblems.map({ (blacklistPath, $0) }) + banProblems.map({ (bansPath, $0) }) {
+                for (path, problem) in blacklistProblems.map({ (blacklistPath, $0) }) + banProblems.map({ (bansPath, $0) })
+                    + deregisteredProblems.map({ (deregisteredPath, $0) }) {
                     logger.warning("moderation file line skipped", metadata: ["file": "\(path)", "line": "\(problem.line)", "reason": "\(problem.reason)"])
                 }
             }
-            return ModerationState(blacklist: blacklist, bans: bans)
+            return ModerationState(blacklist: blacklist, bans: bans, deregistered: deregistered)
         } catch {
             throw ModerationError("\(error)")
         }
@@ -56,6 +59,10 @@ public final class FileModerationBackend: ModerationBackend {
         try change { $0.bans[range] = nil }
     }
 
+    public func setDeregistered(_ infoHash: InfoHash, at time: TrackerTime?) throws {
+        try change { $0.deregistered[infoHash] = time }
+    }
+
     private func change(_ edit: (inout ModerationState) -> Void) throws {
         try writeLock.withLock {
             var state = try read(reporting: false)
@@ -64,6 +71,7 @@ public final class FileModerationBackend: ModerationBackend {
                 try PrivateFiles.makeDirectory(directory)
                 try PrivateFiles.replace(blacklistPath, with: ModerationFileFormat.render(blacklist: state.blacklist))
                 try PrivateFiles.replace(bansPath, with: ModerationFileFormat.render(bans: state.bans))
+                try PrivateFiles.replace(deregisteredPath, with: ModerationFileFormat.render(deregistered: state.deregistered))
             } catch {
                 throw ModerationError("\(error)")
             }
@@ -71,7 +79,7 @@ public final class FileModerationBackend: ModerationBackend {
     }
 
     public func watch(_ changed: @escaping @Sendable () -> Void) {
-        let paths = [blacklistPath, bansPath]
+        let paths = [blacklistPath, bansPath, deregisteredPath]
         watcher.value = ThreadGroup(starting: "trackertui-moderation") { thread in
             var stamps = paths.map(Self.modificationTime)
             // An edit made between the first load and these stamps would otherwise never be seen.

@@ -7,6 +7,8 @@ public protocol ModerationBackend: AnyObject, Sendable {
     func setBlacklisted(_ infoHash: InfoHash, _ listed: Bool) throws
     func ban(_ range: AddressRange, until: TrackerTime) throws
     func unban(_ range: AddressRange) throws
+    /// Marks a torrent deregistered at `time`, or registered again (nil).
+    func setDeregistered(_ infoHash: InfoHash, at time: TrackerTime?) throws
     /// Calls `changed` (from a background thread) whenever the lists may have changed elsewhere,
     /// until `stopWatching`.
     func watch(_ changed: @escaping @Sendable () -> Void)

@@ -3,6 +3,7 @@
 /// typo in a hand edit never takes the whole list, or the tracker, down.
 /// - `blacklist` and whitelists: opentracker's format, one 40-hex info-hash a line, `#` starts a comment.
 /// - `bans`: `<address or CIDR range> <until: unix seconds, or forever>` a line.
+/// - `deregistered`: `<40-hex info-hash> <deregistered at: unix seconds>` a line.
 public enum ModerationFileFormat {
     public struct Problem: Sendable, Equatable, CustomStringConvertible {
         public let line: Int
@@ -43,6 +44,26 @@ public enum ModerationFileFormat {
             bans[range] = max(until, bans[range] ?? until)
         }
         return (bans, problems)
+    }
+
+    public static func deregistered(_ bytes: [UInt8]) -> ([InfoHash: TrackerTime], [Problem]) {
+        var torrents: [InfoHash: TrackerTime] = [:]
+        var problems: [Problem] = []
+        for (number, content) in meaningfulLines(bytes) {
+            let fields = content.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            guard fields.count == 2, let hash = InfoHash(hex: fields[0]),
+                  fields[1].count <= 12, fields[1].allSatisfy({ $0.isASCII && $0.isNumber }), let seconds = Int64(fields[1]) else {
+                problems.append(Problem(line: number, reason: "expected <info-hash> <unix seconds>, got \(quoted(content))"))
+                continue
+            }
+            torrents[hash] = TrackerTime(seconds: seconds)
+        }
+        return (torrents, problems)
+    }
+
+    public static func render(deregistered: [InfoHash: TrackerTime]) -> [UInt8] {
+        let lines = deregistered.sorted { ($0.value, $0.key) < ($1.value, $1.key) }.map { "\($0.key.hex) \($0.value.seconds)\n" }
+        return Array(("# trackertui deregistered torrents: <info-hash> <deregistered at: unix seconds>\n" + lines.joined()).utf8)
     }
 
     public static func render(blacklist: Set<InfoHash>) -> [UInt8] {

@@ -1,7 +1,8 @@
 import Logging
 
 /// Carries out moderation: persists each decision in the backend, applies it to the rules the
-/// hot path checks, acts on the swarms (a blacklist purges, a kick removes) and logs it.
+/// hot path checks, acts on the swarms (a blacklist purges, a kick removes, a deregistration
+/// archives) and logs it.
 /// The engine and an attached dashboard both use one; with Redis, changes made by either reach
 /// every node through the backend's watch.
 public final class Moderator: Sendable {
@@ -10,6 +11,10 @@ public final class Moderator: Sendable {
     private let store: any SwarmStore
     private let clock: any TrackerClock
     private let logger: Logger
+    /// A torrent's name and registration time, from the catalogs, for the archive.
+    private let lookup = Locked<CatalogLookup?>(nil)
+
+    public typealias CatalogLookup = @Sendable (InfoHash) -> (name: String, registered: TrackerTime?)?
 
     public init(backend: any ModerationBackend, store: any SwarmStore, access: AccessControl = AccessControl(),
                 clock: any TrackerClock = SystemClock(), logger: Logger) {
@@ -31,6 +36,11 @@ public final class Moderator: Sendable {
         backend.stopWatching()
     }
 
+    /// Where deregistrations find the names and registration times they archive.
+    public func describeTorrents(with lookup: @escaping CatalogLookup) {
+        self.lookup.value = lookup
+    }
+
     /// Loads the lists again. A torrent blacklisted elsewhere (another node, a dashboard, a hand
     /// edit of the file, an SADD by hand) has its swarm purged here as if blacklisted here; the
     /// purge of a swarm this store never had costs nothing.
@@ -47,6 +57,10 @@ public final class Moderator: Sendable {
             logger.info("moderation lists loaded", metadata: ["blacklisted": "\(state.blacklist.count)", "bans": "\(state.bans.count)"])
         }
         access.replace(with: state)
+        let newlyDeregistered = state.deregistered.filter { previous.deregistered[$0.key] != $0.value }
+        for (infoHash, time) in newlyDeregistered {
+            Task { _ = try? await archive(infoHash, at: time) }
+        }
         let newlyListed = state.blacklist.subtracting(previous.blacklist)
         guard !newlyListed.isEmpty else { return }
         let store = store, logger = logger
@@ -77,6 +91,32 @@ public final class Moderator: Sendable {
         try backend.setBlacklisted(infoHash, false)
         access.update { $0.blacklist.remove(infoHash) }
         logger.notice("blacklist lifted", metadata: ["info_hash": "\(infoHash)"])
+    }
+
+    /// Stops tracking the torrent (closed mode refuses it from now on; open mode tracks it again
+    /// as a new torrent if it is announced) and moves its history to the store's archive.
+    @discardableResult
+    public func deregister(_ infoHash: InfoHash) async throws -> ArchivedTorrent {
+        let now = clock.now()
+        try backend.setDeregistered(infoHash, at: now)
+        access.update { $0.deregistered[infoHash] = now }
+        let record = try await archive(infoHash, at: now)
+        logger.notice("deregistered", metadata: ["info_hash": "\(infoHash)", "name": "\(record.name ?? "")",
+                                                 "completed": "\(record.lifecycle?.counts.completed ?? 0)"])
+        return record
+    }
+
+    /// Lifts a deregistration: closed mode tracks the torrent again if a catalog or the
+    /// whitelist has it. Its archived history stays in the archive.
+    public func reregister(_ infoHash: InfoHash) async throws {
+        try backend.setDeregistered(infoHash, at: nil)
+        access.update { $0.deregistered[infoHash] = nil }
+        logger.notice("registered again", metadata: ["info_hash": "\(infoHash)"])
+    }
+
+    private func archive(_ infoHash: InfoHash, at time: TrackerTime) async throws -> ArchivedTorrent {
+        let known = lookup.value?(infoHash)
+        return try await store.deregister(ArchivedTorrent(infoHash: infoHash, name: known?.name, registered: known?.registered, deregistered: time))
     }
 
     /// Drops one peer now; it may come back with its next announce.

@@ -13,6 +13,7 @@ extension CatalogEntry {
             Array("private".utf8): .integer(metainfo.isPrivate ? 1 : 0),
             Array("path".utf8): .bytes(Array(path.utf8.prefix(Self.maxPathBytes))),
         ]
+        if let registered { fields[Array("registered".utf8)] = .integer(registered.seconds) }
         if let v1 = metainfo.v1 { fields[Array("v1".utf8)] = .string(v1.hex) }
         if let v2 = metainfo.v2 { fields[Array("v2".utf8)] = .string(v2.hex) }
         return BencodeValue.dictionary(fields).encoded()
@@ -28,8 +29,9 @@ extension CatalogEntry {
         else { return nil }
         let v1 = value["v1"]?.text.flatMap { InfoHash(hex: $0) }, v2 = value["v2"]?.text.flatMap { InfoHash(hex: $0) }
         guard v1 != nil || v2 != nil else { return nil }
+        let registered = value["registered"]?.integer.flatMap { $0 >= 0 ? TrackerTime(seconds: $0) : nil }
         self.init(metainfo: TorrentMetainfo(v1: v1, v2: v2, name: TorrentMetainfo.printable(name), totalLength: UInt64(size),
                                             fileCount: Int(files), pieceLength: Int(piece), isPrivate: isPrivate == 1),
-                  path: String(decoding: path, as: UTF8.self))
+                  path: String(decoding: path, as: UTF8.self), registered: registered)
     }
 }

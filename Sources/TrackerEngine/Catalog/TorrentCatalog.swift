@@ -3,10 +3,13 @@ public struct CatalogEntry: Sendable, Equatable {
     public var metainfo: TorrentMetainfo
     /// The file it came from.
     public var path: String
+    /// When a catalog first held it (this engine's, or with Redis the first engine's).
+    public var registered: TrackerTime?
 
-    public init(metainfo: TorrentMetainfo, path: String) {
+    public init(metainfo: TorrentMetainfo, path: String, registered: TrackerTime? = nil) {
         self.metainfo = metainfo
         self.path = path
+        self.registered = registered
     }
 }
 
@@ -33,12 +36,18 @@ public final class TorrentCatalog: Sendable {
     public var infoHashes: Set<InfoHash> { Set(state.value.entries.keys) }
 
     /// Puts `files` in place of what the catalog held. Two files with one info-hash: the first
-    /// path in sorted order wins, so a reload gives the same result.
-    public func replace(with files: [CatalogEntry]) {
-        var next: [InfoHash: CatalogEntry] = [:]
-        for file in files.sorted(by: { $0.path < $1.path }) {
-            for hash in file.metainfo.infoHashes where next[hash] == nil { next[hash] = file }
+    /// path in sorted order wins, so a reload gives the same result. A torrent the catalog held
+    /// already keeps its registration time; a new one without a time is registered `now`.
+    public func replace(with files: [CatalogEntry], now: TrackerTime = SystemClock().now()) {
+        state.update { state in
+            var next: [InfoHash: CatalogEntry] = [:]
+            for var file in files.sorted(by: { $0.path < $1.path }) {
+                let hashes = file.metainfo.infoHashes
+                let known = hashes.compactMap { state.entries[$0]?.registered }.min()
+                file.registered = [known, file.registered].compactMap { $0 }.min() ?? now
+                for hash in hashes where next[hash] == nil { next[hash] = file }
+            }
+            state = (state.generation + 1, next)
         }
-        state.update { $0 = ($0.generation + 1, next) }
     }
 }

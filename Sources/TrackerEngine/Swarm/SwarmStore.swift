@@ -23,6 +23,10 @@
 ///   one swarm's peers with their detail.
 /// - `health` says whether the store answers and how fast (a round trip through its queue).
 /// - `remove(peer:from:)` drops one peer now (a kick); `purge` drops a whole swarm, counts included.
+/// - `deregister` drops a whole swarm like `purge` and keeps its lifecycle in the store's archive,
+///   with the record it is given (name, registration, deregistration time); it answers the record
+///   as archived. Given the same deregistration again (another node following the change), it
+///   archives nothing more. `archive(limit:)` lists the archive, the newest deregistration first.
 /// - Time is always passed in; a store never reads a clock.
 ///
 /// The hot calls (`announce`, `scrape`) answer through a callback so that a store that can answer at
@@ -49,6 +53,9 @@ public protocol SwarmStore: AnyObject, Sendable {
     func remove(peer: PeerEndpoint, from infoHash: InfoHash) async throws(StoreError) -> Bool
     @discardableResult
     func purge(_ infoHash: InfoHash) async throws(StoreError) -> Bool
+    @discardableResult
+    func deregister(_ torrent: ArchivedTorrent) async throws(StoreError) -> ArchivedTorrent
+    func archive(limit: Int) async throws(StoreError) -> [ArchivedTorrent]
     func health() async -> StoreHealth
 }
 

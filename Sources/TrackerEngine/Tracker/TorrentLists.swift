@@ -24,7 +24,11 @@ final class TorrentLists: Sendable {
                           appliedPath: configuration.dataDirectory.map { $0 + "/blacklist-file-applied" })
         }
         let registry = store as? any CatalogRegistry
-        shared = registered == nil ? nil : registry.map { SharedCatalogFollower(registry: $0) }
+        let shared = registered == nil ? nil : registry.map { SharedCatalogFollower(registry: $0) }
+        self.shared = shared
+        moderator.describeTorrents { hash in
+            (catalog.entry(for: hash) ?? shared?.latest.entries[hash]).map { ($0.metainfo.name, $0.registered) }
+        }
         guard !configuration.torrentDirectories.isEmpty || configuration.mode == .closed else {
             watcher = nil
             return

@@ -40,7 +40,8 @@ public final class TrackerService: Service, Sendable {
         let backend: any ModerationBackend
         switch configuration.store {
         case .memory:
-            store = MemorySwarmStore(peerTimeout: configuration.effectivePeerTimeout, limits: configuration.swarmLimits)
+            store = MemorySwarmStore(peerTimeout: configuration.effectivePeerTimeout, limits: configuration.swarmLimits,
+                                     archivePath: (configuration.dataDirectory ?? ".") + "/archive", logger: logger)
             managedRedis = nil
             nodes = nil
             stopStore = {}

@@ -1,4 +1,5 @@
 import Atomics
+import Logging
 
 /// Swarms kept in this process: 256 shards keyed by info-hash, each behind its own lock, so
 /// announces for different torrents rarely wait for each other. Answers synchronously.
@@ -11,6 +12,8 @@ public final class MemorySwarmStore: SwarmStore {
     private let shards: [Shard]
     /// Swarms held, across shards: checked against `limits.maxTorrents` when an announce would start one.
     private let torrentCount = ManagedAtomic(0)
+    /// Deregistered torrents' lifecycles.
+    private let archived: ArchiveFile
 
     private final class Shard: Sendable {
         let state = Locked(State())
@@ -21,13 +24,15 @@ public final class MemorySwarmStore: SwarmStore {
         }
     }
 
+    /// `archivePath`: the file deregistered torrents are kept in (nil: in memory only).
     public init(peerTimeout: Int64 = 3660, torrentRetention: Int64 = 30 * 86_400, shardCount: Int = 256,
-                limits: SwarmLimits = SwarmLimits()) {
+                limits: SwarmLimits = SwarmLimits(), archivePath: String? = nil, logger: Logger = Logger(label: "trackertui.store")) {
         precondition(shardCount > 0 && shardCount & (shardCount - 1) == 0, "shardCount must be a power of two")
         self.peerTimeout = peerTimeout
         self.torrentRetention = torrentRetention
         self.limits = limits
         self.shards = (0..<shardCount).map { _ in Shard() }
+        self.archived = ArchiveFile(path: archivePath, logger: logger)
     }
 
     @inline(__always)
@@ -170,6 +175,22 @@ public final class MemorySwarmStore: SwarmStore {
         let removed = shard(for: infoHash).state.update { $0.swarms.removeValue(forKey: infoHash) != nil }
         if removed { torrentCount.wrappingDecrement(ordering: .relaxed) }
         return removed
+    }
+
+    public func deregister(_ torrent: ArchivedTorrent) async throws(StoreError) -> ArchivedTorrent {
+        if let done = archived.newest(ArchiveFile.maxKept).first(where: { $0.infoHash == torrent.infoHash && $0.deregistered.seconds == torrent.deregistered.seconds }) {
+            return done
+        }
+        let swarm = shard(for: torrent.infoHash).state.update { $0.swarms.removeValue(forKey: torrent.infoHash) }
+        if swarm != nil { torrentCount.wrappingDecrement(ordering: .relaxed) }
+        var record = torrent
+        record.lifecycle = swarm?.info(torrent.infoHash)
+        _ = try archived.add(record)
+        return record
+    }
+
+    public func archive(limit: Int) async throws(StoreError) -> [ArchivedTorrent] {
+        archived.newest(limit)
     }
 
     /// Peers and torrents held, for stats and the memory benchmark.

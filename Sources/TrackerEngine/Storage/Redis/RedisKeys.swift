@@ -1,3 +1,5 @@
+import Glibc
+
 /// The key layout (see the README's table). Every key of one swarm carries the hash tag
 /// `{<hex info-hash>}`, so a swarm lives in one Redis Cluster slot.
 struct RedisKeys: Sendable {
@@ -29,6 +31,22 @@ struct RedisKeys: Sendable {
     var whitelist: String { "\(prefix):whitelist" }
     /// `<prefix>:catalog:version`: raised by every change of the catalog hash or the whitelist.
     var catalogVersion: String { "\(prefix):catalog:version" }
+    /// `<prefix>:deregistered`: ZSET hex info-hash → when it was deregistered (ms).
+    var deregistered: String { "\(prefix):deregistered" }
+    /// `<prefix>:archive`: ZSET archive key → when it was archived (ms), newest last: the archive's index.
+    var archive: String { "\(prefix):archive" }
+    /// `<prefix>:archive:<UTC date>:<hex>`: a deregistered torrent's lifecycle hash, renamed.
+    func archive(_ infoHash: InfoHash, at time: TrackerTime) -> String {
+        "\(prefix):archive:\(Self.utcDate(time)):\(infoHash.hex)"
+    }
+
+    /// `YYYY-MM-DD` of a time, in UTC.
+    static func utcDate(_ time: TrackerTime) -> String {
+        var seconds = time_t(time.seconds), parts = tm()
+        gmtime_r(&seconds, &parts)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))"
+    }
     func node(_ id: String) -> String { "\(prefix):node:\(id)" }
 
     struct Swarm {

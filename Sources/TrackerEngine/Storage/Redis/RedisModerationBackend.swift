@@ -5,7 +5,7 @@ import Synchronization
 
 /// Moderation lists in Redis, shared by every node and dashboard on the same server and prefix:
 /// `<prefix>:blacklist` (SET of hex info-hashes), `<prefix>:bans` (ZSET address or CIDR range →
-/// deadline ms). Every change is published on `<prefix>:events`; `watch` subscribes and reloads
+/// deadline ms), `<prefix>:deregistered` (ZSET hex info-hash → deregistered at, ms). Every change is published on `<prefix>:events`; `watch` subscribes and reloads
 /// on each message, after every (re)connection, so a change made while a node was cut off still
 /// arrives, and every `pollSeconds` besides, for changes made by hand without a PUBLISH (an SADD
 /// in redis-cli).
@@ -26,7 +26,7 @@ public final class RedisModerationBackend: ModerationBackend {
         self.timeout = timeout
     }
 
-    public var location: String { "redis \(endpoint) \(keys.blacklist), \(keys.bans)" }
+    public var location: String { "redis \(endpoint) \(keys.blacklist), \(keys.bans), \(keys.deregistered)" }
 
     /// Runs commands on the shared connection, reconnecting once when it is broken.
     private func run(_ commands: [[String]]) throws -> [RedisReply] {
@@ -50,7 +50,8 @@ public final class RedisModerationBackend: ModerationBackend {
 
     public func load(now: TrackerTime) throws -> ModerationState {
         let replies = try run([["SMEMBERS", keys.blacklist],
-                               ["ZRANGEBYSCORE", keys.bans, "(\(now.milliseconds)", "+inf", "WITHSCORES"]])
+                               ["ZRANGEBYSCORE", keys.bans, "(\(now.milliseconds)", "+inf", "WITHSCORES"],
+                               ["ZRANGE", keys.deregistered, "0", "-1", "WITHSCORES"]])
         var state = ModerationState()
         var skipped: [String] = []
         for member in replies[0].array ?? [] {
@@ -68,6 +69,17 @@ public final class RedisModerationBackend: ModerationBackend {
             }
             state.bans[range] = max(until, state.bans[range] ?? until)
         }
+        let deregistered = replies[2].array ?? []
+        for i in stride(from: 0, to: deregistered.count - 1, by: 2) {
+            let name = String(decoding: deregistered[i].bytes ?? [], as: UTF8.self)
+            guard let hash = InfoHash(hex: name),
+                  let score = deregistered[i + 1].bytes.flatMap({ Double(String(decoding: $0, as: UTF8.self)) }),
+                  let time = TrackerTime(milliseconds: score) else {
+                skipped.append("\(keys.deregistered) member \(name.prefix(60))")
+                continue
+            }
+            state.deregistered[hash] = time
+        }
         if !skipped.isEmpty { logger.warning("moderation entries skipped (not valid)", metadata: ["entries": "\(skipped)"]) }
         return state
     }
@@ -84,6 +96,11 @@ public final class RedisModerationBackend: ModerationBackend {
 
     public func unban(_ range: AddressRange) throws {
         _ = try run([["ZREM", keys.bans, range.description], ["PUBLISH", keys.events, "unban \(range)"]])
+    }
+
+    public func setDeregistered(_ infoHash: InfoHash, at time: TrackerTime?) throws {
+        let change = time.map { ["ZADD", keys.deregistered, String($0.milliseconds), infoHash.hex] } ?? ["ZREM", keys.deregistered, infoHash.hex]
+        _ = try run([change, ["PUBLISH", keys.events, "\(time == nil ? "reregister" : "deregister") \(infoHash.hex)"]])
     }
 
     public func watch(_ changed: @escaping @Sendable () -> Void) {

@@ -6,7 +6,7 @@
 /// (shared helpers) + its own file: `scripts/redis-eval.sh NAME KEY , ARGS…` runs one by hand
 /// with `redis-cli --eval`.
 enum RedisScript: Int, CaseIterable {
-    case announce, count, sweep, kick
+    case announce, count, sweep, kick, deregister
 
     /// What `SCRIPT LOAD` is given.
     var source: String {
@@ -19,6 +19,7 @@ enum RedisScript: Int, CaseIterable {
         case .count: return PackageResources.count_lua
         case .sweep: return PackageResources.sweep_lua
         case .kick: return PackageResources.kick_lua
+        case .deregister: return PackageResources.deregister_lua
         }
     }
 

@@ -13,6 +13,8 @@ extension RedisSwarmStore: CatalogRegistry {
         guard !changed.isEmpty || !removed.isEmpty || !listed.isEmpty || !unlisted.isEmpty else { return }
         try await withSession { session in
             let keys = session.keys
+            var changed = changed
+            try Self.keepEarlierRegistrations(of: &changed, session)
             var commands: [[[UInt8]]] = []
             for (hash, entry) in changed { commands.append([Array("HSET".utf8), Array(keys.catalog.utf8), Array(hash.hex.utf8), entry.encoded()]) }
             for hash in removed { commands.append([Array("HDEL".utf8), Array(keys.catalog.utf8), Array(hash.hex.utf8)]) }
@@ -24,6 +26,20 @@ extension RedisSwarmStore: CatalogRegistry {
                 }
             }
             _ = try session.connection.command(["INCR", keys.catalogVersion])
+        }
+    }
+
+    /// A torrent another engine (or this one before a restart) registered first keeps that time.
+    private static func keepEarlierRegistrations(of entries: inout [InfoHash: CatalogEntry], _ session: RedisSession) throws {
+        let hashes = Array(entries.keys)
+        for start in stride(from: 0, to: hashes.count, by: catalogBatch) {
+            let chunk = hashes[start..<min(start + catalogBatch, hashes.count)]
+            let reply = try session.connection.command(["HMGET", session.keys.catalog] + chunk.map(\.hex))
+            for (hash, value) in zip(chunk, reply.array ?? []) {
+                guard let earlier = value.bytes.flatMap(CatalogEntry.init(encoded:))?.registered,
+                      earlier < entries[hash]?.registered ?? .distantFuture else { continue }
+                entries[hash]?.registered = earlier
+            }
         }
     }
 

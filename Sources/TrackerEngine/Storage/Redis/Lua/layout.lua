@@ -29,6 +29,8 @@ local CLIENT_SIZE_V6 = 8
 local ENDPOINT_SIZE_V6 = 18
 -- `<prefix>:torrents`, from the lifecycle key `<prefix>:{<hex>}:t`.
 local TORRENTS_SUFFIX = ':torrents'
+-- `<prefix>:archive`, the archive's index, likewise.
+local ARCHIVE_SUFFIX = ':archive'
 
 -- Scripts name a swarm's keys from `base`, `<prefix>:{<hex>}:`, the lifecycle key without
 -- LIFECYCLE: every key of a swarm shares its hash tag, so they all live in its Cluster slot.
