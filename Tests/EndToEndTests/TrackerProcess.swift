@@ -49,16 +49,27 @@ final class TrackerProcess {
     /// Runs the binary with `arguments` until it exits (for commands that must refuse to start):
     /// its exit status and what it wrote on stderr.
     static func runToCompletion(_ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, stderr: String) {
+        let run = try command(arguments, environment: environment)
+        return (run.status, run.stderr)
+    }
+
+    /// Runs the binary with `arguments` until it exits: its exit status and what it wrote on
+    /// stdout and stderr (stdout read to a file, so neither pipe can fill while the other waits).
+    static func command(_ arguments: [String], environment: [String: String]? = nil) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
         if let environment { process.environment = environment }
+        let outURL = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("tt-out-\(UUID().uuidString)")
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: outURL) }
+        process.standardOutput = try FileHandle(forWritingTo: outURL)
         let err = Pipe()
         process.standardError = err
         try process.run()
         let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        return (process.terminationStatus, text)
+        return (process.terminationStatus, (try? String(contentsOf: outURL, encoding: .utf8)) ?? "", text)
     }
 
     var log: String { (try? String(contentsOf: logURL, encoding: .utf8)) ?? "" }

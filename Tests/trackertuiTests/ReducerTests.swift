@@ -88,6 +88,29 @@ struct ReducerTests {
         #expect(state.apply(.confirm(true)) == [.blacklist(Fixtures.hash("cc"))])
     }
 
+    @Test("d asks first, then deregisters the selected torrent; A shows the archive and loads it on each refresh; u in the access view registers again")
+    func deregisterIsConfirmed() {
+        var state = Fixtures.state()
+        #expect(state.apply(.deregister).isEmpty)
+        #expect(state.confirmation?.question.hasSuffix("drop its swarm and archive its history? (y/n)") == true)
+        #expect(state.apply(.confirm(true)) == [.deregister(Fixtures.hash("cc"))])
+
+        #expect(state.apply(.showArchive) == [.loadArchive])
+        #expect(state.screen == .archive)
+        let record = ArchivedTorrent(infoHash: Fixtures.hash("cc"), name: "debian.iso", deregistered: Fixtures.now)
+        _ = state.apply(.archiveLoaded([record]))
+        #expect(state.archive == [record])
+        var moderation = ModerationState()
+        moderation.deregistered[Fixtures.hash("cc")] = Fixtures.now
+        #expect(state.apply(.snapshot(Fixtures.snapshot([], moderation: moderation))) == [.loadArchive])
+
+        _ = state.apply(.showModeration)
+        #expect(state.moderationItems == [.deregistered(Fixtures.hash("cc"), at: Fixtures.now)])
+        _ = state.apply(.lift)
+        #expect(state.confirmation?.question.hasPrefix("Register \"debian.iso\" again") == true, "named from the archive once the row is gone")
+        #expect(state.apply(.confirm(true)) == [.reregister(Fixtures.hash("cc"))])
+    }
+
     @Test("a question waits through refreshes; keys other than y/n do not act meanwhile")
     func questionWaits() {
         var state = Fixtures.state()
@@ -150,7 +173,7 @@ struct ReducerTests {
         #expect(state.message?.contains("--whitelist") == true, "the whitelist is edited in its file")
         _ = state.apply(.end)  // any key clears the message: the status line shows the mode
         let grid = DashboardView(glyphs: .unicode).render(state)
-        #expect(grid.line(22).hasPrefix("Mode closed (12 torrents registered)  1 blacklisted, 1 banned, 1 whitelisted"))
+        #expect(grid.line(22).hasPrefix("Mode closed (12 torrents registered)  1 blacklisted, 1 banned, 0 deregistered"))
         #expect((0..<24).contains { grid.line($0).hasPrefix("whitelist  " + Fixtures.hash("ab").hex) })
         _ = state.apply(.back)
         #expect(state.screen == .torrents)

@@ -54,6 +54,8 @@ struct AttachedRedisSource: DashboardSource {
         self.moderator = moderator
         self.clock = clock
         shared = SharedCatalogFollower(registry: sharedCatalog)
+        let followed = followed
+        moderator.describeTorrents { hash in followed.entry(for: hash).map { ($0.metainfo.name, $0.registered) } }
     }
 
     func engines() async -> EngineCounters {

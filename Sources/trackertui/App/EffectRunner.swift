@@ -9,6 +9,9 @@ final class EffectRunner: Sendable {
     /// The torrent whose peers are being fetched, so that refreshes do not pile up.
     private let loadingPeers = Locked<InfoHash?>(nil)
 
+    /// Deregistered torrents the archive view lists, the latest first.
+    static let archiveShown = 1000
+
     init(source: any DashboardSource, sampler: SnapshotSampler) {
         self.source = source
         self.sampler = sampler
@@ -60,6 +63,17 @@ final class EffectRunner: Sendable {
             }
         case .unban(let address):
             act("Ban lifted on \(address).") { try await moderator.unban(address) }
+        case .deregister(let hash):
+            act("Deregistered \(hash.hex.prefix(16))…; its history is in the archive (A).") {
+                try await moderator.deregister(hash)
+                await sampler.requestFullListing()
+            }
+        case .reregister(let hash):
+            act("Registered \(hash.hex.prefix(16))… again.") { try await moderator.reregister(hash) }
+        case .loadArchive:
+            Task {
+                if let records = try? await store.archive(limit: Self.archiveShown) { post(.archiveLoaded(records)) }
+            }
         }
     }
 

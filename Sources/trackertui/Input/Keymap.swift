@@ -16,7 +16,8 @@ enum Keymap {
         Binding(keys: [.home, .character("g")], intent: .home, help: "first row"),
         Binding(keys: [.end, .character("G")], intent: .end, help: "last row"),
         Binding(keys: [.escape, .left], intent: .back, help: "back / clear the filter"),
-        Binding(keys: [.character("B"), .function(5)], intent: .showModeration, help: "access: mode, blacklist, bans, whitelist"),
+        Binding(keys: [.character("B"), .function(5)], intent: .showModeration, help: "access: mode and lists, bans"),
+        Binding(keys: [.character("A")], intent: .showArchive, help: "archive of deregistered torrents"),
         Binding(keys: [.character("l"), .function(6)], intent: .showLog, help: "log of recent events"),
         Binding(keys: [.character("?"), .character("h"), .function(1)], intent: .showHelp, help: "this help"),
         Binding(keys: [.character("q"), .function(10)], intent: .quit, help: "quit (asks when it stops the tracker)"),
@@ -33,6 +34,7 @@ enum Keymap {
         Binding(keys: [.character("I")], intent: .invertSort, help: "invert the sort order"),
         Binding(keys: [.character("b")], intent: .blacklist, help: "blacklist the torrent (purges its swarm)"),
         Binding(keys: [.character("u")], intent: .unblacklist, help: "lift the torrent's blacklist"),
+        Binding(keys: [.character("d")], intent: .deregister, help: "deregister (archives its history)"),
     ]
 
     static let peers: [Binding] = [
@@ -48,12 +50,13 @@ enum Keymap {
         Binding(keys: [.enter, .right], intent: .open, help: "this torrent's peers"),
         Binding(keys: [.character("b")], intent: .blacklist, help: "blacklist this torrent"),
         Binding(keys: [.character("u")], intent: .unblacklist, help: "lift this torrent's blacklist"),
+        Binding(keys: [.character("d")], intent: .deregister, help: "deregister this torrent"),
     ]
 
     static let moderation: [Binding] = [
         Binding(keys: [.character("k")], intent: .up, help: "move up"),
         Binding(keys: [.character("j")], intent: .down, help: "move down"),
-        Binding(keys: [.character("u"), .delete], intent: .lift, help: "lift the selected blacklist entry or ban"),
+        Binding(keys: [.character("u"), .delete], intent: .lift, help: "lift the selected entry"),
     ]
 
     static let scrolling: [Binding] = [
@@ -67,7 +70,7 @@ enum Keymap {
         case .peers: return peers
         case .details: return details
         case .moderation: return moderation
-        case .log, .help: return scrolling
+        case .archive, .log, .help: return scrolling
         }
     }
 

@@ -37,10 +37,14 @@ extension DashboardState {
         case .kick: askToKick()
         case .ban: askToBan()
         case .lift: askToLift()
+        case .deregister: askToDeregister()
         case .showModeration: show(.moderation)
         case .showLog: show(.log)
         case .showHelp: show(.help)
         case .showDetails: showDetails()
+        case .showArchive:
+            show(.archive)
+            if screen == .archive { return [.loadArchive] }
         case .quit:
             if quitStopsEngine {
                 confirmation = PendingConfirmation(question: "Quit and stop the tracker? (y/n)", effect: .quit)
@@ -50,7 +54,7 @@ extension DashboardState {
             }
         case .filterType, .filterErase, .filterAccept, .filterCancel, .confirm:
             break
-        case .snapshot, .peersLoaded, .logUpdated, .actionFinished, .actionFailed, .resize:
+        case .snapshot, .peersLoaded, .archiveLoaded, .logUpdated, .actionFinished, .actionFailed, .resize:
             break  // news, handled above
         }
         return []
@@ -63,12 +67,16 @@ extension DashboardState {
             rebuildRows()
             moderationCursor.clamp(count: moderationItems.count, page: page)
             if case .peers(let hash) = screen { return [.loadPeers(hash)] }
+            if screen == .archive { return [.loadArchive] }
         case let .peersLoaded(hash, peers):
             guard case .peers(let open) = screen, open == hash else { return [] }
             let selectedEndpoint = selectedPeer?.endpoint
             self.peers = peers.sorted { ($0.isSeeder ? 0 : 1, $1.lastSeen, $0.endpoint.description) < ($1.isSeeder ? 0 : 1, $0.lastSeen, $1.endpoint.description) }
             if let selectedEndpoint, let index = self.peers.firstIndex(where: { $0.endpoint == selectedEndpoint }) { peerCursor.index = index }
             peerCursor.clamp(count: self.peers.count, page: page)
+        case .archiveLoaded(let records):
+            archive = records
+            archiveCursor.clamp(count: archive.count, page: page)
         case .logUpdated(let lines):
             let following = logCursor.index >= log.count - 1
             log = lines
@@ -84,6 +92,7 @@ extension DashboardState {
             torrentCursor.clamp(count: self.rows.count, page: page)
             peerCursor.clamp(count: peers.count, page: page)
             moderationCursor.clamp(count: moderationItems.count, page: page)
+            archiveCursor.clamp(count: archive.count, page: page)
             logCursor.clamp(count: log.count, page: page)
         default:
             break
@@ -117,6 +126,7 @@ extension DashboardState {
             selected = selectedRow?.infoHash
         case .peers: peerCursor.move(by: delta, count: peers.count, page: page)
         case .moderation: moderationCursor.move(by: delta, count: moderationItems.count, page: page)
+        case .archive: archiveCursor.move(by: delta, count: archive.count, page: page)
         case .log: logCursor.move(by: delta, count: log.count, page: page)
         case .help, .details: break
         }
@@ -162,7 +172,7 @@ extension DashboardState {
         case .peers, .details:
             screen = .torrents
             peers = []
-        case .moderation, .log, .help:
+        case .moderation, .archive, .log, .help:
             screen = returnTo
         }
     }
@@ -171,7 +181,7 @@ extension DashboardState {
         if screen == target { return back() }
         switch screen {
         case .torrents, .peers, .details: returnTo = screen
-        case .moderation, .log, .help: break
+        case .moderation, .archive, .log, .help: break
         }
         screen = target
     }
@@ -240,9 +250,29 @@ extension DashboardState {
             confirmation = PendingConfirmation(question: "Lift the blacklist on \(hash.hex.prefix(16))…? (y/n)", effect: .unblacklist(hash))
         case .banned(let address, _):
             confirmation = PendingConfirmation(question: "Lift the ban on \(address)? (y/n)", effect: .unban(address))
+        case .deregistered(let hash, _):
+            confirmation = PendingConfirmation(question: "Register \(label(hash)) again (closed mode tracks it if a catalog or the whitelist has it)? (y/n)",
+                                               effect: .reregister(hash))
         case .whitelisted:
             message = "The whitelist is a file (--whitelist): edit it, then send the tracker SIGHUP."
         }
+    }
+
+    /// `d`: stop tracking the torrent and keep its history in the archive.
+    private mutating func askToDeregister() {
+        guard let hash = targetTorrent else { return }
+        if snapshot.moderation.deregistered[hash] != nil, snapshot.row(hash) == nil {
+            message = "Already deregistered."
+            return
+        }
+        confirmation = PendingConfirmation(question: "Deregister \(label(hash)): drop its swarm and archive its history? (y/n)",
+                                           effect: .deregister(hash))
+    }
+
+    /// A torrent in a question: its name when known (its row, or its archive record once its
+    /// swarm is gone), else the start of its hash.
+    private func label(_ hash: InfoHash) -> String {
+        (snapshot.row(hash)?.name ?? archive.first { $0.infoHash == hash }?.name).map { "\"\($0.prefix(40))\"" } ?? "\(hash.hex.prefix(16))…"
     }
 }
 
@@ -250,7 +280,7 @@ extension Intent {
     /// Intents from the outside world rather than from keys.
     var isNews: Bool {
         switch self {
-        case .snapshot, .peersLoaded, .logUpdated, .actionFinished, .actionFailed, .resize: return true
+        case .snapshot, .peersLoaded, .archiveLoaded, .logUpdated, .actionFinished, .actionFailed, .resize: return true
         default: return false
         }
     }

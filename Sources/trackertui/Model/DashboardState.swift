@@ -23,6 +23,8 @@ struct DashboardState: Equatable, Sendable {
     var peers: [PeerDetail] = []
     var peerCursor = ListCursor()
     var moderationCursor = ListCursor()
+    var archive: [ArchivedTorrent] = []
+    var archiveCursor = ListCursor()
     var log: [String] = []
     var logCursor = ListCursor()
     var terminalRows = 24

@@ -7,12 +7,13 @@ enum Intent: Equatable, Sendable {
     case open, back
     case sortNext, sortPrevious, invertSort
     case startFilter, filterType(Character), filterErase, filterAccept, filterCancel
-    case blacklist, unblacklist, kick, ban, lift
-    case showModeration, showLog, showHelp, showDetails
+    case blacklist, unblacklist, kick, ban, lift, deregister
+    case showModeration, showLog, showHelp, showDetails, showArchive
     case quit
     case confirm(Bool)
     case snapshot(DashboardSnapshot)
     case peersLoaded(InfoHash, [PeerDetail])
+    case archiveLoaded([ArchivedTorrent])
     case logUpdated([String])
     case actionFinished(String)
     case actionFailed(String)
@@ -26,7 +27,10 @@ enum Effect: Equatable, Sendable {
     case kick(PeerEndpoint, from: InfoHash)
     case ban(AddressRange, seconds: Int64, dropping: PeerEndpoint, from: InfoHash)
     case unban(AddressRange)
+    case deregister(InfoHash)
+    case reregister(InfoHash)
     case loadPeers(InfoHash)
+    case loadArchive
     case quit
 }
 
@@ -43,6 +47,8 @@ enum Screen: Equatable, Sendable {
     /// One torrent's catalog entry, counts and lifecycle.
     case details(InfoHash)
     case moderation
+    /// Deregistered torrents, newest first.
+    case archive
     case log
     case help
 }

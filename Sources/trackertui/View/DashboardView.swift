@@ -12,6 +12,7 @@ struct DashboardView {
         case .peers: PeerTableView().draw(state, on: &grid, from: body)
         case .details(let hash): TorrentDetailsView().draw(state, torrent: hash, on: &grid, from: body)
         case .moderation: ModerationView().draw(state, on: &grid, from: body)
+        case .archive: ArchiveView().draw(state, on: &grid, from: body)
         case .log: LogView().draw(state, on: &grid, from: body)
         case .help: HelpView().draw(state, on: &grid, from: body)
         }

@@ -7,12 +7,12 @@ struct KeyBarView {
             keys = [("F1", "Help"), ("/", "Filter"), ("s", "Sort"), ("Enter", "Peers"), ("i", "Info"), ("b", "Blacklist"), ("B", "Access"),
                     ("l", "Log"), ("q", "Quit")]
         case .details:
-            keys = [("Esc", "Back"), ("Enter", "Peers"), ("b", "Blacklist"), ("F1", "Help"), ("q", "Quit")]
+            keys = [("Esc", "Back"), ("Enter", "Peers"), ("b", "Blacklist"), ("d", "Deregister"), ("F1", "Help"), ("q", "Quit")]
         case .peers:
             keys = [("Esc", "Back"), ("k", "Kick"), ("K", "Ban " + Format.duration(state.banSeconds)), ("b", "Blacklist"), ("F1", "Help"), ("q", "Quit")]
         case .moderation:
             keys = [("Esc", "Back"), ("u", "Lift"), ("F1", "Help"), ("q", "Quit")]
-        case .log, .help:
+        case .archive, .log, .help:
             keys = [("Esc", "Back"), ("F1", "Help"), ("q", "Quit")]
         }
         var x = 0

@@ -20,6 +20,9 @@ struct ModerationView {
             case let .banned(address, until):
                 let left = until == .distantFuture ? "forever" : Format.duration(until.seconds.subtractingReportingOverflow(now.seconds).partialValue + 1)
                 values = ["ban", address.description, left]
+            case let .deregistered(hash, at):
+                let name = state.snapshot.row(hash)?.name
+                values = ["deregist.", hash.hex + (name.map { " " + $0 } ?? ""), Format.duration(now.seconds - at.seconds) + " ago"]
             case .whitelisted(let hash):
                 let name = state.snapshot.row(hash)?.name
                 values = ["whitelist", hash.hex + (name.map { " " + $0 } ?? ""), "file"]

@@ -34,7 +34,8 @@ struct StatusLineView {
             var mode = access.mode.map { "Mode \($0)" } ?? "Mode unknown"
             if let registered = access.registered { mode += " (\(Format.count(registered)) torrents registered)" }
             text = "\(mode)  \(state.snapshot.moderation.blacklist.count) blacklisted, \(state.snapshot.moderation.bans.count) banned, "
-                + "\(access.whitelist.count) whitelisted"
+                + "\(state.snapshot.moderation.deregistered.count) deregistered, \(access.whitelist.count) whitelisted"
+        case .archive: text = "\(state.archive.count) deregistered torrents, the latest first"
         case .log: text = "\(state.log.count) lines"
         case .help: text = ""
         }

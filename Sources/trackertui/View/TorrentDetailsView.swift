@@ -20,6 +20,11 @@ struct TorrentDetailsView {
             lines.append(("info-hash", hash.hex))
             lines.append(("torrent file", "none in the catalog (--torrents)"))
         }
+        let firstSeen = row?.lifecycle.firstSeen.flatMap { $0.seconds > 0 ? $0 : nil }
+        lines.append(("registered", Self.date([row?.catalogEntry?.registered, firstSeen].compactMap { $0 }.min(), now: now)))
+        if let deregistered = state.snapshot.moderation.deregistered[hash] {
+            lines.append(("deregistered", Self.date(deregistered, now: now) + " (refused in closed mode; u in the access view lifts it)"))
+        }
         if let row {
             lines.append(("swarm", "\(row.seeders) seeders, \(row.leechers) leechers, \(row.completed) completed, "
                           + "\(Format.rate(row.announcesPerMinute)) announces/min"))
