@@ -59,20 +59,36 @@ struct RedisWireTests {
         let base = Array("tt:{x}:".utf8)
         let leecher = Fixture.announce(Fixture.hash(1), Fixture.v4(1), left: 10, numwant: 20)
         var writer = RESPWriter()
-        let plan = sampler.plan(for: leecher, now: now, announcer: leecher.endpoint.compact, swarm: base, seeders: "S4", leechers: "L4", into: &writer)
+        let plan = sampler.plan(for: leecher, now: now, announcer: leecher.endpoint.compact, swarm: base, family: .v4, rack: nil, into: &writer)
         #expect(plan.sources.map(\.isRead) == [true, true], "both sets are read from the server")
         #expect(plan.skip == Fixture.v4(1).compact)
         #expect(try Self.commands(writer.bytes) == [["HRANDFIELD", "tt:{x}:S4", "1000"], ["HRANDFIELD", "tt:{x}:L4", "1000"]])
 
         writer.reset()
         let seeder = Fixture.announce(Fixture.hash(1), Fixture.v4(2), left: 0, numwant: 20)
-        #expect(sampler.plan(for: seeder, now: now, announcer: seeder.endpoint.compact, swarm: base, seeders: "S4", leechers: "L4", into: &writer).skip.isEmpty)
+        #expect(sampler.plan(for: seeder, now: now, announcer: seeder.endpoint.compact, swarm: base, family: .v4, rack: nil, into: &writer).skip.isEmpty)
         #expect(try Self.commands(writer.bytes) == [["HRANDFIELD", "tt:{x}:L4", "1000"]])
 
         writer.reset()
-        _ = sampler.plan(for: Fixture.announce(Fixture.hash(1), Fixture.v4(3), event: .stopped), now: now, announcer: [], swarm: base, seeders: "S4", leechers: "L4", into: &writer)
-        _ = sampler.plan(for: Fixture.announce(Fixture.hash(1), Fixture.v4(3), numwant: 0), now: now, announcer: [], swarm: base, seeders: "S4", leechers: "L4", into: &writer)
+        _ = sampler.plan(for: Fixture.announce(Fixture.hash(1), Fixture.v4(3), event: .stopped), now: now, announcer: [], swarm: base, family: .v4, rack: nil, into: &writer)
+        _ = sampler.plan(for: Fixture.announce(Fixture.hash(1), Fixture.v4(3), numwant: 0), now: now, announcer: [], swarm: base, family: .v4, rack: nil, into: &writer)
         #expect(writer.bytes.isEmpty)
+    }
+
+    @Test("an announcer in a rack: its rack's sets first (SRANDMEMBER numwant + 1, never kept), then the swarm's")
+    func planInRack() throws {
+        var sampler = RedisPeerSampler()
+        let base = Array("tt:{x}:".utf8)
+        let leecher = Fixture.announce(Fixture.hash(1), Fixture.v4(1), left: 10, numwant: 20)
+        var writer = RESPWriter()
+        let plan = sampler.plan(for: leecher, now: now, announcer: leecher.endpoint.compact, swarm: base, family: .v4, rack: "r1", into: &writer)
+        #expect(plan.sources.map(\.isRack) == [true, true, false, false])
+        #expect(try Self.commands(writer.bytes) == [["SRANDMEMBER", "tt:{x}:r:r1:S4", "21"], ["SRANDMEMBER", "tt:{x}:r:r1:L4", "21"],
+                                                    ["HRANDFIELD", "tt:{x}:S4", "1000"], ["HRANDFIELD", "tt:{x}:L4", "1000"]])
+        writer.reset()
+        let seeder = Fixture.announce(Fixture.hash(1), Fixture.v6(2), left: 0, numwant: 5)
+        _ = sampler.plan(for: seeder, now: now, announcer: seeder.endpoint.compact, swarm: base, family: .v6, rack: "r1", into: &writer)
+        #expect(try Self.commands(writer.bytes) == [["SRANDMEMBER", "tt:{x}:r:r1:L6", "6"], ["HRANDFIELD", "tt:{x}:L6", "1000"]])
     }
 
     @Test("known swarm: the same read, the bound of each set's fields, however big the set")
@@ -83,7 +99,7 @@ struct RedisWireTests {
         for (seeders, leechers) in [(30, 70), (0, 5000)] {
             sampler.remember(request, seeders: seeders, leechers: leechers)
             var writer = RESPWriter()
-            _ = sampler.plan(for: request, now: now, announcer: request.endpoint.compact, swarm: base, seeders: "S4", leechers: "L4", into: &writer)
+            _ = sampler.plan(for: request, now: now, announcer: request.endpoint.compact, swarm: base, family: .v4, rack: nil, into: &writer)
             #expect(try Self.commands(writer.bytes) == [["HRANDFIELD", "k:S4", "50"], ["HRANDFIELD", "k:L4", "50"]])
         }
     }
@@ -98,7 +114,7 @@ struct RedisWireTests {
         sampler.remember(request, seeders: 3, leechers: 5)
         func plan(at time: TrackerTime) throws -> (RedisPeerSampler.Plan, [[String]]) {
             var writer = RESPWriter()
-            let plan = sampler.plan(for: request, now: time, announcer: request.endpoint.compact, swarm: base, seeders: "S4", leechers: "L4", into: &writer)
+            let plan = sampler.plan(for: request, now: time, announcer: request.endpoint.compact, swarm: base, family: .v4, rack: nil, into: &writer)
             return (plan, try Self.commands(writer.bytes))
         }
         let (first, commands) = try plan(at: now)

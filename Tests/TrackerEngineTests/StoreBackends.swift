@@ -10,12 +10,14 @@ enum StoreBackend: String, CaseIterable, CustomTestStringConvertible, Sendable {
 
     var testDescription: String { rawValue }
 
-    func makeStore(peerTimeout: Int64 = 3660) throws -> any SwarmStore {
+    /// `racks`: the rack names a Redis store writes into its keys (the memory store needs only ids).
+    func makeStore(peerTimeout: Int64 = 3660, racks: Racks = Racks()) throws -> any SwarmStore {
         switch self {
         case .memory:
             return MemorySwarmStore(peerTimeout: peerTimeout, shardCount: 4)
         case .redis:
-            return RedisSwarmStore(endpoint: TestRedis.shared.endpoint, prefix: TestRedis.uniquePrefix(), peerTimeout: peerTimeout, threads: 1)
+            return RedisSwarmStore(endpoint: TestRedis.shared.endpoint, prefix: TestRedis.uniquePrefix(), peerTimeout: peerTimeout, threads: 1,
+                                   racks: racks)
         }
     }
 }

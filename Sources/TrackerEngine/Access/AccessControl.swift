@@ -1,9 +1,9 @@
 import Atomics
 
 /// The rules the hot path checks on every announce: the moderation (blacklist, bans) and, in
-/// closed mode, the torrents registered with the tracker and not deregistered. Reads cost one relaxed atomic load while
-/// nothing is blacklisted or banned and the tracker is open (the usual case), a lock and a few
-/// lookups otherwise.
+/// closed mode, the torrents registered with the tracker and not deregistered. Reads cost one
+/// relaxed atomic load while nothing is blacklisted or banned and the tracker is open (the usual
+/// case), a lock and a few lookups otherwise.
 public final class AccessControl: Sendable {
     private let state = Locked(ModerationState())
     private let hasRules = ManagedAtomic(false)

@@ -13,10 +13,12 @@ public struct TrackerLogic: Sendable {
     public let maxScrapeHashes: Int
     /// Blacklisted torrents and banned addresses, refused before the store is asked.
     public let access: AccessControl
+    /// Where each announcer is: its rack's peers come first in its reply.
+    public let racks: Racks
 
     public init(store: any SwarmStore, policy: AnnouncePolicy = AnnouncePolicy(), clock: any TrackerClock = SystemClock(),
                 sendsExternalIP: Bool = true, fullScrapeEnabled: Bool = true, fullScrapeInterval: Int64 = 60,
-                maxScrapeHashes: Int = 64, access: AccessControl = AccessControl()) {
+                maxScrapeHashes: Int = 64, access: AccessControl = AccessControl(), racks: Racks = Racks()) {
         self.store = store
         self.policy = policy
         self.clock = clock
@@ -25,6 +27,7 @@ public struct TrackerLogic: Sendable {
         self.fullScrapeLimiter = FullScrapeLimiter(interval: fullScrapeInterval)
         self.maxScrapeHashes = maxScrapeHashes
         self.access = access
+        self.racks = racks
     }
 
     /// What an announce reply needs: the store's result and the options to write it with.
@@ -67,7 +70,7 @@ public struct TrackerLogic: Sendable {
             infoHash: query.infoHash, peerID: query.peerID, endpoint: endpoint,
             uploaded: query.uploaded, downloaded: query.downloaded, left: query.left, event: query.event,
             numwant: query.event == .stopped ? 0 : policy.numwant(requested: query.numwant),
-            key: query.key, wantsPeerIDs: !query.compact && !query.noPeerID)
+            key: query.key, wantsPeerIDs: !query.compact && !query.noPeerID, rack: racks.rack(of: address))
         let options = AnnounceReplyOptions(
             interval: policy.interval(randomValue: Self.jitterSeed(query, now)),
             minInterval: policy.minInterval, compact: query.compact, noPeerID: query.noPeerID,

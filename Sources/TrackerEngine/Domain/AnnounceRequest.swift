@@ -15,11 +15,13 @@ public struct AnnounceRequest: Sendable, Equatable {
     public var key: UInt32?
     /// Whether the reply lists peer ids (the dictionary model without `no_peer_id`).
     public var wantsPeerIDs: Bool
+    /// The announcer's rack (`Racks`), 0 for none: stores fill its peers from that rack first.
+    public var rack: UInt8
 
     public init(
         infoHash: InfoHash, peerID: PeerID, endpoint: PeerEndpoint,
         uploaded: UInt64 = 0, downloaded: UInt64 = 0, left: UInt64?, event: AnnounceEvent = .none,
-        numwant: Int = 50, key: UInt32? = nil, wantsPeerIDs: Bool = false
+        numwant: Int = 50, key: UInt32? = nil, wantsPeerIDs: Bool = false, rack: UInt8 = 0
     ) {
         self.infoHash = infoHash
         self.peerID = peerID
@@ -31,6 +33,7 @@ public struct AnnounceRequest: Sendable, Equatable {
         self.numwant = numwant
         self.key = key
         self.wantsPeerIDs = wantsPeerIDs
+        self.rack = rack
     }
 
     /// A seeder has nothing left to download.

@@ -56,6 +56,9 @@ public struct TrackerConfiguration: Sendable {
     /// A blacklist in opentracker's format, applied through the moderation (persisted, shared)
     /// at start and on SIGHUP.
     public var blacklistFile: String?
+    /// Racks (`--rack`), and a file of more (`--racks`), read again on SIGHUP.
+    public var racks: [RackDefinition] = []
+    public var racksFile: String?
     /// Event-loop threads; nil = one per core.
     public var threads: Int?
 

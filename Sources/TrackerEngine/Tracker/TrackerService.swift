@@ -11,11 +11,13 @@ public final class TrackerService: Service, Sendable {
     public let logic: TrackerLogic
     /// Blacklist, bans and kicks, persisted in Redis (or files in the data directory with `--store memory`).
     public let moderator: Moderator
+    /// Which rack each peer is in (`--rack`, `--racks`).
+    public let racks = Racks()
     public let startedAt: TrackerTime
     /// This engine's name in the nodes registry: host and process id.
     public let nodeID: String
     private let boundAddresses = Locked<[String]>([])
-    private let logger: Logger
+    let logger: Logger
     private let clock: any TrackerClock
     private let managedRedis: ManagedRedis?
     /// Where this engine reports its counters for attached dashboards (Redis only).
@@ -52,7 +54,7 @@ public final class TrackerService: Service, Sendable {
                                maxMemoryBytes: configuration.redisMaxMemory ?? ManagedRedis.defaultMaxMemoryBytes, logger: logger) : nil
             let endpoint = configuration.redis ?? managed!.endpoint
             let redis = RedisSwarmStore(endpoint: endpoint, prefix: configuration.redisPrefix, peerTimeout: configuration.effectivePeerTimeout,
-                                        threads: configuration.redisThreads, limits: configuration.swarmLimits)
+                                        threads: configuration.redisThreads, limits: configuration.swarmLimits, racks: racks)
             store = redis
             nodes = redis
             stopStore = { redis.shutdown() }
@@ -67,7 +69,7 @@ public final class TrackerService: Service, Sendable {
             store: store, policy: configuration.policy, clock: clock,
             sendsExternalIP: configuration.sendsExternalIP, fullScrapeEnabled: configuration.fullScrapeEnabled,
             fullScrapeInterval: configuration.fullScrapeInterval, maxScrapeHashes: configuration.maxScrapeHashes,
-            access: moderator.access)
+            access: moderator.access, racks: racks)
     }
 
     /// The addresses actually bound (`http://…`, `udp://…`), once `run` has started serving.
@@ -76,6 +78,7 @@ public final class TrackerService: Service, Sendable {
     public func run() async throws {
         // The rules apply from the first request: loaded before any listener opens.
         moderator.start()
+        loadRacks()
         await lists.start()
         let threads = configuration.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let responder = HTTPResponder(logic: logic, stats: stats, trustedProxies: TrustedProxies(configuration.trustedProxies),
@@ -157,6 +160,7 @@ public final class TrackerService: Service, Sendable {
     /// Reads the catalog's directories, the whitelist and the blacklist file again (SIGHUP).
     public func reloadLists() {
         lists.reload()
+        loadRacks()
     }
 
     /// Every second, this engine's counters go to Redis for dashboards attached there.

@@ -103,6 +103,14 @@ struct EngineOptions: ParsableArguments {
                                valueName: "file"))
     var blacklist: String?
 
+    @Option(name: .customLong("rack"), help: ArgumentHelp(
+        "A rack: NAME=CIDR[,CIDR…]. A peer is in the rack with the most specific range holding its address, and gets its rack's peers first. Repeatable.",
+        valueName: "name=cidr,…"))
+    var racks: [String] = []
+
+    @Option(name: .customLong("racks"), help: ArgumentHelp("A racks file: NAME CIDR a line (# comments), besides --rack; read again on SIGHUP.", valueName: "file"))
+    var racksFile: String?
+
     @Option(help: "Directory for the tracker's files. Default: $XDG_DATA_HOME/trackertui or ~/.local/share/trackertui.")
     var dataDir: String?
 
@@ -144,6 +152,9 @@ struct EngineOptions: ParsableArguments {
             throw ValidationError("--trusted-proxy \(text): expected an address or CIDR range, e.g. 10.0.0.0/8 or 2001:db8::/32")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        for text in racks {
+            do { _ = try RackDefinition(option: text) } catch { throw ValidationError("--rack \(error)") }
+        }
         guard (1...64).contains(redisThreads) else { throw ValidationError("--redis-threads must be between 1 and 64") }
         if let redis, RedisEndpoint(url: redis) == nil {
             throw ValidationError("--redis \(redis): expected redis://[:password@]host:port/db or unix:///path/to/socket?db=N")
@@ -210,6 +221,8 @@ struct EngineOptions: ParsableArguments {
         config.mode = mode
         config.whitelistFile = whitelist
         config.blacklistFile = blacklist
+        config.racks = racks.compactMap { try? RackDefinition(option: $0) }
+        config.racksFile = racksFile
         return config
     }
 }

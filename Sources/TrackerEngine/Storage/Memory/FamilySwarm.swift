@@ -92,7 +92,7 @@ struct FamilySwarm<Record: PeerRecord> {
         let take = min(numwant, available)
         guard take > 0 else { return }
         let size = Record.compactSize
-        compact = [UInt8](unsafeUninitializedCapacity: take * size) { buffer, initialized in
+        let drawn = [UInt8](unsafeUninitializedCapacity: take * size) { buffer, initialized in
             let base = UnsafeMutableRawPointer(buffer.baseAddress!)
             var taken = 0
             var cursor = total > take ? rng.below(total) : 0
@@ -115,6 +115,38 @@ struct FamilySwarm<Record: PeerRecord> {
             }
             initialized = take * size
         }
+        if compact.isEmpty { compact = drawn } else { compact += drawn }
+    }
+
+    /// Adds up to `numwant` of this group's peers to a reply that has some already (racks: the
+    /// announcer's own rack came first): leechers, and seeders too for a leecher.
+    func sample(for announcerIsSeeder: Bool, numwant: Int, wantIDs: Bool, rng: inout FastRandom, compact: inout [UInt8], ids: inout [PeerID]) {
+        let sets = AnnounceRules.drawsFrom(isSeeder: announcerIsSeeder)
+        sample(leechers: sets.leechers, seeders: sets.seeders, skipLeecher: nil, numwant: numwant, wantIDs: wantIDs, rng: &rng, compact: &compact, ids: &ids)
+    }
+
+    func contains(_ address: Record.Address) -> Bool {
+        seeders.find(address) != nil || leechers.find(address) != nil
+    }
+
+    /// Takes a peer out, with where it was (a peer whose rack changed moves to its new rack's group).
+    mutating func take(_ address: Record.Address) -> (record: Record, isSeeder: Bool)? {
+        let taken: (Record, Bool)
+        if let p = seeders.find(address) {
+            taken = (seeders.remove(at: p), true)
+        } else if let p = leechers.find(address) {
+            taken = (leechers.remove(at: p), false)
+        } else {
+            return nil
+        }
+        forgetClient(of: address)
+        return taken
+    }
+
+    /// Puts in a peer taken from another group, where it was; its client is counted here from now on.
+    mutating func adopt(_ record: Record, isSeeder: Bool) {
+        if isSeeder { seeders.insert(record) } else { leechers.insert(record) }
+        if clientCounts != nil { clientCounts![Record.client(record.address), default: 0] += 1 }
     }
 
     /// Drops peers last seen at or before `deadline`; returns how many.

@@ -1,7 +1,9 @@
-/// One torrent in the memory store: its IPv4 and IPv6 peers and its lifecycle.
+/// One torrent in the memory store: its IPv4 and IPv6 peers, grouped by rack (peers in no rack,
+/// then one group per rack present, none while no rack is defined), and its lifecycle.
 struct MemorySwarm {
-    var v4 = FamilySwarm<PeerRecord4>()
-    var v6 = FamilySwarm<PeerRecord6>()
+    var unracked = RackGroup(rack: 0)
+    /// Groups of the racks that have peers here; an emptied group is dropped.
+    var racked: [RackGroup] = []
     var lifecycle: Lifecycle
 
     /// Whole seconds since the epoch; 0 = never.
@@ -21,25 +23,35 @@ struct MemorySwarm {
     }
 
     var counts: SwarmCounts {
-        SwarmCounts(seeders: v4.seeders.count + v6.seeders.count,
-                    leechers: v4.leechers.count + v6.leechers.count,
-                    completed: Int(lifecycle.completed))
+        var counts = SwarmCounts(seeders: unracked.seeders, leechers: unracked.leechers, completed: Int(lifecycle.completed))
+        for group in racked {
+            counts.seeders += group.seeders
+            counts.leechers += group.leechers
+        }
+        return counts
     }
 
-    var hasPeers: Bool { !v4.isEmpty || !v6.isEmpty }
+    var hasPeers: Bool { !unracked.isEmpty || !racked.isEmpty }
 
     mutating func announce(_ request: AnnounceRequest, now: UInt32, maxPeersPerClient: Int,
                            rng: inout FastRandom) -> Result<AnnounceResult, StoreError> {
         var compact: [UInt8] = []
         var ids: [PeerID] = []
         let outcome: FamilySwarm<PeerRecord4>.Outcome
-        switch request.endpoint {
-        case .v4(let address):
-            outcome = v4.announce(request, address: address, now: now, maxPeersPerClient: maxPeersPerClient,
-                                  rng: &rng, compact: &compact, ids: &ids)
-        case .v6(let address):
-            let o = v6.announce(request, address: address, now: now, maxPeersPerClient: maxPeersPerClient,
-                                rng: &rng, compact: &compact, ids: &ids)
+        switch (request.endpoint, request.rack == 0 && racked.isEmpty) {
+        case (.v4(let address), true):
+            outcome = unracked.v4.announce(request, address: address, now: now, maxPeersPerClient: maxPeersPerClient,
+                                           rng: &rng, compact: &compact, ids: &ids)
+        case (.v6(let address), true):
+            let o = unracked.v6.announce(request, address: address, now: now, maxPeersPerClient: maxPeersPerClient,
+                                         rng: &rng, compact: &compact, ids: &ids)
+            outcome = .init(completedNow: o.completedNow, refusedClient: o.refusedClient)
+        case (.v4(let address), false):
+            outcome = announceInRack(request, address: address, family: \.v4, now: now, maxPeersPerClient: maxPeersPerClient,
+                                     rng: &rng, compact: &compact, ids: &ids)
+        case (.v6(let address), false):
+            let o = announceInRack(request, address: address, family: \.v6, now: now, maxPeersPerClient: maxPeersPerClient,
+                                   rng: &rng, compact: &compact, ids: &ids)
             outcome = .init(completedNow: o.completedNow, refusedClient: o.refusedClient)
         }
         if outcome.refusedClient { return .failure(.tooManyPeersFromClient) }
@@ -58,14 +70,18 @@ struct MemorySwarm {
     }
 
     mutating func expire(seenAtOrBefore deadline: UInt32) -> Int {
-        v4.expire(seenAtOrBefore: deadline) + v6.expire(seenAtOrBefore: deadline)
+        var dropped = unracked.expire(seenAtOrBefore: deadline)
+        for i in racked.indices { dropped += racked[i].expire(seenAtOrBefore: deadline) }
+        racked.removeAll { $0.isEmpty }
+        return dropped
     }
 
     mutating func remove(_ endpoint: PeerEndpoint) -> Bool {
-        switch endpoint {
-        case .v4(let a): return v4.remove(a)
-        case .v6(let a): return v6.remove(a)
-        }
+        if unracked.remove(endpoint) { return true }
+        guard let i = racked.firstIndex(where: { $0.contains(endpoint) }) else { return false }
+        _ = racked[i].remove(endpoint)
+        if racked[i].isEmpty { racked.remove(at: i) }
+        return true
     }
 
     func info(_ infoHash: InfoHash) -> TorrentInfo {
@@ -81,8 +97,10 @@ struct MemorySwarm {
     func details() -> [PeerDetail] {
         var out: [PeerDetail] = []
         out.reserveCapacity(counts.peers)
-        v4.details(into: &out)
-        v6.details(into: &out)
+        for group in [unracked] + racked {
+            group.v4.details(into: &out)
+            group.v6.details(into: &out)
+        }
         return out
     }
 }

@@ -4,20 +4,22 @@ extension RedisBatcher {
     /// The announce script's call: the lifecycle key, the endpoint and the packed argument
     /// (`RedisPeerBlob.writeAnnounceArgument`); `counted` is what it adds to the swarm's count,
     /// `swarm` the swarm's keys' common part, `announcer` the compact endpoint.
-    func writeAnnounce(_ request: AnnounceRequest, now: TrackerTime, counted: Int, swarm: [UInt8], announcer: [UInt8], session: RedisSession) {
-        session.writeCall(.announce, swarm: swarm, argumentCount: 2, into: &writer)
+    /// `rack`: the announcer's rack's name, when it is in one.
+    func writeAnnounce(_ request: AnnounceRequest, now: TrackerTime, counted: Int, swarm: [UInt8], announcer: [UInt8], rack: String?,
+                       session: RedisSession) {
+        session.writeCall(.announce, swarm: swarm, argumentCount: rack == nil ? 2 : 3, into: &writer)
         writer.bulk(announcer)
         RedisPeerBlob.writeAnnounceArgument(request, nowSeconds: UInt32(clamping: now.seconds),
                                             cutoffSeconds: UInt32(clamping: now.seconds - settings.peerTimeout),
                                             pageSize: settings.prunePage, counted: UInt32(clamping: counted), limits: settings.limits,
                                             into: &writer)
+        if let rack { writer.bulk(Array(rack.utf8)) }
     }
 
     /// The peer sample's commands, right after the script call; returns how to read them.
-    func writeSample(_ request: AnnounceRequest, now: TrackerTime, swarm: [UInt8], announcer: [UInt8]) -> RedisPeerSampler.Plan {
+    func writeSample(_ request: AnnounceRequest, now: TrackerTime, swarm: [UInt8], announcer: [UInt8], rack: String?) -> RedisPeerSampler.Plan {
         let family = RedisKeys.FamilySets.of(request.endpoint.family)
-        return sampler.plan(for: request, now: now, announcer: announcer, swarm: swarm,
-                            seeders: family.seeders, leechers: family.leechers, into: &writer)
+        return sampler.plan(for: request, now: now, announcer: announcer, swarm: swarm, family: family, rack: rack, into: &writer)
     }
 
     /// Reads an announce's script reply and its sample's members.
@@ -27,7 +29,7 @@ extension RedisBatcher {
         for i in announce.plan.sources.indices where announce.plan.sources[i].isRead {
             var members: [UInt8] = []
             _ = try session.connection.readMembers(size: size) { members.append(contentsOf: $0) }
-            sampler.keep(members, memberSize: size, for: announce.plan.sources[i].key, now: announce.now)
+            if !announce.plan.sources[i].isRack { sampler.keep(members, memberSize: size, for: announce.plan.sources[i].key, now: announce.now) }
             announce.plan.sources[i].members = members
         }
     }

@@ -6,6 +6,8 @@ final class RedisBatcher {
     struct Settings {
         var peerTimeout: Int64
         var limits: SwarmLimits
+        /// Rack names by id, for the rack sets' keys.
+        var racks: Racks
         /// HSCAN page size of a prune step (one page of each peer hash per announce that prunes).
         var prunePage: UInt16 = 256
         /// Most calls in one batch.
@@ -43,8 +45,9 @@ final class RedisBatcher {
                 let counted = counts.take(request.infoHash, nowMillis: now.milliseconds, seconds: seconds)
                 let command = writer.commands
                 let swarm = session.keys.swarmBase(request.infoHash), announcer = request.endpoint.compact
-                writeAnnounce(request, now: now, counted: counted, swarm: swarm, announcer: announcer, session: session)
-                let plan = writeSample(request, now: now, swarm: swarm, announcer: announcer)
+                let rack = request.rack == 0 ? nil : settings.racks.name(of: request.rack)
+                writeAnnounce(request, now: now, counted: counted, swarm: swarm, announcer: announcer, rack: rack, session: session)
+                let plan = writeSample(request, now: now, swarm: swarm, announcer: announcer, rack: rack)
                 batch.calls.append(.announce(batch.announces.count))
                 batch.announces.append(.init(request: request, now: now, plan: plan, counted: counted, command: command, reply: ReplyOnce(reply)))
             case let .scrape(hashes, _, reply):

@@ -84,6 +84,12 @@ struct RedisKeys: Sendable {
     }
 
     static let lifecycleSuffix: StaticString = "t"
+
+    /// A rack's set of one role and family, after `<prefix>:{<hex>}:`: `r:<rack name>:S4` and so
+    /// on (`RACK` in `Lua/layout.lua`).
+    static func rackSet(_ rack: String, role: StaticString) -> [UInt8] {
+        Array("r:\(rack):\(role)".utf8)
+    }
     /// Keys of the first layout (peers in ZSETs by deadline beside a detail hash), deleted once
     /// by `RedisLayout`.
     static let legacySuffixes = ["s4", "l4", "s6", "l6", "d"]

@@ -12,7 +12,9 @@
 /// size, and the next one reads the set again).
 ///
 /// Reads: HRANDFIELD `maxMembers` of the peer hash (its distinct fields, the whole hash when it
-/// is smaller). A leecher draws seeders first, then leechers; a seeder draws leechers only.
+/// is smaller). A leecher draws seeders first, then leechers; a seeder draws leechers only. An
+/// announcer in a rack draws from its rack's sets first (SRANDMEMBER, read each time, not kept),
+/// then from the whole swarm as any other.
 struct RedisPeerSampler {
     /// One swarm's set of one family and role.
     struct SetKey: Hashable {
@@ -27,6 +29,8 @@ struct RedisPeerSampler {
         var key: SetKey
         var isRead: Bool
         var members: [UInt8] = []
+        /// One of the announcer's rack's sets: read every time, never kept.
+        var isRack = false
     }
 
     /// What the sample's commands were and how to read their replies.
@@ -71,13 +75,23 @@ struct RedisPeerSampler {
     /// is its compact endpoint, `swarm` the keys' common part, the suffixes name the announcer's
     /// family's sets.
     mutating func plan(for request: AnnounceRequest, now: TrackerTime, announcer: [UInt8], swarm: [UInt8],
-                       seeders: StaticString, leechers: StaticString, into writer: inout RESPWriter) -> Plan {
+                       family: RedisKeys.FamilySets, rack: String?, into writer: inout RESPWriter) -> Plan {
         var plan = Plan(numwant: request.numwant)
         guard request.event != .stopped, request.numwant > 0 else { return plan }
         let v6 = request.endpoint.isV6
+        let seeders = family.seeders, leechers = family.leechers
         let known = sizes[SizeKey(infoHash: request.infoHash, v6: v6)]
+        if !request.isSeeder { plan.skip = announcer }
+        if let rack {
+            for (isSeeders, role) in [(true, seeders), (false, leechers)] where !isSeeders || !request.isSeeder {
+                writer.command(3)
+                writer.bulk("SRANDMEMBER")
+                writer.bulk(swarm + RedisKeys.rackSet(rack, role: role))
+                writer.bulk(request.numwant + 1)
+                plan.sources.append(Source(key: SetKey(infoHash: request.infoHash, v6: v6, seeders: isSeeders), isRead: true, isRack: true))
+            }
+        }
         if !request.isSeeder {
-            plan.skip = announcer
             let key = SetKey(infoHash: request.infoHash, v6: v6, seeders: true)
             plan.sources.append(source(key, size: known?.seeders, now: now, swarm: swarm, suffix: seeders, writer: &writer))
         }

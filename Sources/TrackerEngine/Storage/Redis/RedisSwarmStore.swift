@@ -25,14 +25,14 @@ public final class RedisSwarmStore: SwarmStore {
     ///   - monotonicSeconds: the clock batches keep time by (held announce counts, backoff).
     public init(endpoint: RedisEndpoint, prefix: String = "tt", peerTimeout: Int64 = 3660, torrentRetention: Int64 = 30 * 86_400,
                 threads: Int = 1, queueCapacity: Int = 16_384, timeout: Double = 0.5, limits: SwarmLimits = SwarmLimits(),
-                monotonicSeconds: @escaping @Sendable () -> Double = MonotonicClock.seconds) {
+                racks: Racks = Racks(), monotonicSeconds: @escaping @Sendable () -> Double = MonotonicClock.seconds) {
         self.endpoint = endpoint
         self.peerTimeout = peerTimeout
         self.torrentRetention = torrentRetention
         self.keys = RedisKeys(prefix: prefix)
         self.queue = RedisJobQueue(capacity: queueCapacity)
         let connection = RedisConnectionKeeper.Settings(endpoint: endpoint, keys: keys, timeout: timeout, monotonicSeconds: monotonicSeconds)
-        let batch = RedisBatcher.Settings(peerTimeout: peerTimeout, limits: limits)
+        let batch = RedisBatcher.Settings(peerTimeout: peerTimeout, limits: limits, racks: racks)
         self.connection = connection
         self.batch = batch
         for _ in 0..<max(1, threads) {
@@ -198,7 +198,13 @@ public final class RedisSwarmStore: SwarmStore {
     public func purge(_ infoHash: InfoHash) async throws(StoreError) -> Bool {
         try await withSession { session in
             let swarm = session.keys.swarm(infoHash)
-            let replies = try session.pipeline([[Array("DEL".utf8)] + swarm.all.map { Array($0.utf8) },
+            // The racks its peers were in name the rack sets to delete with the rest.
+            let racks = try session.connection.command(["HGET", swarm.lifecycle, "racks"]).bytes.map { String(decoding: $0, as: UTF8.self) } ?? ""
+            let base = session.keys.swarmBase(infoHash)
+            let rackSets = racks.split(separator: " ").flatMap { rack in
+                RedisKeys.FamilySets.both.flatMap { [base + RedisKeys.rackSet(String(rack), role: $0.seeders), base + RedisKeys.rackSet(String(rack), role: $0.leechers)] }
+            }
+            let replies = try session.pipeline([[Array("DEL".utf8)] + swarm.all.map { Array($0.utf8) } + rackSets,
                                                 [Array("ZREM".utf8), Array(session.keys.torrents.utf8), Array(infoHash.hex.utf8)]])
             return (replies[0].integer ?? 0) > 0
         }

@@ -1,6 +1,8 @@
 -- The announce rules of Swarm/AnnounceRules.swift, applied in Redis.
 -- announce: KEYS[1] the swarm's lifecycle hash; ARGV[1] the endpoint (6 or 18 bytes), ARGV[2]
--- the packed argument (ANNOUNCE_FORMAT, then the peer's blob).
+-- the packed argument (ANNOUNCE_FORMAT, then the peer's blob); ARGV[3], for a peer in a rack,
+-- its rack's name: the peer is kept in that rack's set of its role (RACK in layout.lua), which
+-- the caller's sample reads first.
 -- Returns {seeders, leechers, completed, touch 0/1, own-family seeders, own-family leechers},
 -- or {-1} when a new swarm would pass the most torrents (the torrents set's size), {-2} when a
 -- new peer's client has the most peers allowed in the swarm; nothing is written then.
@@ -9,12 +11,13 @@
 -- touch asks the caller to refresh the torrent in the torrents set (at most every 10 s per
 -- swarm). The peer sample is not drawn here: plain commands pipelined after the script return
 -- members for a quarter of the CPU the same members cost passing through Lua.
--- A steady announce is one HGET and one HSET of its peer, the lifecycle's HMGET and the HLENs;
+-- A steady announce is one HGET and one HSET of its peer, the lifecycle's HMGET and the HLENs (and a
+-- SISMEMBER for a peer in a rack);
 -- the lifecycle is written only when it is handed announces to count or something in it changes.
 -- Expired peers are pruned here at most every 30 s a page at a time (the sweep does the rest);
 -- the lifecycle's `v6` field notes that an IPv6 peer ever came, so IPv4-only swarms skip the
 -- IPv6 hashes.
-local T, endpoint, packed = KEYS[1], ARGV[1], ARGV[2]
+local T, endpoint, packed, rack = KEYS[1], ARGV[1], ARGV[2], ARGV[3]
 local mode, nowS, cutoff, pageSize, counted, maxTorrents, maxPerClient = struct.unpack(ANNOUNCE_FORMAT, packed)
 local blob = string.sub(packed, ANNOUNCE_HEADER_SIZE + 1)
 local seeder, event = band(mode, MODE_SEEDER) ~= 0, band(mode, 7)
@@ -22,7 +25,8 @@ local base = string.sub(T, 1, -1 - #LIFECYCLE)
 local own, other, clientSize = '4', '6', CLIENT_SIZE_V4
 if #endpoint == ENDPOINT_SIZE_V6 then own, other, clientSize = '6', '4', CLIENT_SIZE_V6 end
 local S, L = base .. SEEDERS .. own, base .. LEECHERS .. own
-local life = redis.call('HMGET', T, 'last_activity', 'completed', 'prune_at', 'announces', 'v6', 'cc' .. own)
+local life = redis.call('HMGET', T, 'last_activity', 'completed', 'prune_at', 'announces', 'v6', 'cc' .. own, 'racks')
+local racks, newRacks = life[7], nil
 local last, completed, v6 = life[1], tonumber(life[2] or '0'), life[5] or own == '6'
 local pruneDue = nowS * 1000 >= tonumber(life[3] or '0')
 local pruneMore = false
@@ -47,6 +51,7 @@ if event == EVENT_STOPPED then
   if inHere then redis.call('HDEL', here, endpoint) end
   if inThere then redis.call('HDEL', there, endpoint) end
   if counting and known then uncount(C, {[client] = 1}) end
+  if known then leaveRacks(base, racks, own, {endpoint}) end
 else
   if not known then
     if not last and redis.call('ZCARD', string.match(T, '^(.*):{') .. TORRENTS_SUFFIX) >= maxTorrents then return {-1} end
@@ -82,6 +87,18 @@ else
     .. string.sub(blob, BLOB_FIRST_SEEN + 4, BLOB_FLAGS - 1) .. string.char(flags)
   redis.call('HSET', here, endpoint, blob)
   if inThere then redis.call('HDEL', there, endpoint) end
+  if rack then
+    local mine = base .. RACK .. rack .. ':' .. (seeder and SEEDERS or LEECHERS) .. own
+    if redis.call('SISMEMBER', mine, endpoint) == 0 then
+      leaveRacks(base, racks, own, {endpoint})
+      redis.call('SADD', mine, endpoint)
+      if not racks or not string.find(' ' .. racks .. ' ', ' ' .. rack .. ' ', 1, true) then
+        newRacks = racks and (racks .. ' ' .. rack) or rack
+      end
+    end
+  elseif racks and not inHere then
+    leaveRacks(base, racks, own, {endpoint})
+  end
 end
 local touch = 0
 if event ~= EVENT_STOPPED or old or last then
@@ -96,6 +113,7 @@ if event ~= EVENT_STOPPED or old or last then
     redis.call('HSETNX', T, 'first_started', nowS)
   end
   if own == '6' and not life[5] then set('v6', 1) end
+  if newRacks then set('racks', newRacks) end
   if completedNow then
     completed = completed + 1
     set('completed', completed)

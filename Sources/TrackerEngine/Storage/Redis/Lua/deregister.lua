@@ -11,6 +11,8 @@ if tonumber(redis.call('HGET', A, 'deregistered') or '-1') == atS then return -1
 local base = string.sub(T, 1, -1 - #LIFECYCLE)
 local prefix, hex = string.match(T, '^(.*):{(%x+)}:')
 local had = redis.call('EXISTS', T) == 1
+local racks = allRackSets(base, redis.call('HGET', T, 'racks'))
+if #racks > 0 then redis.call('DEL', unpack(racks)) end
 local seeders, leechers = 0, 0
 for _, family in ipairs({'4', '6'}) do
   seeders = seeders + redis.call('HLEN', base .. SEEDERS .. family)

@@ -23,6 +23,9 @@ local LIFECYCLE = 't'
 local SEEDERS = 'S'
 local LEECHERS = 'L'
 local CLIENTS = 'C'
+-- A rack's members of a family and role: RACK .. <rack name> .. ':' .. SEEDERS or LEECHERS .. family
+-- (SETs of endpoints), for the racks the lifecycle's `racks` field lists (names, space-separated).
+local RACK = 'r:'
 -- A client is an IPv4 address or an IPv6 /64: the endpoint's first 4 or 8 bytes.
 local CLIENT_SIZE_V4 = 4
 local CLIENT_SIZE_V6 = 8

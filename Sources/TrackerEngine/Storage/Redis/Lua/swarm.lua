@@ -6,6 +6,35 @@ local function dropFields(key, names)
   end
 end
 
+-- The rack sets of one family ('4' or '6') of the racks in `racks` (the lifecycle's field, or false).
+local function rackSets(base, racks, family)
+  local keys = {}
+  if racks then
+    for name in string.gmatch(racks, '%S+') do
+      keys[#keys + 1] = base .. RACK .. name .. ':' .. SEEDERS .. family
+      keys[#keys + 1] = base .. RACK .. name .. ':' .. LEECHERS .. family
+    end
+  end
+  return keys
+end
+
+-- Takes `endpoints` (of one family) out of every rack set they may be in.
+local function leaveRacks(base, racks, family, endpoints)
+  if not racks or #endpoints == 0 then return end
+  for _, key in ipairs(rackSets(base, racks, family)) do
+    for i = 1, #endpoints, 1000 do
+      redis.call('SREM', key, unpack(endpoints, i, math.min(i + 999, #endpoints)))
+    end
+  end
+end
+
+-- Every rack set of a swarm, both families: what forgetting or archiving it deletes.
+local function allRackSets(base, racks)
+  local keys = rackSets(base, racks, '4')
+  for _, key in ipairs(rackSets(base, racks, '6')) do keys[#keys + 1] = key end
+  return keys
+end
+
 -- Peers per client: `counts` maps clients to how many of their peers left.
 local function uncount(clientsKey, counts)
   for client, n in pairs(counts) do
@@ -37,8 +66,9 @@ local function pruneStep(T, base, cutoff, pageSize, withV6)
   if withV6 then names[3], names[4] = SEEDERS .. '6', LEECHERS .. '6' end
   local fields = {}
   for i, name in ipairs(names) do fields[i] = 'scan_' .. name end
-  fields[#names + 1], fields[#names + 2] = 'cc4', 'cc6'
+  fields[#names + 1], fields[#names + 2], fields[#names + 3] = 'cc4', 'cc6', 'racks'
   local cursors = redis.call('HMGET', T, unpack(fields))
+  local racks = cursors[#names + 3]
   local counting = {['4'] = cursors[#names + 1] ~= false, ['6'] = cursors[#names + 2] ~= false}
   local dropped, more = 0, false
   for i, name in ipairs(names) do
@@ -50,6 +80,7 @@ local function pruneStep(T, base, cutoff, pageSize, withV6)
       if #blob ~= BLOB_SIZE or struct.unpack('<I4', blob, BLOB_LAST_SEEN) <= cutoff then gone[#gone + 1] = items[j - 1] end
     end
     dropFields(key, gone)
+    leaveRacks(base, racks, family, gone)
     dropped = dropped + #gone
     if counting[family] and #gone > 0 then
       local left = {}

@@ -19,8 +19,10 @@ for _, family in ipairs({'4', '6'}) do
   left = left + redis.call('HLEN', base .. SEEDERS .. family) + redis.call('HLEN', base .. LEECHERS .. family)
 end
 if left == 0 then
-  local life = redis.call('HMGET', T, 'completed', 'last_activity')
+  local life = redis.call('HMGET', T, 'completed', 'last_activity', 'racks')
   if tonumber(life[1] or '0') == 0 or tonumber(life[2] or '0') < forgetBefore then
+    local racks = allRackSets(base, life[3])
+    if #racks > 0 then redis.call('DEL', unpack(racks)) end
     redis.call('DEL', T, base .. CLIENTS .. '4', base .. CLIENTS .. '6')
     return {dropped, 1, 0}
   end
