@@ -16,9 +16,12 @@ final class LoopbackClient {
         var body: [UInt8]
     }
 
-    init(host: String = "127.0.0.1", port: Int, timeoutSeconds: Int = 5) throws {
+    /// `source`: the IPv4 loopback address to connect from (127.x.y.z: the whole block is local),
+    /// else the kernel's choice.
+    init(host: String = "127.0.0.1", port: Int, timeoutSeconds: Int = 5, source: String? = nil) throws {
         fd = socket(host.contains(":") ? AF_INET6 : AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw E2EError("socket() failed") }
+        if let source { try Self.bind(fd, to: source) }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -30,6 +33,17 @@ final class LoopbackClient {
     }
 
     deinit { close(fd) }
+
+    /// Binds `fd` to an IPv4 address, any port.
+    static func bind(_ fd: Int32, to source: String) throws {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        guard inet_pton(AF_INET, source, &address.sin_addr) == 1 else { throw E2EError("not an IPv4 address: \(source)") }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else { throw E2EError("bind to \(source) failed: errno \(errno)") }
+    }
 
     func send(_ text: String) throws { try send(Array(text.utf8)) }
 

@@ -11,9 +11,11 @@ final class UDPProbe {
     let fd: Int32
     private var destination = sockaddr_in()
 
-    init(port: Int) throws {
+    /// `source`: the IPv4 loopback address to send from (127.x.y.z), else the kernel's choice.
+    init(port: Int, source: String? = nil) throws {
         fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
         guard fd >= 0 else { throw E2EError("socket: errno \(errno)") }
+        if let source { try LoopbackClient.bind(fd, to: source) }
         var timeout = timeval(tv_sec: 0, tv_usec: 500_000)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         destination.sin_family = sa_family_t(AF_INET)
@@ -61,9 +63,9 @@ final class UDPProbe {
         return reply[8..<16].reduce(0) { $0 << 8 | UInt64($1) }
     }
 
-    static func announce(_ id: UInt64, hash: InfoHash, peer: UInt8, port: UInt16 = 6881, left: UInt64 = 10) -> [UInt8] {
+    static func announce(_ id: UInt64, hash: InfoHash, peer: UInt8, port: UInt16 = 6881, left: UInt64 = 10, numwant: Int32 = -1) -> [UInt8] {
         be(id) + be(UInt32(1)) + be(UInt32(7)) + hash.raw.bytes + Array("-TR3000-00000000000\(peer % 10)".utf8)
-            + be(UInt64(0)) + be(left) + be(UInt64(0)) + be(UInt32(2)) + be(UInt32(0)) + be(UInt32(0)) + be(Int32(-1)) + be(port)
+            + be(UInt64(0)) + be(left) + be(UInt64(0)) + be(UInt32(2)) + be(UInt32(0)) + be(UInt32(0)) + be(numwant) + be(port)
     }
 }
 

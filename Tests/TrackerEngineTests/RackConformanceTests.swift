@@ -78,6 +78,25 @@ struct RackConformanceTests {
         #expect(result.peers(family: .ipv4).isEmpty && result.counts.peers == 1, "purged with its racks")
     }
 
+    @Test("racks shared through Redis come back whole; a racks file's lines are checked one by one")
+    func sharedAndParsed() async throws {
+        let store = RedisSwarmStore(endpoint: TestRedis.shared.endpoint, prefix: TestRedis.uniquePrefix(), threads: 1)
+        defer { store.shutdown() }
+        let racks = [RackDefinition(name: "r1", ranges: [AddressRange("10.0.1.0/24")!, AddressRange("2001:db8:1::/48")!]),
+                     RackDefinition(name: "r-2.b_c", ranges: [AddressRange("10.0.2.7")!])]
+        try await store.publishRacks(racks)
+        #expect(try await store.sharedRacks() == racks)
+        let (parsed, problems) = RackDefinition.parse(file: Array("r1 10.0.0.0/8\n# c\nbad name 10.0.0.0/8\nr1 nonsense\nr1 10.9.0.0/16 # more\n\n".utf8))
+        #expect(parsed == [RackDefinition(name: "r1", ranges: [AddressRange("10.0.0.0/8")!, AddressRange("10.9.0.0/16")!])])
+        #expect(problems.map(\.line) == [3, 4])
+        #expect(throws: RackError.self) { try RackDefinition(option: "r1=10.0.0.0/33") }
+        #expect(throws: RackError.self) { try RackDefinition(option: "r{1}=10.0.0.0/8") }
+        #expect(Racks(racks).rack(of: PeerAddress("10.0.2.7")!) == 2 && Racks(racks).rack(of: PeerAddress("10.0.3.7")!) == 0)
+        let nested = Racks([RackDefinition(name: "wide", ranges: [AddressRange("10.0.0.0/8")!]), RackDefinition(name: "narrow", ranges: [AddressRange("10.1.0.0/16")!])])
+        #expect(nested.name(of: nested.rack(of: PeerAddress("10.1.2.3")!)) == "narrow", "the most specific range wins")
+        #expect(nested.name(of: nested.rack(of: PeerAddress("10.2.2.3")!)) == "wide")
+    }
+
     @Test("a peer whose rack changed (racks redefined) moves with its record: counted once, drawn for its new rack", arguments: StoreBackend.allCases)
     func rackChange(backend: StoreBackend) async throws {
         let racks = Self.racks()

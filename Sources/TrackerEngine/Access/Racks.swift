@@ -72,6 +72,12 @@ public final class Racks: Sendable {
     }
 }
 
+/// Where engines share their racks (Redis), so that attached dashboards show each peer's rack.
+public protocol RackRegistry: Sendable {
+    func publishRacks(_ racks: [RackDefinition]) async throws
+    func sharedRacks() async throws -> [RackDefinition]
+}
+
 /// One rack: its name and address ranges.
 public struct RackDefinition: Sendable, Equatable {
     public var name: String
@@ -94,6 +100,11 @@ public struct RackDefinition: Sendable, Equatable {
         }
         guard !ranges.isEmpty else { throw RackError("\(text): no address range") }
         self.init(name: String(name), ranges: ranges)
+    }
+
+    /// `racks` in the racks file's format.
+    public static func render(_ racks: [RackDefinition]) -> String {
+        racks.flatMap { rack in rack.ranges.map { "\(rack.name) \($0)\n" } }.joined()
     }
 
     /// A racks file: `NAME CIDR` a line (a name may have several lines), `#` comments, blank

@@ -11,6 +11,8 @@ public struct PeerDetail: Sendable, Equatable {
     public var key: UInt32?
     public var firstSeen: TrackerTime
     public var lastSeen: TrackerTime
+    /// The rack its address is in, by name: filled by the dashboard from the racks it knows.
+    public var rack: String?
 
     public init(endpoint: PeerEndpoint, peerID: PeerID, isSeeder: Bool, uploaded: UInt64, downloaded: UInt64,
                 left: UInt64?, lastEvent: AnnounceEvent, key: UInt32?, firstSeen: TrackerTime, lastSeen: TrackerTime) {

@@ -21,6 +21,14 @@ extension TrackerService {
         guard definitions != racks.definitions else { return }
         do {
             try racks.replace(with: definitions)
+            if let registry = store as? any RackRegistry {
+                let logger = logger, published = definitions
+                Task {
+                    do { try await registry.publishRacks(published) } catch {
+                        logger.warning("racks not shared with attached dashboards", metadata: ["error": "\(error)"])
+                    }
+                }
+            }
             logger.notice("racks loaded", metadata: ["racks": "\(definitions.map(\.name).joined(separator: ", "))",
                                                      "ranges": "\(definitions.reduce(0) { $0 + $1.ranges.count })"])
         } catch {

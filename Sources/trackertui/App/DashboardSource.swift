@@ -8,6 +8,8 @@ protocol DashboardSource: Sendable {
     var clock: any TrackerClock { get }
     /// Names and sizes of the torrents whose .torrent files are known, if any.
     var catalog: TorrentCatalog? { get }
+    /// Which rack each peer is in, by name.
+    var racks: Racks { get }
     /// Counters summed over the engines shown, and who they are.
     func engines() async -> EngineCounters
 }
@@ -26,6 +28,7 @@ struct LocalEngineSource: DashboardSource {
     var store: any SwarmStore { tracker.store }
     var moderator: Moderator { tracker.moderator }
     var catalog: TorrentCatalog? { tracker.catalog }
+    var racks: Racks { tracker.racks }
     let clock: any TrackerClock
 
     func engines() async -> EngineCounters {
@@ -47,8 +50,13 @@ struct AttachedRedisSource: DashboardSource {
     /// The shared catalog's entries, as the sampler reads a catalog.
     var catalog: TorrentCatalog? { followed }
     private let followed = TorrentCatalog()
+    /// The racks the engines share.
+    let racks = Racks()
+    private let sharedRacks: (any RackRegistry)?
 
-    init(store: any SwarmStore, nodes: any NodeRegistry, moderator: Moderator, clock: any TrackerClock, sharedCatalog: any CatalogRegistry) {
+    init(store: any SwarmStore, nodes: any NodeRegistry, moderator: Moderator, clock: any TrackerClock, sharedCatalog: any CatalogRegistry,
+         sharedRacks: (any RackRegistry)? = nil) {
+        self.sharedRacks = sharedRacks
         self.store = store
         self.nodes = nodes
         self.moderator = moderator
@@ -60,6 +68,7 @@ struct AttachedRedisSource: DashboardSource {
 
     func engines() async -> EngineCounters {
         if let changed = await shared.refresh() { followed.replace(with: Array(changed.entries.values)) }
+        if let shared = try? await sharedRacks?.sharedRacks(), shared != racks.definitions { try? racks.replace(with: shared) }
         let nodes = (try? await self.nodes.liveNodes(now: clock.now())) ?? []
         return EngineCounters(nodes: nodes.count, startedAt: nodes.map(\.startedAt).min(),
                               listening: nodes.flatMap(\.listening), requests: nodes.reduce(ProtocolCounts()) { $0 + $1.requests },

@@ -29,7 +29,7 @@ final class EffectRunner: Sendable {
     }
 
     func run(_ effect: Effect) {
-        let moderator = source.moderator, store = source.store, clock = source.clock, sampler = sampler
+        let moderator = source.moderator, store = source.store, clock = source.clock, sampler = sampler, racks = source.racks
         switch effect {
         case .quit:
             return
@@ -41,7 +41,8 @@ final class EffectRunner: Sendable {
             }
             guard !busy else { return }
             Task {
-                let peers = (try? await store.peers(of: hash, now: clock.now())) ?? []
+                var peers = (try? await store.peers(of: hash, now: clock.now())) ?? []
+                for i in peers.indices { peers[i].rack = racks.name(of: racks.rack(of: peers[i].endpoint)) }
                 loadingPeers.update { $0 = nil }
                 post(.peersLoaded(hash, peers))
             }

@@ -7,6 +7,7 @@ struct StoreOnlySource: DashboardSource {
     let moderator: Moderator
     let clock: any TrackerClock
     var catalog: TorrentCatalog? = nil
+    var racks = Racks()
     let announces = Locked<UInt64>(0)
 
     func engines() async -> EngineCounters {

@@ -50,7 +50,7 @@ extension TrackerTUI {
             let stop = ManagedAtomic(false)
             let signals = TerminalSession.stopOnSignals(stop)
             defer { signals.forEach { $0.cancel() } }
-            let source = AttachedRedisSource(store: store, nodes: store, moderator: moderator, clock: SystemClock(), sharedCatalog: store)
+            let source = AttachedRedisSource(store: store, nodes: store, moderator: moderator, clock: SystemClock(), sharedCatalog: store, sharedRacks: store)
             let colors = TerminalSession.colorsWanted, banSeconds = Int64(dashboard.banDuration)
             await TerminalSession.onMainThread {
                 DashboardApp(source: source, logRing: ring, quitStopsEngine: false, banSeconds: banSeconds).run(colors: colors, stop: stop)

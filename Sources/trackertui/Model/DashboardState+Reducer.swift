@@ -41,7 +41,7 @@ extension DashboardState {
         case .showModeration: show(.moderation)
         case .showLog: show(.log)
         case .showHelp: show(.help)
-        case .showDetails: showDetails()
+        case .showDetails: return showDetails()
         case .showArchive:
             show(.archive)
             if screen == .archive { return [.loadArchive] }
@@ -67,9 +67,13 @@ extension DashboardState {
             rebuildRows()
             moderationCursor.clamp(count: moderationItems.count, page: page)
             if case .peers(let hash) = screen { return [.loadPeers(hash)] }
+            if case .details(let hash) = screen { return [.loadPeers(hash)] }
             if screen == .archive { return [.loadArchive] }
         case let .peersLoaded(hash, peers):
-            guard case .peers(let open) = screen, open == hash else { return [] }
+            switch screen {
+            case .peers(hash), .details(hash): break
+            default: return []
+            }
             let selectedEndpoint = selectedPeer?.endpoint
             self.peers = peers.sorted { ($0.isSeeder ? 0 : 1, $1.lastSeen, $0.endpoint.description) < ($1.isSeeder ? 0 : 1, $0.lastSeen, $1.endpoint.description) }
             if let selectedEndpoint, let index = self.peers.firstIndex(where: { $0.endpoint == selectedEndpoint }) { peerCursor.index = index }
@@ -148,18 +152,22 @@ extension DashboardState {
         return [.loadPeers(hash)]
     }
 
-    /// `i`: the details of the selected torrent, or of the one whose peers are shown.
-    private mutating func showDetails() {
+    /// `i`: the details of the selected torrent, or of the one whose peers are shown (its peers
+    /// are loaded for the per-rack counts).
+    private mutating func showDetails() -> [Effect] {
+        let hash: InfoHash
         switch screen {
         case .torrents:
-            guard let row = selectedRow else { return }
-            screen = .details(row.infoHash)
-        case .peers(let hash):
-            screen = .details(hash)
-            peers = []
+            guard let row = selectedRow else { return [] }
+            hash = row.infoHash
+        case .peers(let shown):
+            hash = shown
         default:
-            break
+            return []
         }
+        screen = .details(hash)
+        peers = []
+        return [.loadPeers(hash)]
     }
 
     private mutating func back() {

@@ -4,6 +4,7 @@ import TrackerEngine
 struct PeerTableView {
     static func columns(width: Int) -> [TableColumn] {
         let fixed: [TableColumn] = [
+            TableColumn(title: "RACK", width: 8, alignRight: false),
             TableColumn(title: "ROLE", width: 5, alignRight: false),
             TableColumn(title: "CLIENT", width: 18, alignRight: false),
             TableColumn(title: "UP", width: 6, alignRight: true),
@@ -22,11 +23,11 @@ struct PeerTableView {
         let now = state.snapshot.takenAt
         for (offset, index) in (cursor.top..<min(state.peers.count, cursor.top + state.page)).enumerated() {
             let peer = state.peers[index]
-            let values = [peer.endpoint.description, peer.isSeeder ? "seed" : "leech", PeerClient.name(peer.peerID),
+            let values = [peer.endpoint.description, peer.rack ?? "-", peer.isSeeder ? "seed" : "leech", PeerClient.name(peer.peerID),
                           Format.bytes(peer.uploaded), Format.bytes(peer.downloaded), peer.left.map(Format.bytes) ?? "?",
                           Format.duration(now.seconds - peer.lastSeen.seconds)]
             grid.putRow(values, columns: columns, row: top + 1 + offset, selected: index == cursor.index,
-                        roles: [.normal, peer.isSeeder ? .good : .warning, .value, .value, .value, .value, .dim], ellipsis: "~")
+                        roles: [.normal, .dim, peer.isSeeder ? .good : .warning, .value, .value, .value, .value, .dim], ellipsis: "~")
         }
         if state.peers.isEmpty { grid.put("No peers in this swarm right now.", row: top + 2, column: 2, role: .dim) }
     }

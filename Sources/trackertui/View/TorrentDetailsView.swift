@@ -29,6 +29,9 @@ struct TorrentDetailsView {
             lines.append(("swarm", "\(row.seeders) seeders, \(row.leechers) leechers, \(row.completed) completed, "
                           + "\(Format.rate(row.announcesPerMinute)) announces/min"))
             lines.append(("blacklisted", row.blacklisted ? "yes" : "no"))
+            for (rack, counts) in Self.rackCounts(state.peers) {
+                lines.append((rack == nil ? "no rack" : "rack \(rack!)", "\(counts.seeders) seeders, \(counts.leechers) leechers"))
+            }
             let dates = row.lifecycle
             for (label, time) in [("first seen", dates.firstSeen), ("last activity", Optional(row.lastActivity)),
                                   ("first started", dates.firstStarted), ("last started", dates.lastStarted),
@@ -42,6 +45,17 @@ struct TorrentDetailsView {
             let x = grid.put(line.0.padding(toLength: 16, withPad: " ", startingAt: 0), row: top + 1 + offset, column: 1, role: .label)
             grid.put(line.1, row: top + 1 + offset, column: 1 + x, role: .value)
         }
+    }
+
+    /// Seeders and leechers per rack, racks by name then the peers in none; nothing when no
+    /// peer is in a rack.
+    static func rackCounts(_ peers: [PeerDetail]) -> [(rack: String?, counts: (seeders: Int, leechers: Int))] {
+        guard peers.contains(where: { $0.rack != nil }) else { return [] }
+        var counts: [String?: (seeders: Int, leechers: Int)] = [:]
+        for peer in peers {
+            if peer.isSeeder { counts[peer.rack, default: (0, 0)].seeders += 1 } else { counts[peer.rack, default: (0, 0)].leechers += 1 }
+        }
+        return counts.sorted { ($0.key ?? "\u{10FFFF}") < ($1.key ?? "\u{10FFFF}") }.map { ($0.key, $0.value) }
     }
 
     /// `2026-11-30 21:00 UTC (3h12m ago)`, or `never`.

@@ -31,6 +31,8 @@ struct RedisKeys: Sendable {
     var whitelist: String { "\(prefix):whitelist" }
     /// `<prefix>:catalog:version`: raised by every change of the catalog hash or the whitelist.
     var catalogVersion: String { "\(prefix):catalog:version" }
+    /// `<prefix>:racks`: the engines' racks, in the racks file's format.
+    var racks: String { "\(prefix):racks" }
     /// `<prefix>:deregistered`: ZSET hex info-hash → when it was deregistered (ms).
     var deregistered: String { "\(prefix):deregistered" }
     /// `<prefix>:archive`: ZSET archive key → when it was archived (ms), newest last: the archive's index.
