@@ -27,6 +27,8 @@ test:
 	@scripts/ensure-packages.sh $(TEST_PACKAGES)
 	$(SWIFT) build --build-tests
 	timeout 1500 $(SWIFT) test
+	# What `make run` builds: the optimizer has crashed on code the debug build took.
+	$(SWIFT) build -c release --product trackertui
 
 bench:
 	@scripts/ensure-packages.sh $(BENCH_PACKAGES)

@@ -27,7 +27,7 @@ struct TorrentTableView {
         for (offset, index) in (cursor.top..<min(state.rows.count, cursor.top + state.page)).enumerated() {
             let row = state.rows[index]
             let mark = row.blacklisted ? glyphs.blacklisted + " " : ""
-            let values = [mark + row.title, row.size.map(Format.bytes) ?? "-", Format.count(row.seeders), Format.count(row.leechers), Format.count(row.completed),
+            let values = [mark + Self.title(row), Self.size(row), Format.count(row.seeders), Format.count(row.leechers), Format.count(row.completed),
                           Format.rate(row.announcesPerMinute),
                           row.lastActivity.seconds == 0 ? "-" : Format.duration(now.seconds - row.lastActivity.seconds)]
             let nameRole: ColorRole = row.blacklisted ? .blacklisted : .normal
@@ -39,4 +39,12 @@ struct TorrentTableView {
             grid.put(text, row: top + 2, column: 2, role: .dim)
         }
     }
+
+    // Out of line: Swift 6.3.1's optimizer crashed (CopyPropagation, "outside of lifetime use")
+    // on the row's optional catalog entry read inline in the loop above, in release builds.
+    @inline(never)
+    private static func title(_ row: TorrentRow) -> String { row.title }
+
+    @inline(never)
+    private static func size(_ row: TorrentRow) -> String { row.size.map(Format.bytes) ?? "-" }
 }
