@@ -59,6 +59,8 @@ public struct TrackerConfiguration: Sendable {
     /// Racks (`--rack`), and a file of more (`--racks`), read again on SIGHUP.
     public var racks: [RackDefinition] = []
     public var racksFile: String?
+    /// Who may see `/stats`, `/stats.json` and `/metrics` (others get 403); empty: nobody.
+    public var statsAllow: [AddressRange] = [AddressRange("127.0.0.0/8")!, AddressRange("::1")!]
     /// Event-loop threads; nil = one per core.
     public var threads: Int?
 

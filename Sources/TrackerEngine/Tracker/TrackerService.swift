@@ -13,6 +13,8 @@ public final class TrackerService: Service, Sendable {
     public let moderator: Moderator
     /// Which rack each peer is in (`--rack`, `--racks`).
     public let racks = Racks()
+    /// `/stats`, `/stats.json`, `/metrics`.
+    public let web: TrackerWeb
     public let startedAt: TrackerTime
     /// This engine's name in the nodes registry: host and process id.
     public let nodeID: String
@@ -65,6 +67,9 @@ public final class TrackerService: Service, Sendable {
         let moderator = Moderator(backend: backend, store: store, clock: clock, logger: logger)
         self.moderator = moderator
         lists = TorrentLists(configuration: configuration, store: store, moderator: moderator, logger: logger)
+        web = TrackerWeb(TrackerWeb.Sources(stats: stats, store: store, nodes: nodes, catalog: lists.names, access: moderator.access,
+                                            clock: clock, startedAt: startedAt, mode: configuration.mode.rawValue),
+                         allowed: configuration.statsAllow)
         logic = TrackerLogic(
             store: store, policy: configuration.policy, clock: clock,
             sendsExternalIP: configuration.sendsExternalIP, fullScrapeEnabled: configuration.fullScrapeEnabled,
@@ -82,7 +87,7 @@ public final class TrackerService: Service, Sendable {
         await lists.start()
         let threads = configuration.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let responder = HTTPResponder(logic: logic, stats: stats, trustedProxies: TrustedProxies(configuration.trustedProxies),
-                                      catalog: lists.names)
+                                      catalog: lists.names, web: web)
         let server = EpollHTTPServer(responder: responder,
                                      limits: fittedLimits(threads: threads), threads: threads)
         let udpServer = UDPServer(responder: UDPResponder(logic: logic, stats: stats), threads: threads)
@@ -110,6 +115,7 @@ public final class TrackerService: Service, Sendable {
             try await cancelWhenGracefulShutdown {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { try await self.sweepExpiredPeers() }
+                    group.addTask { try await self.web.sampleRequests() }
                     if let nodes = self.nodes { group.addTask { try await self.reportNode(to: nodes) } }
                     if self.lists.followsShared { group.addTask { try await self.lists.followShared() } }
                     try await group.next()

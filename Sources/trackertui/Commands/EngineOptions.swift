@@ -111,6 +111,11 @@ struct EngineOptions: ParsableArguments {
     @Option(name: .customLong("racks"), help: ArgumentHelp("A racks file: NAME CIDR a line (# comments), besides --rack; read again on SIGHUP.", valueName: "file"))
     var racksFile: String?
 
+    @Option(name: .customLong("stats-allow"), help: ArgumentHelp(
+        "Who may load /stats, /stats.json and /metrics: an address or CIDR range; repeatable. Default: loopback only. Others get 403.",
+        valueName: "cidr"))
+    var statsAllow: [String] = []
+
     @Option(help: "Directory for the tracker's files. Default: $XDG_DATA_HOME/trackertui or ~/.local/share/trackertui.")
     var dataDir: String?
 
@@ -152,6 +157,9 @@ struct EngineOptions: ParsableArguments {
             throw ValidationError("--trusted-proxy \(text): expected an address or CIDR range, e.g. 10.0.0.0/8 or 2001:db8::/32")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        for text in statsAllow where AddressRange(text) == nil {
+            throw ValidationError("--stats-allow \(text): expected an address or CIDR range, e.g. 192.168.1.0/24")
+        }
         for text in racks {
             do { _ = try RackDefinition(option: text) } catch { throw ValidationError("--rack \(error)") }
         }
@@ -223,6 +231,7 @@ struct EngineOptions: ParsableArguments {
         config.blacklistFile = blacklist
         config.racks = racks.compactMap { try? RackDefinition(option: $0) }
         config.racksFile = racksFile
+        if !statsAllow.isEmpty { config.statsAllow = statsAllow.compactMap(AddressRange.init) }
         return config
     }
 }

@@ -39,12 +39,13 @@ public enum HTTPRequestPart: Sendable, Equatable {
 }
 
 public enum HTTPStatus: Sendable, Equatable {
-    case ok, badRequest, notFound, methodNotAllowed, payloadTooLarge, uriTooLong, headersTooLarge
+    case ok, badRequest, forbidden, notFound, methodNotAllowed, payloadTooLarge, uriTooLong, headersTooLarge
 
     public var line: StaticString {
         switch self {
         case .ok: return "HTTP/1.1 200 OK\r\n"
         case .badRequest: return "HTTP/1.1 400 Bad Request\r\n"
+        case .forbidden: return "HTTP/1.1 403 Forbidden\r\n"
         case .notFound: return "HTTP/1.1 404 Not Found\r\n"
         case .methodNotAllowed: return "HTTP/1.1 405 Method Not Allowed\r\n"
         case .payloadTooLarge: return "HTTP/1.1 413 Content Too Large\r\n"

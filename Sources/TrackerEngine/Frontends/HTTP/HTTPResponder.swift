@@ -11,9 +11,13 @@ public struct HTTPResponder: Sendable {
     public let trustedProxies: TrustedProxies
     /// Torrent names for scrape replies (BEP 48's optional `name`), when there is a catalog.
     public let catalog: TorrentCatalog?
+    /// `/stats`, `/stats.json`, `/metrics`; nil: not served (404).
+    public let web: (any WebPages)?
     private let allocator = ByteBufferAllocator()
 
-    public init(logic: TrackerLogic, stats: TrackerStats, trustedProxies: TrustedProxies = TrustedProxies(), catalog: TorrentCatalog? = nil) {
+    public init(logic: TrackerLogic, stats: TrackerStats, trustedProxies: TrustedProxies = TrustedProxies(), catalog: TorrentCatalog? = nil,
+                web: (any WebPages)? = nil) {
+        self.web = web
         self.logic = logic
         self.stats = stats
         self.trustedProxies = trustedProxies
@@ -51,6 +55,7 @@ public struct HTTPResponder: Sendable {
             case announce(AnnounceQuery, PeerEndpoint)
             case scrape(ScrapeQuery, PeerEndpoint)
             case fullScrape
+            case web(any WebPages, WebPage, query: String)
         }
 
         let work: Work
@@ -92,6 +97,17 @@ public struct HTTPResponder: Sendable {
             return scrape(query: target, remote: remote, framing: framing)
         case .index:
             return .reply(page(.ok, Self.indexPage, keepAlive: framing.keepAlive, isHTTP11: framing.isHTTP11))
+        case .web(let which):
+            // The peer the connection came from decides, never a forwarded header.
+            guard let web else {
+                stats.record(.notFound)
+                return .reply(page(.notFound, "not found\n", keepAlive: framing.keepAlive, isHTTP11: framing.isHTTP11))
+            }
+            guard web.isAllowed(connection) else {
+                return .reply(page(.forbidden, "forbidden: --stats-allow does not list your address\n", keepAlive: framing.keepAlive, isHTTP11: framing.isHTTP11))
+            }
+            let query = String(decoding: target.readableBytesView.prefix(2048), as: UTF8.self)
+            return .pending(PendingReply(work: .web(web, which, query: query), framing: framing))
         case .notFound:
             stats.record(.notFound)
             return .reply(page(.notFound, "not found\n", keepAlive: framing.keepAlive, isHTTP11: framing.isHTTP11))
@@ -115,6 +131,14 @@ public struct HTTPResponder: Sendable {
             // Encoding every torrent is real work: it happens off the front end's thread.
             Task {
                 completion(self.fullScrapeReply(await self.logic.fullScrape(), framing: framing))
+            }
+        case let .web(web, which, query):
+            Task {
+                let body = await web.render(which, query: query)
+                var response = HTTPResponse(allocator: allocator, bodyCapacity: body.bytes.count)
+                response.body.writeBytes(body.bytes)
+                completion(Reply(bytes: response.finish(status: body.status, contentType: body.contentType, keepAlive: framing.keepAlive,
+                                                        isHTTP11: framing.isHTTP11), keepAlive: framing.keepAlive))
             }
         }
     }

@@ -1,9 +1,9 @@
 import NIOCore
 
 /// Which of the tracker's pages a request target names. `/announce` and `/scrape` may sit under
-/// any prefix (`/tracker/announce`, `/<passkey>/announce`).
+/// any prefix (`/tracker/announce`, `/<passkey>/announce`); the web pages are at their exact paths.
 enum HTTPRoute: Equatable {
-    case announce, scrape, index, notFound
+    case announce, scrape, index, web(WebPage), notFound
 
     /// Splits a raw target into its route and the byte range of its query (after `?`).
     static func parse(_ target: UnsafeRawBufferPointer) -> (HTTPRoute, Range<Int>) {
@@ -11,6 +11,9 @@ enum HTTPRoute: Equatable {
         let query = min(question + 1, target.count)..<target.count
         let path = 0..<question
         if path.count == 1 { return (.index, query) }
+        if target.matches(path, "/stats") { return (.web(.stats), query) }
+        if target.matches(path, "/stats.json") { return (.web(.statsJSON), query) }
+        if target.matches(path, "/metrics") { return (.web(.metrics), query) }
         let lastSlash = target[path].lastIndex(of: UInt8(ascii: "/")) ?? 0
         let last = (lastSlash + 1)..<question
         if target.matches(last, "announce") { return (.announce, query) }

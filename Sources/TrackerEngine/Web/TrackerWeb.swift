@@ -1,0 +1,148 @@
+import Foundation
+
+/// The web pages of one engine (`WebPages`): `/stats.json`, `/stats` and `/metrics`, for the
+/// addresses `--stats-allow` lists. With Redis the pages show every engine sharing the store
+/// (their counters from the nodes registry, as attached dashboards do); `/metrics` is this
+/// engine's, as Prometheus expects of each target, plus the store's totals.
+public final class TrackerWeb: WebPages {
+    public struct Sources: Sendable {
+        public var stats: TrackerStats
+        public var store: any SwarmStore
+        public var nodes: (any NodeRegistry)?
+        public var catalog: TorrentCatalog?
+        public var access: AccessControl
+        public var clock: any TrackerClock
+        public var startedAt: TrackerTime
+        public var mode: String
+
+        public init(stats: TrackerStats, store: any SwarmStore, nodes: (any NodeRegistry)?, catalog: TorrentCatalog?, access: AccessControl,
+                    clock: any TrackerClock, startedAt: TrackerTime, mode: String) {
+            self.stats = stats
+            self.store = store
+            self.nodes = nodes
+            self.catalog = catalog
+            self.access = access
+            self.clock = clock
+            self.startedAt = startedAt
+            self.mode = mode
+        }
+    }
+
+    public static let version = "0.14"
+    let sources: Sources
+    private let allowed: [AddressRange]
+    let history = RequestHistory()
+    let listing: TorrentListing
+    private let metrics: MetricsExporter
+
+    public init(_ sources: Sources, allowed: [AddressRange]) {
+        self.sources = sources
+        self.allowed = allowed
+        listing = TorrentListing(store: sources.store)
+        metrics = MetricsExporter(startedAt: sources.startedAt, version: Self.version)
+    }
+
+    public func isAllowed(_ client: PeerEndpoint) -> Bool {
+        let address = PeerAddress(client)
+        return allowed.contains { $0.contains(address) }
+    }
+
+    public func render(_ page: WebPage, query: String) async -> WebPageBody {
+        let now = sources.clock.now()
+        switch page {
+        case .metrics:
+            async let health = sources.store.health()
+            let listed = await listing.current(now: now)
+            let nodes = (try? await sources.nodes?.liveNodes(now: now).count) ?? 1
+            return WebPageBody(contentType: "text/plain; version=0.0.4; charset=utf-8",
+                               bytes: metrics.render(stats: sources.stats, listed: listed.torrents, health: await health, nodes: nodes))
+        case .statsJSON:
+            let parameters = StatsQuery(query)
+            if let hex = parameters.torrent {
+                guard let hash = InfoHash(hex: hex) else {
+                    return WebPageBody(status: .badRequest, contentType: "application/json", bytes: Array(#"{"error":"torrent: expected 40 hex digits"}"#.utf8))
+                }
+                guard let report = await torrentReport(hash, now: now) else {
+                    return WebPageBody(status: .notFound, contentType: "application/json", bytes: Array(#"{"error":"no such torrent"}"#.utf8))
+                }
+                return WebPageBody(contentType: "application/json", bytes: Self.encode(report))
+            }
+            return WebPageBody(contentType: "application/json", bytes: Self.encode(await report(parameters, now: now)))
+        case .stats:
+            return WebPageBody(contentType: "text/html; charset=utf-8", bytes: Array(StatsPage.html(await report(StatsQuery(query), now: now)).utf8))
+        }
+    }
+
+    /// Notes the request counts every `RequestHistory.step` seconds, for the chart and the
+    /// rates; runs until cancelled.
+    public func sampleRequests() async throws {
+        while true {
+            let now = sources.clock.now()
+            history.record(await requests(now: now), at: now)
+            try await Task.sleep(for: .seconds(RequestHistory.step))
+        }
+    }
+
+    /// Every engine's counters when the store has a registry (this one's included), else this one's.
+    private func requests(now: TrackerTime) async -> ProtocolCounts {
+        guard let nodes = sources.nodes, let live = try? await nodes.liveNodes(now: now), !live.isEmpty else { return sources.stats.requests() }
+        return live.reduce(ProtocolCounts()) { $0 + $1.requests }
+    }
+
+    func report(_ query: StatsQuery, now: TrackerTime) async -> StatsReport {
+        async let health = sources.store.health()
+        let listed = await listing.current(now: now)
+        let live = (try? await sources.nodes?.liveNodes(now: now)) ?? nil
+        let requests = await requests(now: now)
+        let rates = history.rates(now: requests, at: now)
+        let names = sources.catalog?.all ?? [:]
+        var totals = (seeders: 0, leechers: 0, completed: 0)
+        for info in listed.torrents {
+            totals.seeders += info.counts.seeders
+            totals.leechers += info.counts.leechers
+            totals.completed += info.counts.completed
+        }
+        let page = query.page(listed.torrents, names: names, perMinute: listed.perMinute)
+        let storeHealth = await health
+        let summary = StatsReport.Summary(
+            uptime_seconds: (now.milliseconds - (live?.map(\.startedAt).min() ?? sources.startedAt).milliseconds) / 1000,
+            nodes: live?.count ?? 1, mode: sources.mode,
+            store: StatsReport.Store(state: Self.name(of: storeHealth.state), latency_us: storeHealth.latencyMicros, description: storeHealth.description),
+            torrents: listed.torrents.count, peers: totals.seeders + totals.leechers, seeders: totals.seeders, leechers: totals.leechers,
+            completed: totals.completed,
+            requests: StatsReport.Requests(http: StatsReport.Counts(requests.http), udp: StatsReport.Counts(requests.udp)),
+            rates: StatsReport.Rates(http: rates.http, udp: rates.udp),
+            failures_by_reason: Dictionary(uniqueKeysWithValues: ClientError.Reason.allCases.compactMap { reason in
+                let count = sources.stats.failures(reason)
+                return count > 0 ? (reason.label, count) : nil
+            }),
+            announces_per_second_history: history.announceRates.map { ($0 * 10).rounded() / 10 })
+        return StatsReport(generated_at: now.seconds, summary: summary, torrents: page)
+    }
+
+    private func torrentReport(_ hash: InfoHash, now: TrackerTime) async -> TorrentReport? {
+        let listed = await listing.current(now: now)
+        guard let info = listed.torrents.first(where: { $0.infoHash == hash }) else { return nil }
+        let peers = (try? await sources.store.peers(of: hash, now: now).count) ?? info.counts.peers
+        let moderation = sources.access.current
+        return TorrentReport(generated_at: now.seconds,
+                             torrent: StatsReport.Torrent(info, entry: sources.catalog?.entry(for: hash), perMinute: listed.perMinute[hash] ?? 0),
+                             peers: peers, deregistered: moderation.deregistered[hash]?.seconds, blacklisted: moderation.blacklist.contains(hash))
+    }
+
+    /// `in_process`, `connected`, `full`, `unreachable`: the JSON's words for the store's state.
+    static func name(of state: StoreHealth.State) -> String {
+        switch state {
+        case .inProcess: return "in_process"
+        case .connected: return "connected"
+        case .full: return "full"
+        case .unreachable: return "unreachable"
+        }
+    }
+
+    static func encode<T: Encodable>(_ value: T) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        return Array((try? encoder.encode(value)) ?? Data(#"{"error":"not encodable"}"#.utf8))
+    }
+}

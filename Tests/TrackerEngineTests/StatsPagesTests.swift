@@ -1,0 +1,54 @@
+import Testing
+import TrackerTestSupport
+@testable import TrackerEngine
+
+/// The stats pages' pure parts: the query, sorting and paging, escaping, the request history.
+@Suite("Stats pages")
+struct StatsPagesTests {
+    static func info(_ n: UInt64, seeders: Int, leechers: Int, last: Int64 = 0) -> TorrentInfo {
+        TorrentInfo(infoHash: Fixture.hash(n), counts: SwarmCounts(seeders: seeders, leechers: leechers, completed: 0), announces: 0,
+                    firstSeen: TrackerTime(seconds: 1), lastActivity: TrackerTime(seconds: last))
+    }
+
+    @Test("a query never fails: bad values are the defaults; limits are bounded")
+    func query() {
+        var q = StatsQuery("limit=5000&offset=-3&sort=nonsense&order=asc&q=Debian%20ISO&x=y")
+        #expect(q.limit == 100 && q.offset == 0 && q.sort == "seeders" && !q.descending && q.filter == "debian iso")
+        q = StatsQuery("limit=7&offset=20&sort=name")
+        #expect(q.limit == 7 && q.offset == 20 && q.sort == "name" && !q.descending, "names sort A to Z unless told")
+        #expect(StatsQuery("torrent=ABC").torrent == "ABC")
+        #expect(StatsQuery(String(repeating: "x=1&", count: 10_000) + "limit=3").limit == 100, "at most 16 parameters are read")
+    }
+
+    @Test("sorted by the column asked, ties in info-hash order, cut to the page; the filter matches names and hash prefixes")
+    func paging() {
+        let torrents = (1...10).map { Self.info(UInt64($0), seeders: $0 % 3, leechers: $0) }
+        let names = [Fixture.hash(4): CatalogEntry(metainfo: TorrentMetainfo(v1: Fixture.hash(4), v2: nil, name: "Debian 12", totalLength: 5,
+                                                                               fileCount: 1, pieceLength: 16384, isPrivate: false), path: "/x")]
+        let page = StatsQuery("sort=leechers&order=desc&limit=3&offset=2").page(torrents, names: names, perMinute: [:])
+        #expect(page.items.map(\.leechers) == [8, 7, 6] && page.total == 10)
+        let seeders = StatsQuery("limit=10").page(torrents, names: names, perMinute: [:]).items.map(\.seeders)
+        #expect(seeders == seeders.sorted(by: >))
+        let filtered = StatsQuery("q=debian").page(torrents, names: names, perMinute: [:])
+        #expect(filtered.items.map(\.name) == ["Debian 12"] && filtered.total == 1)
+        let byHex = StatsQuery("q=\(Fixture.hash(5).hex.prefix(12))").page(torrents, names: names, perMinute: [:])
+        #expect(byHex.items.map(\.info_hash) == [Fixture.hash(5).hex])
+        #expect(StatsQuery("offset=50").page(torrents, names: names, perMinute: [:]).items.isEmpty)
+    }
+
+    @Test("the page escapes names from .torrent files")
+    func escaping() {
+        #expect(StatsPage.escape("<script>alert('x')</script> & \"q\"") == "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;")
+    }
+
+    @Test("the request history is bounded to an hour and gives rates between samples; a counter that went down counts zero")
+    func history() {
+        let history = RequestHistory()
+        for i in 0..<(RequestHistory.capacity + 20) {
+            history.record(ProtocolCounts(http: RequestCounts(announces: UInt64(i * 100))), at: TrackerTime(seconds: Int64(i) * 10))
+        }
+        #expect(history.announceRates.count == RequestHistory.capacity - 1 && history.announceRates.allSatisfy { $0 == 10 })
+        history.record(ProtocolCounts(), at: TrackerTime(seconds: 100_000))
+        #expect(history.announceRates.last == 0)
+    }
+}
