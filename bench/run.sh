@@ -7,11 +7,12 @@
 # trackertui runs with one HTTP worker thread, like opentracker's one TCP thread: first with the
 # memory store, then with the Redis store (its own managed redis-server, pinned to the same core,
 # and counted in the CPU per request). Then the UDP tracker (bench/udp.sh), closed mode's cost
-# (bench/closed.sh), the memory fills (bench/memory.sh) and the dashboard's cost (bench/dashboard.sh). Prints both summaries and a side-by-side table;
+# (bench/closed.sh), the memory fills (bench/memory.sh), the dashboard's cost (bench/dashboard.sh) and the web pages'
+# (bench/stats.sh). Prints both summaries and a side-by-side table;
 # raw output stays under $OUT.
 #
 # Environment: RUNS [2]  TORRENTS [1000]  PEERS [100]  CONFIGS ["1:64"]  SCRIPTS ["announce scrape"]
-#              OT_PORT [6969]  TT_PORT [6970]  OUT [/tmp/trackerbench/results/run-<date>]  UDP [1]  MEMORY [1]  DASHBOARD [1]
+#              OT_PORT [6969]  TT_PORT [6970]  OUT [/tmp/trackerbench/results/run-<date>]  UDP [1]  MEMORY [1]  DASHBOARD [1]  STATS [1]
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
@@ -100,5 +101,9 @@ fi
 if [[ ${DASHBOARD:-1} == 1 ]]; then
   echo
   OUT=$OUT/dashboard "$HERE/dashboard.sh" "$SECS" | tee "$OUT/dashboard.txt"
+fi
+if [[ ${STATS:-1} == 1 ]]; then
+  echo
+  OUT=$OUT/stats "$HERE/stats.sh" "$SECS" | tee "$OUT/stats.txt"
 fi
 echo "results: $OUT"

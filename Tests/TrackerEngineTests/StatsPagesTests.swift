@@ -22,18 +22,18 @@ struct StatsPagesTests {
 
     @Test("sorted by the column asked, ties in info-hash order, cut to the page; the filter matches names and hash prefixes")
     func paging() {
-        let torrents = (1...10).map { Self.info(UInt64($0), seeders: $0 % 3, leechers: $0) }
+        let torrents = Listed(torrents: (1...10).map { Self.info(UInt64($0), seeders: $0 % 3, leechers: $0) }, readAt: TrackerTime(seconds: 100), previous: nil)
         let names = [Fixture.hash(4): CatalogEntry(metainfo: TorrentMetainfo(v1: Fixture.hash(4), v2: nil, name: "Debian 12", totalLength: 5,
                                                                                fileCount: 1, pieceLength: 16384, isPrivate: false), path: "/x")]
-        let page = StatsQuery("sort=leechers&order=desc&limit=3&offset=2").page(torrents, names: names, perMinute: [:])
+        let page = StatsQuery("sort=leechers&order=desc&limit=3&offset=2").page(torrents, names: names)
         #expect(page.items.map(\.leechers) == [8, 7, 6] && page.total == 10)
-        let seeders = StatsQuery("limit=10").page(torrents, names: names, perMinute: [:]).items.map(\.seeders)
+        let seeders = StatsQuery("limit=10").page(torrents, names: names).items.map(\.seeders)
         #expect(seeders == seeders.sorted(by: >))
-        let filtered = StatsQuery("q=debian").page(torrents, names: names, perMinute: [:])
+        let filtered = StatsQuery("q=debian").page(torrents, names: names)
         #expect(filtered.items.map(\.name) == ["Debian 12"] && filtered.total == 1)
-        let byHex = StatsQuery("q=\(Fixture.hash(5).hex.prefix(12))").page(torrents, names: names, perMinute: [:])
+        let byHex = StatsQuery("q=\(Fixture.hash(5).hex.prefix(12))").page(torrents, names: names)
         #expect(byHex.items.map(\.info_hash) == [Fixture.hash(5).hex])
-        #expect(StatsQuery("offset=50").page(torrents, names: names, perMinute: [:]).items.isEmpty)
+        #expect(StatsQuery("offset=50").page(torrents, names: names).items.isEmpty)
     }
 
     @Test("the page escapes names from .torrent files")
@@ -50,5 +50,17 @@ struct StatsPagesTests {
         #expect(history.announceRates.count == RequestHistory.capacity - 1 && history.announceRates.allSatisfy { $0 == 10 })
         history.record(ProtocolCounts(), at: TrackerTime(seconds: 100_000))
         #expect(history.announceRates.last == 0)
+    }
+}
+
+extension StatsPagesTests {
+    @Test("announces per minute come from a listing up to a minute older; each sort order is computed once per listing")
+    func perMinute() {
+        let first = Listed(torrents: [Self.info(1, seeders: 1, leechers: 0)], readAt: TrackerTime(seconds: 0), previous: nil)
+        var later = Self.info(1, seeders: 1, leechers: 0)
+        later.announces = 30
+        let second = Listed(torrents: [later], readAt: TrackerTime(seconds: 30), previous: first)
+        #expect(second.perMinute(later) == 60)
+        #expect(second.order("seeders", names: [:]) == [0] && second.order("rate", names: [:]) == [0])
     }
 }

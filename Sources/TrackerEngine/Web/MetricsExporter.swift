@@ -55,7 +55,7 @@ final class MetricsExporter: Sendable {
         startTime.set(to: Double(startedAt.seconds))
     }
 
-    func render(stats: TrackerStats, listed: [TorrentInfo], health: StoreHealth, nodes count: Int) -> [UInt8] {
+    func render(stats: TrackerStats, listed: Listed, health: StoreHealth, nodes count: Int) -> [UInt8] {
         fed.update { fed in
             for (key, counter, read) in counters {
                 let now = read(stats), before = fed[key] ?? 0
@@ -63,10 +63,10 @@ final class MetricsExporter: Sendable {
                 fed[key] = max(now, before)
             }
         }
-        torrents.set(to: Double(listed.count))
-        seeders.set(to: Double(listed.reduce(0) { $0 + $1.counts.seeders }))
-        leechers.set(to: Double(listed.reduce(0) { $0 + $1.counts.leechers }))
-        completed.set(to: Double(listed.reduce(0) { $0 + $1.counts.completed }))
+        torrents.set(to: Double(listed.torrents.count))
+        seeders.set(to: Double(listed.seeders))
+        leechers.set(to: Double(listed.leechers))
+        completed.set(to: Double(listed.completed))
         nodes.set(to: Double(count))
         storeUp.set(to: health.state == .connected || health.state == .inProcess ? 1 : 0)
         if let micros = health.latencyMicros { storeLatency.record(.microseconds(micros)) }

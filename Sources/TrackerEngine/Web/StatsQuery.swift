@@ -8,7 +8,8 @@ struct StatsQuery: Sendable {
     static let sorts = ["name", "size", "seeders", "leechers", "completed", "rate", "last_activity"]
     var limit = 100
     var offset = 0
-    var sort = "seeders"
+    static let defaultSort = "seeders"
+    var sort = defaultSort
     var descending = true
     var filter = ""
     var torrent: String?
@@ -31,35 +32,32 @@ struct StatsQuery: Sendable {
         descending = order.map { $0 != "asc" } ?? (sort != "name")
     }
 
-    /// The torrents this query shows, sorted, filtered and cut to its page. Sorted on the
-    /// listing's own values; only the page's rows are turned into report rows.
-    func page(_ torrents: [TorrentInfo], names: [InfoHash: CatalogEntry], perMinute: [InfoHash: Double]) -> StatsReport.TorrentPage {
-        let kept = filter.isEmpty ? torrents : torrents.filter { info in
-            info.infoHash.hex.hasPrefix(filter) || (names[info.infoHash]?.metainfo.name.lowercased().contains(filter) ?? false)
+    /// The torrents this query shows, in the listing's cached order for its sort, filtered, cut
+    /// to its page; only the page's rows are turned into report rows.
+    func page(_ listed: Listed, names: [InfoHash: CatalogEntry]) -> StatsReport.TorrentPage {
+        let torrents = listed.torrents
+        let ascending = listed.order(sort, names: names)
+        var picked: [Int32] = []
+        var total = 0
+        let wanted = offset..<(offset + limit)
+        let sequence: AnySequence<Int32> = descending ? AnySequence(ascending.reversed()) : AnySequence(ascending)
+        for index in sequence {
+            if !filter.isEmpty {
+                let info = torrents[Int(index)]
+                guard info.infoHash.hex.hasPrefix(filter) || (names[info.infoHash]?.metainfo.name.lowercased().contains(filter) ?? false) else { continue }
+            }
+            if wanted.contains(total) { picked.append(index) }
+            total += 1
+            if filter.isEmpty, total >= wanted.upperBound {
+                total = torrents.count  // no filter: every torrent counts
+                break
+            }
         }
-        func title(_ info: TorrentInfo) -> String { names[info.infoHash]?.metainfo.name ?? info.infoHash.hex }
-        let sorted: [TorrentInfo]
-        switch sort {
-        case "name": sorted = kept.map { (title($0), $0) }.sorted { (($0.0, $0.1.infoHash) < ($1.0, $1.1.infoHash)) != descending }.map(\.1)
-        case "size": sorted = ordered(kept) { names[$0.infoHash]?.metainfo.totalLength ?? 0 }
-        case "leechers": sorted = ordered(kept) { UInt64($0.counts.leechers) }
-        case "completed": sorted = ordered(kept) { UInt64($0.counts.completed) }
-        case "rate": sorted = ordered(kept) { (perMinute[$0.infoHash] ?? 0).bitPattern }  // non-negative doubles order as their bits
-        case "last_activity": sorted = ordered(kept) { UInt64(max(0, $0.lastActivity.milliseconds)) }
-        default: sorted = ordered(kept) { UInt64($0.counts.seeders) }
+        if filter.isEmpty { total = torrents.count }
+        let items = picked.map { i in
+            let info = torrents[Int(i)]
+            return StatsReport.Torrent(info, entry: names[info.infoHash], perMinute: listed.perMinute(info))
         }
-        let start = min(offset, sorted.count)
-        let items = sorted[start..<min(start + limit, sorted.count)].map {
-            StatsReport.Torrent($0, entry: names[$0.infoHash], perMinute: perMinute[$0.infoHash] ?? 0)
-        }
-        return StatsReport.TorrentPage(total: sorted.count, offset: offset, limit: limit, sort: sort, descending: descending, filter: filter, items: items)
-    }
-
-    /// By one number, ties in info-hash order (pages do not shuffle between requests).
-    private func ordered(_ torrents: [TorrentInfo], by key: (TorrentInfo) -> UInt64) -> [TorrentInfo] {
-        let descending = descending
-        return torrents.map { (key($0), $0) }.sorted { a, b in
-            a.0 != b.0 ? (a.0 < b.0) != descending : a.1.infoHash < b.1.infoHash
-        }.map(\.1)
+        return StatsReport.TorrentPage(total: total, offset: offset, limit: limit, sort: sort, descending: descending, filter: filter, items: items)
     }
 }

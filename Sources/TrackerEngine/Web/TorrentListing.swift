@@ -1,42 +1,126 @@
-/// Every torrent with its counts, lifecycle and announces per minute, read from the store at
-/// most once a second however many clients poll the pages: a page asks `current`, which reads
-/// the store again only when its listing is over a second old.
+/// Every torrent with its counts and lifecycle, read from the store at most every `maxAge`
+/// however many clients poll the pages, with what the pages derive from it kept beside it: the
+/// totals, each sort order asked for (computed once per listing), and the announce counts of a
+/// listing up to a minute older for announces per minute.
 final class TorrentListing: Sendable {
-    struct Listed: Sendable {
-        var torrents: [TorrentInfo] = []
-        var readAt = TrackerTime(seconds: 0)
-        /// Announces per minute, from the counts of a listing read up to a minute before.
-        var perMinute: [InfoHash: Double] = [:]
-        var baseline: [InfoHash: UInt64] = [:]
-        var baselineAt = TrackerTime(seconds: 0)
-    }
+    /// How old a listing may be before a page reads the store again: a page polled every second
+    /// over 100k torrents would otherwise list them every second.
+    static let maxAgeMillis: Int64 = 5000
 
     private let store: any SwarmStore
-    private let state = Locked(Listed())
+    private let names: @Sendable () -> [InfoHash: CatalogEntry]
+    private let latest = Locked<(listed: Listed?, refreshing: Bool)>((nil, false))
+    /// The sort orders pages asked for (at most the few `StatsQuery.sorts`): a refresh sorts
+    /// them in the background, so no page pays for a sort after the first.
+    private let asked = Locked<Set<String>>([StatsQuery.defaultSort])
 
-    init(store: any SwarmStore) {
+    init(store: any SwarmStore, names: @escaping @Sendable () -> [InfoHash: CatalogEntry]) {
         self.store = store
+        self.names = names
     }
 
+    /// Notes that a page asked for `sort` (one of `StatsQuery.sorts`).
+    func noteAsked(_ sort: String) {
+        asked.update { _ = $0.insert(sort) }
+    }
+
+    /// The latest listing. Past `maxAgeMillis` it is still answered at once while a fresh one is
+    /// read in the background (one at a time): no page waits for a listing but the first.
     func current(now: TrackerTime) async -> Listed {
-        let cached = state.value
-        if now.milliseconds - cached.readAt.milliseconds < 1000 { return cached }
-        // Two pages asking at the same moment may both read: bounded by the requests in flight.
-        guard let torrents = try? await store.torrents(now: now) else { return cached }
-        return state.update { listed in
-                listed.torrents = torrents
-                listed.readAt = now
-                let elapsed = Double(now.milliseconds - listed.baselineAt.milliseconds) / 60_000
-                if elapsed > 0, !listed.baseline.isEmpty {
-                    listed.perMinute = Dictionary(uniqueKeysWithValues: torrents.compactMap { info in
-                        listed.baseline[info.infoHash].map { (info.infoHash, Double(info.announces >= $0 ? info.announces - $0 : 0) / elapsed) }
-                    })
-                }
-                if listed.baseline.isEmpty || elapsed >= 1 {
-                    listed.baseline = Dictionary(torrents.map { ($0.infoHash, $0.announces) }, uniquingKeysWith: { a, _ in a })
-                    listed.baselineAt = now
-                }
-                return listed
+        let (cached, startRefresh) = latest.update { state -> (Listed?, Bool) in
+            guard let listed = state.listed else { return (nil, false) }
+            let stale = now.milliseconds - listed.readAt.milliseconds >= Self.maxAgeMillis
+            if stale, !state.refreshing {
+                state.refreshing = true
+                return (listed, true)
+            }
+            return (listed, false)
         }
+        if let cached {
+            if startRefresh { Task { await self.refresh(now: now) } }
+            return cached
+        }
+        return await refresh(now: now)
+    }
+
+    @discardableResult
+    private func refresh(now: TrackerTime) async -> Listed {
+        let previous = latest.value.listed
+        let listed: Listed
+        if let torrents = try? await store.torrents(now: now) {
+            listed = Listed(torrents: torrents, readAt: now, previous: previous)
+            let names = names()
+            for sort in asked.value { _ = listed.order(sort, names: names) }
+        } else {
+            listed = previous ?? Listed(torrents: [], readAt: now, previous: nil)
+        }
+        latest.update { $0 = (listed, false) }
+        return listed
+    }
+}
+
+/// One listing, immutable but for the sort orders it caches.
+final class Listed: Sendable {
+    let torrents: [TorrentInfo]
+    let readAt: TrackerTime
+    let seeders: Int, leechers: Int, completed: Int
+    /// Announce counts of an earlier listing (the oldest under a minute before this one).
+    private let baseline: [InfoHash: UInt64]
+    private let baselineAt: TrackerTime
+    /// Positions in `torrents`, ascending, per sort key.
+    private let orders = Locked<[String: [Int32]]>([:])
+
+    init(torrents: [TorrentInfo], readAt: TrackerTime, previous: Listed?) {
+        self.torrents = torrents
+        self.readAt = readAt
+        var sums = (0, 0, 0)
+        for info in torrents {
+            sums.0 += info.counts.seeders
+            sums.1 += info.counts.leechers
+            sums.2 += info.counts.completed
+        }
+        (seeders, leechers, completed) = sums
+        if let previous, readAt.milliseconds - previous.baselineAt.milliseconds < 60_000, !previous.baseline.isEmpty {
+            (baseline, baselineAt) = (previous.baseline, previous.baselineAt)
+        } else if let previous {
+            baseline = Dictionary(previous.torrents.map { ($0.infoHash, $0.announces) }, uniquingKeysWith: { a, _ in a })
+            baselineAt = previous.readAt
+        } else {
+            (baseline, baselineAt) = ([:], readAt)
+        }
+    }
+
+    /// Announces per minute since the baseline; 0 without one.
+    func perMinute(_ info: TorrentInfo) -> Double {
+        let minutes = Double(readAt.milliseconds - baselineAt.milliseconds) / 60_000
+        guard minutes > 0, let before = baseline[info.infoHash] else { return 0 }
+        return Double(info.announces >= before ? info.announces - before : 0) / minutes
+    }
+
+    /// Positions of the torrents in ascending order of `sort` (ties by info-hash), computed the
+    /// first time a page asks for that order.
+    func order(_ sort: String, names: [InfoHash: CatalogEntry]) -> [Int32] {
+        if let known = orders.update({ $0[sort] }) { return known }
+        let order: [Int32]
+        if sort == "name" {
+            let titles = torrents.map { names[$0.infoHash]?.metainfo.name ?? $0.infoHash.hex }
+            order = torrents.indices.map(Int32.init).sorted { (titles[Int($0)], torrents[Int($0)].infoHash) < (titles[Int($1)], torrents[Int($1)].infoHash) }
+        } else {
+            let key: (TorrentInfo) -> UInt64
+            switch sort {
+            case "size": key = { names[$0.infoHash]?.metainfo.totalLength ?? 0 }
+            case "leechers": key = { UInt64($0.counts.leechers) }
+            case "completed": key = { UInt64($0.counts.completed) }
+            case "rate": key = { self.perMinute($0).bitPattern }  // non-negative doubles order as their bits
+            case "last_activity": key = { UInt64(max(0, $0.lastActivity.milliseconds)) }
+            default: key = { UInt64($0.counts.seeders) }
+            }
+            // Compact keys, not the torrents themselves: 100k of them sort in a few milliseconds.
+            var keys = torrents.enumerated().map { (key: key($1), tie: $1.infoHash, index: Int32($0)) }
+            keys.sort { $0.key != $1.key ? $0.key < $1.key : $0.tie < $1.tie }
+            order = keys.map(\.index)
+        }
+        orders.update { $0[sort] = order }
+        return order
     }
 }

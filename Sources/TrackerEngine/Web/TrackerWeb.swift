@@ -38,7 +38,8 @@ public final class TrackerWeb: WebPages {
     public init(_ sources: Sources, allowed: [AddressRange]) {
         self.sources = sources
         self.allowed = allowed
-        listing = TorrentListing(store: sources.store)
+        let catalog = sources.catalog
+        listing = TorrentListing(store: sources.store, names: { catalog?.all ?? [:] })
         metrics = MetricsExporter(startedAt: sources.startedAt, version: Self.version)
     }
 
@@ -55,7 +56,7 @@ public final class TrackerWeb: WebPages {
             let listed = await listing.current(now: now)
             let nodes = (try? await sources.nodes?.liveNodes(now: now).count) ?? 1
             return WebPageBody(contentType: "text/plain; version=0.0.4; charset=utf-8",
-                               bytes: metrics.render(stats: sources.stats, listed: listed.torrents, health: await health, nodes: nodes))
+                               bytes: metrics.render(stats: sources.stats, listed: listed, health: await health, nodes: nodes))
         case .statsJSON:
             let parameters = StatsQuery(query)
             if let hex = parameters.torrent {
@@ -95,21 +96,15 @@ public final class TrackerWeb: WebPages {
         let live = (try? await sources.nodes?.liveNodes(now: now)) ?? nil
         let requests = await requests(now: now)
         let rates = history.rates(now: requests, at: now)
-        let names = sources.catalog?.all ?? [:]
-        var totals = (seeders: 0, leechers: 0, completed: 0)
-        for info in listed.torrents {
-            totals.seeders += info.counts.seeders
-            totals.leechers += info.counts.leechers
-            totals.completed += info.counts.completed
-        }
-        let page = query.page(listed.torrents, names: names, perMinute: listed.perMinute)
+        listing.noteAsked(query.sort)
+        let page = query.page(listed, names: sources.catalog?.all ?? [:])
         let storeHealth = await health
         let summary = StatsReport.Summary(
             uptime_seconds: (now.milliseconds - (live?.map(\.startedAt).min() ?? sources.startedAt).milliseconds) / 1000,
             nodes: live?.count ?? 1, mode: sources.mode,
             store: StatsReport.Store(state: Self.name(of: storeHealth.state), latency_us: storeHealth.latencyMicros, description: storeHealth.description),
-            torrents: listed.torrents.count, peers: totals.seeders + totals.leechers, seeders: totals.seeders, leechers: totals.leechers,
-            completed: totals.completed,
+            torrents: listed.torrents.count, peers: listed.seeders + listed.leechers, seeders: listed.seeders, leechers: listed.leechers,
+            completed: listed.completed,
             requests: StatsReport.Requests(http: StatsReport.Counts(requests.http), udp: StatsReport.Counts(requests.udp)),
             rates: StatsReport.Rates(http: rates.http, udp: rates.udp),
             failures_by_reason: Dictionary(uniqueKeysWithValues: ClientError.Reason.allCases.compactMap { reason in
@@ -126,7 +121,7 @@ public final class TrackerWeb: WebPages {
         let peers = (try? await sources.store.peers(of: hash, now: now).count) ?? info.counts.peers
         let moderation = sources.access.current
         return TorrentReport(generated_at: now.seconds,
-                             torrent: StatsReport.Torrent(info, entry: sources.catalog?.entry(for: hash), perMinute: listed.perMinute[hash] ?? 0),
+                             torrent: StatsReport.Torrent(info, entry: sources.catalog?.entry(for: hash), perMinute: listed.perMinute(info)),
                              peers: peers, deregistered: moderation.deregistered[hash]?.seconds, blacklisted: moderation.blacklist.contains(hash))
     }
 
