@@ -8,57 +8,52 @@ extension TrackerTUI {
     struct Torrents: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Deregister torrents, register them again, and list the archive of deregistered ones.",
-            subcommands: [Deregister.self, Register.self, Archive.self])
+            subcommands: [List.self, Deregister.self, Register.self, Archive.self])
 
-        /// Where the tracker keeps its lists and archive: the options a running tracker was given.
-        struct Target: ParsableArguments {
-            @Option(help: "The tracker's store: redis or memory (then the running tracker reads the lists from its data directory).")
-            var store: EngineOptions.StoreChoice = .redis
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "The torrents of the store (Redis), tab-separated or as JSON: info-hash, name, seeders, leechers, completed, announces, last activity.")
 
-            @Option(help: "The tracker's --redis. Default: the managed redis-server of the tracker running with --data-dir.")
-            var redis: String?
+            enum Sort: String, ExpressibleByArgument, CaseIterable { case seeders, leechers, completed, announces, lastActivity = "last-activity", name }
 
-            @Option(help: "The tracker's --redis-prefix.")
-            var redisPrefix = "tt"
+            @Option(help: "Order, largest first (name: A to Z).") var sort: Sort = .seeders
+            @Option(help: "How many to list.") var limit = 100
+            @Flag(help: "One JSON array, fields named as /stats.json names them.") var json = false
+            @OptionGroup var target: AdminTarget
 
-            @Option(help: "The tracker's --data-dir.")
-            var dataDir: String?
-
-            func validate() throws {
-                if let redis, RedisEndpoint(url: redis) == nil {
-                    throw ValidationError("--redis \(redis): expected redis://[:password@]host:port/db or unix:///path/to/socket?db=N")
+            func run() async throws {
+                let now = SystemClock().now()
+                let (torrents, shared) = try await target.withRedisStore { store in
+                    (try await store.torrents(now: now), (try? await store.sharedCatalog(unless: nil).catalog) ?? SharedCatalog())
                 }
-            }
-
-            var directory: String { dataDir ?? EngineOptions.defaultDataDirectory }
-
-            /// The Redis the tracker uses, checked to answer.
-            func redisEndpoint() throws -> RedisEndpoint {
-                let endpoint = redis.flatMap(RedisEndpoint.init(url:)) ?? RedisEndpoint(address: .unix(path: directory + "/redis.sock"))
-                do {
-                    _ = try RedisConnection(endpoint, timeout: 2)
-                } catch {
-                    throw ValidationError("no Redis answers at \(endpoint) (\(error)): start the tracker, or name its Redis with --redis")
+                func name(_ info: TorrentInfo) -> String { shared.entries[info.infoHash]?.metainfo.name ?? "" }
+                let key: (TorrentInfo) -> Int64
+                switch sort {
+                case .seeders: key = { Int64($0.counts.seeders) }
+                case .leechers: key = { Int64($0.counts.leechers) }
+                case .completed: key = { Int64($0.counts.completed) }
+                case .announces: key = { Int64(clamping: $0.announces) }
+                case .lastActivity: key = { $0.lastActivity.milliseconds }
+                case .name: key = { _ in 0 }
                 }
-                return endpoint
-            }
-
-            /// A moderator on the tracker's lists, and the store, for one command; `body` runs with them.
-            func withModerator<T>(_ body: (Moderator, any SwarmStore) async throws -> T) async throws -> T {
-                let logger = Logger(label: "trackertui")
-                switch store {
-                case .memory:
-                    // The running tracker holds the swarms: it archives them when it reads the list (within 2 s).
-                    let store = MemorySwarmStore(shardCount: 1, archivePath: directory + "/archive", logger: logger)
-                    return try await body(Moderator(backend: FileModerationBackend(directory: directory, logger: logger), store: store, logger: logger), store)
-                case .redis:
-                    let endpoint = try redisEndpoint()
-                    let store = RedisSwarmStore(endpoint: endpoint, prefix: redisPrefix, threads: 1)
-                    defer { store.shutdown() }
-                    let moderator = Moderator(backend: RedisModerationBackend(endpoint: endpoint, prefix: redisPrefix, logger: logger), store: store, logger: logger)
-                    let shared = (try? await store.sharedCatalog(unless: nil).catalog) ?? SharedCatalog()
-                    moderator.describeTorrents { hash in shared.entries[hash].map { ($0.metainfo.name, $0.registered) } }
-                    return try await body(moderator, store)
+                let sorted = torrents.sorted { a, b in
+                    if sort == .name { return (name(a), a.infoHash) < (name(b), b.infoHash) }
+                    return key(a) != key(b) ? key(a) > key(b) : a.infoHash < b.infoHash
+                }.prefix(max(0, limit))
+                if json {
+                    let items: [[String: Any]] = sorted.map { info in
+                        ["info_hash": info.infoHash.hex, "name": name(info).isEmpty ? NSNull() : name(info), "seeders": info.counts.seeders,
+                         "leechers": info.counts.leechers, "completed": info.counts.completed, "announces": info.announces,
+                         "first_seen": info.firstSeen.seconds, "last_activity": info.lastActivity.seconds]
+                    }
+                    let data = try JSONSerialization.data(withJSONObject: items, options: [.sortedKeys])
+                    print(String(decoding: data, as: UTF8.self))
+                    return
+                }
+                print("info_hash\tname\tseeders\tleechers\tcompleted\tannounces\tlast_activity")
+                for info in sorted {
+                    print([info.infoHash.hex, name(info), String(info.counts.seeders), String(info.counts.leechers), String(info.counts.completed),
+                           String(info.announces), String(info.lastActivity.seconds)].joined(separator: "\t"))
                 }
             }
         }
@@ -70,10 +65,10 @@ extension TrackerTUI {
             @Argument(help: "The torrent's info-hash, 40 hex digits.")
             var infoHash: String
 
-            @OptionGroup var target: Target
+            @OptionGroup var target: AdminTarget
 
             func run() async throws {
-                guard let hash = InfoHash(hex: infoHash) else { throw ValidationError("\(infoHash): expected 40 hex digits") }
+                let hash = try parseInfoHash(infoHash)
                 try await target.withModerator { moderator, _ in
                     if target.store == .memory {
                         try moderator.backend.setDeregistered(hash, at: SystemClock().now())
@@ -93,10 +88,10 @@ extension TrackerTUI {
             @Argument(help: "The torrent's info-hash, 40 hex digits.")
             var infoHash: String
 
-            @OptionGroup var target: Target
+            @OptionGroup var target: AdminTarget
 
             func run() async throws {
-                guard let hash = InfoHash(hex: infoHash) else { throw ValidationError("\(infoHash): expected 40 hex digits") }
+                let hash = try parseInfoHash(infoHash)
                 try await target.withModerator { moderator, _ in try await moderator.reregister(hash) }
                 print("\(hash.hex) registered again")
             }
@@ -108,7 +103,7 @@ extension TrackerTUI {
             @Option(help: "How many to list.")
             var limit = 100
 
-            @OptionGroup var target: Target
+            @OptionGroup var target: AdminTarget
 
             func run() async throws {
                 let records = try await target.withModerator { _, store in try await store.archive(limit: max(0, limit)) }

@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import TrackerEngine
+
+extension TrackerTUI {
+    /// `trackertui blacklist add|remove|list`: the dashboard's `b` and `u` for scripts.
+    struct Blacklist: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Refuse torrents (their swarms are purged), lift that, or list them; running trackers follow at once.",
+            subcommands: [Add.self, Remove.self, List.self])
+
+        struct Add: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Blacklist torrents: refused from now on, their swarms purged.")
+            @Argument(help: "Info-hashes, 40 hex digits each.") var infoHashes: [String]
+            @OptionGroup var target: AdminTarget
+
+            func run() async throws {
+                let hashes = try infoHashes.map(parseInfoHash)
+                try await target.withModerator { moderator, _ in
+                    for hash in hashes { try await moderator.blacklist(hash) }
+                }
+                for hash in hashes { print("\(hash.hex) blacklisted") }
+            }
+        }
+
+        struct Remove: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Lift torrents' blacklisting.")
+            @Argument(help: "Info-hashes, 40 hex digits each.") var infoHashes: [String]
+            @OptionGroup var target: AdminTarget
+
+            func run() async throws {
+                let hashes = try infoHashes.map(parseInfoHash)
+                try await target.withModerator { moderator, _ in
+                    for hash in hashes { try await moderator.unblacklist(hash) }
+                }
+                for hash in hashes { print("\(hash.hex) no longer blacklisted") }
+            }
+        }
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Blacklisted info-hashes, one a line (opentracker's format).")
+            @OptionGroup var target: AdminTarget
+
+            func run() async throws {
+                let state = try await target.withModerator { moderator, _ in try moderator.backend.load(now: SystemClock().now()) }
+                for hash in state.blacklist.sorted() { print(hash.hex) }
+            }
+        }
+    }
+
+    /// `trackertui ban add|remove|list`: the dashboard's `K` for scripts.
+    struct Ban: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Ban addresses or CIDR ranges for a while, lift bans, or list them; running trackers follow at once.",
+            subcommands: [Add.self, Remove.self, List.self])
+
+        struct Add: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Refuse every request from an address or range.")
+            @Argument(help: "An address or CIDR range: 203.0.113.7, 203.0.113.0/24, 2001:db8::/64.") var range: String
+            @Option(name: .customLong("for"), help: "How long: seconds, or 30m, 12h, 7d; `forever`.") var duration = "1h"
+            @OptionGroup var target: AdminTarget
+
+            func run() async throws {
+                guard let parsed = AddressRange(range) else { throw ValidationError("\(range): expected an address or CIDR range") }
+                guard let seconds = Self.seconds(duration) else { throw ValidationError("--for \(duration): expected seconds, 30m, 12h, 7d or forever") }
+                try await target.withModerator { moderator, _ in try await moderator.ban(parsed, seconds: seconds) }
+                print("\(parsed) banned " + (seconds == .max ? "for good" : "for \(duration)"))
+            }
+
+            /// `90`, `30m`, `12h`, `7d`, `forever` (Int64.max).
+            static func seconds(_ text: String) -> Int64? {
+                if text == "forever" { return .max }
+                let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+                let (digits, unit) = text.last.flatMap({ units[$0] }).map { (text.dropLast(), $0) } ?? (Substring(text), 1)
+                guard let value = Int64(digits), value > 0 else { return nil }
+                let (product, overflow) = value.multipliedReportingOverflow(by: unit)
+                return overflow ? nil : product
+            }
+        }
+
+        struct Remove: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Lift a ban.")
+            @Argument(help: "The banned address or CIDR range, as listed.") var range: String
+            @OptionGroup var target: AdminTarget
+
+            func run() async throws {
+                guard let parsed = AddressRange(range) else { throw ValidationError("\(range): expected an address or CIDR range") }
+                try await target.withModerator { moderator, _ in try await moderator.unban(parsed) }
+                print("\(parsed) no longer banned")
+            }
+        }
+
+        struct List: AsyncParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Bans in force: range and until (unix seconds, or forever), one a line.")
+            @OptionGroup var target: AdminTarget
+
+            func run() async throws {
+                let state = try await target.withModerator { moderator, _ in try moderator.backend.load(now: SystemClock().now()) }
+                for (range, until) in state.bans.sorted(by: { ($0.value, $0.key.description) < ($1.value, $1.key.description) }) {
+                    print("\(range) \(until == .distantFuture ? "forever" : String(until.seconds))")
+                }
+            }
+        }
+    }
+
+    /// `trackertui peers HASH`: one swarm's peers, as the dashboard's peers view shows them.
+    struct Peers: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "One torrent's peers (Redis store), tab-separated: address, role, client, peer id, uploaded, downloaded, left, last seen.")
+        @Argument(help: "The torrent's info-hash, 40 hex digits.") var infoHash: String
+        @OptionGroup var target: AdminTarget
+
+        func run() async throws {
+            let hash = try parseInfoHash(infoHash)
+            let now = SystemClock().now()
+            let peers = try await target.withRedisStore { store in try await store.peers(of: hash, now: now) }
+            print("address\trole\tclient\tpeer_id\tuploaded\tdownloaded\tleft\tlast_seen")
+            for peer in peers.sorted(by: { $0.endpoint.description < $1.endpoint.description }) {
+                print([peer.endpoint.description, peer.isSeeder ? "seeder" : "leecher", PeerClient.name(peer.peerID), peer.peerID.description, String(peer.uploaded),
+                       String(peer.downloaded), peer.left.map(String.init) ?? "-", String(peer.lastSeen.seconds)].joined(separator: "\t"))
+            }
+        }
+    }
+}
+
+/// An info-hash from the command line, or a usage error naming it.
+func parseInfoHash(_ text: String) throws -> InfoHash {
+    guard let hash = InfoHash(hex: text) else { throw ValidationError("\(text): expected 40 hex digits") }
+    return hash
+}

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+import TrackerEngine
+import TrackerTestSupport
+
+/// The admin commands against running trackers: `blacklist`, `ban`, `torrents list`, `peers`,
+/// on the Redis store (changes reach the tracker through pub/sub) and the memory store (through
+/// its data directory's files).
+@Suite("End to end: admin commands", .serialized)
+struct AdminCommandTests {
+    static let hash = InfoHash(hex: "ad00ad00ad00ad00ad00ad00ad00ad00ad00ad00")!
+
+    static func reason(_ port: Int, from source: String = "127.0.0.1", id: Int) throws -> String? {
+        try DashboardTmuxTests.failureReason(HTTPProbe.get(host: "127.0.0.1", port: port,
+                                                           path: DashboardTmuxTests.announce(hash, id: id, port: 7000 + id, left: 5), source: source))
+    }
+
+    @Test("Redis: blacklist add/list/remove and ban add/list/remove reach the running tracker; torrents list and peers read the store")
+    func redis() throws {
+        let redis = TestRedis.shared, prefix = TestRedis.uniquePrefix()
+        let tracker = try TrackerProcess(arguments: ["--redis", redis.url, "--redis-prefix", prefix])
+        defer { _ = tracker.stop() }
+        let target = ["--redis", redis.url, "--redis-prefix", prefix]
+        #expect(try Self.reason(tracker.port, id: 1) == nil)
+
+        var run = try TrackerProcess.command(["torrents", "list", "--json"] + target)
+        let items = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]], "\(run)")
+        #expect(items.first?["info_hash"] as? String == Self.hash.hex && items.first?["leechers"] as? Int == 1)
+        run = try TrackerProcess.command(["peers", Self.hash.hex] + target)
+        #expect(run.status == 0 && run.stdout.contains("127.0.0.1:7001\tleecher\tqBittorrent 4.5.2"), "\(run)")
+
+        #expect(try TrackerProcess.command(["blacklist", "add", Self.hash.hex] + target).status == 0)
+        #expect(CatalogTests.waitUntil(seconds: 5) { (try? Self.reason(tracker.port, id: 2)) == "torrent is blacklisted" })
+        #expect(try TrackerProcess.command(["blacklist", "list"] + target).stdout == Self.hash.hex + "\n")
+        #expect(try TrackerProcess.command(["blacklist", "remove", Self.hash.hex] + target).status == 0)
+        #expect(CatalogTests.waitUntil(seconds: 5) { (try? Self.reason(tracker.port, id: 3)) == .some(nil) })
+
+        #expect(try TrackerProcess.command(["ban", "add", "127.0.0.5", "--for", "30m"] + target).status == 0)
+        #expect(CatalogTests.waitUntil(seconds: 5) { (try? Self.reason(tracker.port, from: "127.0.0.5", id: 4)) == "banned" })
+        #expect(try Self.reason(tracker.port, from: "127.0.0.6", id: 5) == nil, "only the banned address")
+        let bans = try TrackerProcess.command(["ban", "list"] + target).stdout
+        #expect(bans.hasPrefix("127.0.0.5 "), "\(bans)")
+        #expect(try TrackerProcess.command(["ban", "remove", "127.0.0.5"] + target).status == 0)
+        #expect(CatalogTests.waitUntil(seconds: 5) { (try? Self.reason(tracker.port, from: "127.0.0.5", id: 6)) == .some(nil) })
+
+        let bad = try TrackerProcess.command(["blacklist", "add", "xyz"] + target)
+        #expect(bad.status == 64 && bad.stderr.contains("xyz: expected 40 hex digits"), "a usage error: \(bad)")
+        let badBan = try TrackerProcess.command(["ban", "add", "10.0.0.1", "--for", "soon"] + target)
+        #expect(badBan.status == 64 && badBan.stderr.contains("--for soon"))
+        #expect(tracker.stop() == 0)
+    }
+
+    @Test("memory store: a blacklist and a ban written by the command reach the tracker through its data directory; peers asks for Redis")
+    func memory() throws {
+        let tracker = try TrackerProcess(arguments: ["--store", "memory"])
+        defer { _ = tracker.stop() }
+        let target = ["--store", "memory", "--data-dir", tracker.dataDirectory.path]
+        #expect(try TrackerProcess.command(["blacklist", "add", Self.hash.hex] + target).status == 0)
+        #expect(CatalogTests.waitUntil(seconds: 6) { (try? Self.reason(tracker.port, id: 1)) == "torrent is blacklisted" })
+        #expect(try TrackerProcess.command(["ban", "add", "127.0.0.7/32", "--for", "forever"] + target).status == 0)
+        #expect(try TrackerProcess.command(["ban", "list"] + target).stdout == "127.0.0.7 forever\n")
+        let peers = try TrackerProcess.command(["peers", Self.hash.hex] + target)
+        #expect(peers.status != 0 && peers.stderr.contains("/stats.json"), "\(peers)")
+        #expect(tracker.stop() == 0)
+    }
+}
