@@ -4,13 +4,13 @@ SWIFT ?= swift
 ARGS ?=
 
 RUN_PACKAGES   = zlib1g-dev libhiredis-dev libncurses-dev pkg-config redis-server
-TEST_PACKAGES  = $(RUN_PACKAGES) redis-tools python3-libtorrent mktorrent tmux prometheus chromium
+TEST_PACKAGES  = $(RUN_PACKAGES) redis-tools python3-libtorrent mktorrent tmux prometheus chromium systemd
 BENCH_PACKAGES = $(RUN_PACKAGES) wrk opentracker curl python3 util-linux iproute2 procps redis-tools tmux
 
 # Seconds each fuzz target runs (make fuzz FUZZ_SECONDS=600), or FUZZ_RUNS=N inputs instead.
 FUZZ_SECONDS ?= 60
 
-.PHONY: run build release test bench bench-memory fuzz sanitize clean
+.PHONY: run build release install test bench bench-memory fuzz sanitize clean
 
 run: release
 	./.build/release/trackertui $(ARGS)
@@ -22,6 +22,16 @@ build:
 release:
 	@scripts/ensure-packages.sh $(RUN_PACKAGES)
 	$(SWIFT) build -c release --product trackertui
+
+# The binary in $(PREFIX)/bin and the systemd unit (contrib/trackertui.service, its path filled in)
+# in $(UNITDIR), both under $(DESTDIR) when given (packaging).
+PREFIX  ?= /usr/local
+UNITDIR ?= /etc/systemd/system
+install: release
+	install -D -m 0755 .build/release/trackertui $(DESTDIR)$(PREFIX)/bin/trackertui
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|@BINDIR@|$(PREFIX)/bin|' contrib/trackertui.service > $(DESTDIR)$(UNITDIR)/trackertui.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/trackertui.service
 
 test:
 	@scripts/ensure-packages.sh $(TEST_PACKAGES)
