@@ -23,8 +23,8 @@ release:
 	@scripts/ensure-packages.sh $(RUN_PACKAGES)
 	$(SWIFT) build -c release --product trackertui
 
-# The binary in $(PREFIX)/bin and the systemd unit (contrib/trackertui.service, its path filled in)
-# in $(UNITDIR), both under $(DESTDIR) when given (packaging).
+# The binary in $(PREFIX)/bin, the systemd unit (contrib/trackertui.service, its path filled in)
+# in $(UNITDIR) and the example config as /etc/trackertui.toml, all under $(DESTDIR) when given.
 PREFIX  ?= /usr/local
 UNITDIR ?= /etc/systemd/system
 install: release
@@ -32,6 +32,8 @@ install: release
 	install -d $(DESTDIR)$(UNITDIR)
 	sed 's|@BINDIR@|$(PREFIX)/bin|' contrib/trackertui.service > $(DESTDIR)$(UNITDIR)/trackertui.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/trackertui.service
+	# The example config (every line commented out), never over one already there.
+	test -e $(DESTDIR)/etc/trackertui.toml || install -D -m 0644 trackertui.toml $(DESTDIR)/etc/trackertui.toml
 
 test:
 	@scripts/ensure-packages.sh $(TEST_PACKAGES)

@@ -64,3 +64,32 @@ struct AdminCommandTests {
         #expect(tracker.stop() == 0)
     }
 }
+
+/// `--config FILE` and `TRACKERTUI_…` variables in the built binary.
+@Suite("End to end: config file")
+struct ConfigFileTests {
+    @Test("serve takes its options from a TOML file and the environment, flags first; a bad key is an error naming the file and key")
+    func configFile() throws {
+        let directory = TrackerProcess.makeDataDirectory()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = directory.appendingPathComponent("trackertui.toml")
+        try "store = \"memory\"\nmax-peers-per-ip = 1\nno_udp = true\n".write(to: config, atomically: true, encoding: .utf8)
+        let tracker = try TrackerProcess(arguments: ["--config", config.path])
+        defer { _ = tracker.stop() }
+        let hash = AdminCommandTests.hash
+        func reason(id: Int) throws -> String? {
+            try DashboardTmuxTests.failureReason(HTTPProbe.get(host: "127.0.0.1", port: tracker.port, path: DashboardTmuxTests.announce(hash, id: id, port: 7100 + id, left: 5)))
+        }
+        #expect(try reason(id: 1) == nil)
+        #expect(try reason(id: 2) == "too many peers from your address", "max-peers-per-ip = 1 from the file")
+        #expect(tracker.log.contains("store=memory"), "\(tracker.log)")
+        #expect(tracker.stop() == 0)
+
+        try "max-torrents = \"many\"\n".write(to: config, atomically: true, encoding: .utf8)
+        let bad = try TrackerProcess.command(["serve", "--config", config.path, "--store", "memory"])
+        #expect(bad.status == 64 && bad.stderr.contains("config file \(config.path), key max-torrents"), "\(bad.stderr)")
+        let env = try TrackerProcess.command(["serve", "--store", "memory"], environment: ["TRACKERTUI_MAX_TORRENTS": "0", "PATH": "/usr/bin:/bin"])
+        #expect(env.status == 64 && env.stderr.contains("environment variable TRACKERTUI_MAX_TORRENTS"), "\(env.stderr)")
+    }
+}

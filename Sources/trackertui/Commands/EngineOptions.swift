@@ -116,6 +116,10 @@ struct EngineOptions: ParsableArguments {
         valueName: "cidr"))
     var statsAllow: [String] = []
 
+    @Option(help: ArgumentHelp("A TOML file of options: long option names as keys (max-torrents = 1000, http = [\"0.0.0.0:6969\"], no-udp = true). Command-line flags win over TRACKERTUI_<OPTION> variables, which win over the file.",
+                               valueName: "file"))
+    var config: String?
+
     @Option(help: "Directory for the tracker's files. Default: $XDG_DATA_HOME/trackertui or ~/.local/share/trackertui.")
     var dataDir: String?
 

@@ -7,7 +7,7 @@ extension TrackerTUI {
     /// Torrent lifecycle from the command line: deregister, register again, list the archive.
     struct Torrents: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Deregister torrents, register them again, and list the archive of deregistered ones.",
+            abstract: "List the store's torrents, deregister them, register them again, list the archive of deregistered ones.",
             subcommands: [List.self, Deregister.self, Register.self, Archive.self])
 
         struct List: AsyncParsableCommand {

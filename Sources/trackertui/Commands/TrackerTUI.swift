@@ -1,6 +1,5 @@
 import ArgumentParser
 
-@main
 struct TrackerTUI: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trackertui",
