@@ -35,6 +35,7 @@ struct WebTests {
         let report = try Self.json(tracker, "/stats.json")
         let summary = try #require(report["summary"] as? [String: Any])
         #expect(summary["torrents"] as? Int == 5 && summary["leechers"] as? Int == 15 && summary["nodes"] as? Int == 1)
+        #expect(summary["http_connections"] as? Int == 1 && (summary["store"] as? [String: Any])?["state"] as? String == "in_process")
         let requests = try #require((summary["requests"] as? [String: Any])?["http"] as? [String: Any])
         #expect(requests["announces"] as? Int == 15)
         let torrents = try #require(report["torrents"] as? [String: Any])
@@ -66,6 +67,7 @@ struct WebTests {
         let text = String(decoding: metrics.body, as: UTF8.self)
         #expect(text.contains("trackertui_announces_total{protocol=\"http\"} 3"), "\(text)")
         #expect(text.contains("trackertui_torrents 2") && text.contains("trackertui_peers{role=\"leecher\"} 3"))
+        #expect(text.contains("trackertui_http_connections 1"), "the scrape's own connection is open")
 
         let check = try Self.run("/usr/bin/promtool", ["check", "metrics"], input: metrics.body)
         #expect(check.status == 0, "promtool: \(check.output)")

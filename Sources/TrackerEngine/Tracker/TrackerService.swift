@@ -90,6 +90,7 @@ public final class TrackerService: Service, Sendable {
                                       catalog: lists.names, web: web)
         let server = EpollHTTPServer(responder: responder,
                                      limits: fittedLimits(threads: threads), threads: threads)
+        web.countConnections { server.openConnections }
         let udpServer = UDPServer(responder: UDPResponder(logic: logic, stats: stats), threads: threads)
         var listening: [String] = []
         if !configuration.http.isEmpty {

@@ -9,7 +9,7 @@ final class MetricsExporter: Sendable {
     /// Counters fed from `TrackerStats`, with what they were last raised to.
     private let fed = Locked<[String: UInt64]>([:])
     private let counters: [(key: String, counter: Counter, read: @Sendable (TrackerStats) -> UInt64)]
-    private let torrents, seeders, leechers, completed, nodes, storeUp, startTime: Gauge
+    private let torrents, seeders, leechers, completed, nodes, storeUp, startTime, connections: Gauge
     private let storeLatency: DurationHistogram
 
     init(startedAt: TrackerTime, version: String) {
@@ -47,6 +47,7 @@ final class MetricsExporter: Sendable {
         completed = registry.makeGauge(descriptor: named("completed", "", "Completed downloads the store's torrents counted."))
         nodes = registry.makeGauge(descriptor: named("nodes", "", "Engines reporting to the store."))
         storeUp = registry.makeGauge(descriptor: named("store_up", "", "1 when the store answers, 0 when it does not or is full."))
+        connections = registry.makeGauge(descriptor: named("http_connections", "", "Open HTTP connections of this engine."))
         startTime = registry.makeGauge(descriptor: named("start_time", "seconds", "When this engine started, unix seconds."))
         storeLatency = registry.makeDurationHistogram(
             descriptor: named("store_round_trip", "seconds", "Round trips through the store's queue, measured at each scrape of /metrics and each stats page."),
@@ -55,7 +56,7 @@ final class MetricsExporter: Sendable {
         startTime.set(to: Double(startedAt.seconds))
     }
 
-    func render(stats: TrackerStats, listed: Listed, health: StoreHealth, nodes count: Int) -> [UInt8] {
+    func render(stats: TrackerStats, listed: Listed, health: StoreHealth, nodes count: Int, connections open: Int) -> [UInt8] {
         fed.update { fed in
             for (key, counter, read) in counters {
                 let now = read(stats), before = fed[key] ?? 0
@@ -68,6 +69,7 @@ final class MetricsExporter: Sendable {
         leechers.set(to: Double(listed.leechers))
         completed.set(to: Double(listed.completed))
         nodes.set(to: Double(count))
+        connections.set(to: Double(open))
         storeUp.set(to: health.state == .connected || health.state == .inProcess ? 1 : 0)
         if let micros = health.latencyMicros { storeLatency.record(.microseconds(micros)) }
         return registry.emitToBuffer()

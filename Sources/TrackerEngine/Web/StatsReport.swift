@@ -9,6 +9,8 @@ struct StatsReport: Codable, Sendable {
         var uptime_seconds: Int64
         var nodes: Int
         var mode: String?
+        /// This engine's open HTTP connections.
+        var http_connections: Int
         var store: Store
         var torrents: Int
         var peers: Int

@@ -34,6 +34,8 @@ public final class TrackerWeb: WebPages {
     let history = RequestHistory()
     let listing: TorrentListing
     private let metrics: MetricsExporter
+    /// Open HTTP connections, once the front end is up.
+    private let connections = Locked<(@Sendable () -> Int)?>(nil)
 
     public init(_ sources: Sources, allowed: [AddressRange]) {
         self.sources = sources
@@ -41,6 +43,11 @@ public final class TrackerWeb: WebPages {
         let catalog = sources.catalog
         listing = TorrentListing(store: sources.store, names: { catalog?.all ?? [:] })
         metrics = MetricsExporter(startedAt: sources.startedAt, version: Self.version)
+    }
+
+    /// Where the open HTTP connections are counted (the front end, started after the pages).
+    public func countConnections(with count: @escaping @Sendable () -> Int) {
+        connections.value = count
     }
 
     public func isAllowed(_ client: PeerEndpoint) -> Bool {
@@ -56,7 +63,8 @@ public final class TrackerWeb: WebPages {
             let listed = await listing.current(now: now)
             let nodes = (try? await sources.nodes?.liveNodes(now: now).count) ?? 1
             return WebPageBody(contentType: "text/plain; version=0.0.4; charset=utf-8",
-                               bytes: metrics.render(stats: sources.stats, listed: listed, health: await health, nodes: nodes))
+                               bytes: metrics.render(stats: sources.stats, listed: listed, health: await health, nodes: nodes,
+                                                     connections: connections.value?() ?? 0))
         case .statsJSON:
             let parameters = StatsQuery(query)
             if let hex = parameters.torrent {
@@ -101,7 +109,7 @@ public final class TrackerWeb: WebPages {
         let storeHealth = await health
         let summary = StatsReport.Summary(
             uptime_seconds: (now.milliseconds - (live?.map(\.startedAt).min() ?? sources.startedAt).milliseconds) / 1000,
-            nodes: live?.count ?? 1, mode: sources.mode,
+            nodes: live?.count ?? 1, mode: sources.mode, http_connections: connections.value?() ?? 0,
             store: StatsReport.Store(state: Self.name(of: storeHealth.state), latency_us: storeHealth.latencyMicros, description: storeHealth.description),
             torrents: listed.torrents.count, peers: listed.seeders + listed.leechers, seeders: listed.seeders, leechers: listed.leechers,
             completed: listed.completed,
