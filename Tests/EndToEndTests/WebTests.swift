@@ -58,6 +58,21 @@ struct WebTests {
         #expect(tracker.stop() == 0)
     }
 
+    @Test("--admin: the pages on their own listener only; the tracker's listener answers them 404, the admin listener announces 404")
+    func adminListener() throws {
+        let admin = try FreePort.find()
+        let tracker = try TrackerProcess(arguments: ["--store", "memory", "--admin", "127.0.0.1:\(admin)"])
+        defer { _ = tracker.stop() }
+        #expect(try HTTPProbe.get(host: "127.0.0.1", port: tracker.port, path: "/stats.json").status == 404)
+        #expect(try HTTPProbe.get(host: "127.0.0.1", port: admin, path: "/stats.json").status == 200)
+        #expect(try HTTPProbe.get(host: "127.0.0.1", port: admin, path: "/metrics").status == 200)
+        #expect(try HTTPProbe.get(host: "127.0.0.1", port: admin, path: DashboardTmuxTests.announce(Self.hash(1), id: 1, port: 7000, left: 5)).status == 404)
+        #expect(try DashboardTmuxTests.failureReason(HTTPProbe.get(host: "127.0.0.1", port: tracker.port,
+                                                                   path: DashboardTmuxTests.announce(Self.hash(1), id: 1, port: 7000, left: 5))) == nil)
+        #expect(tracker.log.contains("admin="), "\(tracker.log)")
+        #expect(tracker.stop() == 0)
+    }
+
     @Test("/metrics passes promtool and a real Prometheus server scrapes it: trackertui_announces_total comes back from its query API")
     func prometheus() throws {
         let tracker = try Self.tracker(torrents: 2)

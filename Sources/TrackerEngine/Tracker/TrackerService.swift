@@ -87,7 +87,7 @@ public final class TrackerService: Service, Sendable {
         await lists.start()
         let threads = configuration.threads ?? ProcessInfo.processInfo.activeProcessorCount
         let responder = HTTPResponder(logic: logic, stats: stats, trustedProxies: TrustedProxies(configuration.trustedProxies),
-                                      catalog: lists.names, web: web)
+                                      catalog: lists.names, web: configuration.admin.isEmpty ? web : nil)
         let server = EpollHTTPServer(responder: responder,
                                      limits: fittedLimits(threads: threads), threads: threads)
         web.countConnections { server.openConnections }
@@ -99,6 +99,13 @@ public final class TrackerService: Service, Sendable {
             }
             for address in bound { logger.notice("listening", metadata: ["http": "\(address)"]) }
             listening += bound.map { "http://\($0)" }
+        }
+        let adminServer = EpollHTTPServer(responder: HTTPResponder(logic: logic, stats: stats, web: web, servesTracker: false), threads: 1)
+        if !configuration.admin.isEmpty {
+            for address in try adminServer.start(configuration.admin) {
+                logger.notice("listening", metadata: ["admin": "\(address)"])
+                listening.append("admin http://\(address)")
+            }
         }
         if !configuration.udp.isEmpty {
             let bound = try udpServer.start(configuration.udp, optionalIPv6: configuration.udpIsDefault) { address, error in
@@ -130,6 +137,7 @@ public final class TrackerService: Service, Sendable {
         moderator.stop()
         lists.stop()
         server.stop()
+        adminServer.stop()
         udpServer.stop()
         logger.notice("stopped", metadata: [
             "announces": "\(stats.count(.announce))", "udp_announces": "\(stats.count(.udpAnnounce))",

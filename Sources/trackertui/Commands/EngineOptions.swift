@@ -111,6 +111,11 @@ struct EngineOptions: ParsableArguments {
     @Option(name: .customLong("racks"), help: ArgumentHelp("A racks file: NAME CIDR a line (# comments), besides --rack; read again on SIGHUP.", valueName: "file"))
     var racksFile: String?
 
+    @Option(name: .customLong("admin"), help: ArgumentHelp(
+        "HOST:PORT of a listener for /stats, /stats.json and /metrics alone (then the tracker's listeners do not serve them); repeatable.",
+        valueName: "host:port"))
+    var admin: [String] = []
+
     @Option(name: .customLong("stats-allow"), help: ArgumentHelp(
         "Who may load /stats, /stats.json and /metrics: an address or CIDR range; repeatable. Default: loopback only. Others get 403.",
         valueName: "cidr"))
@@ -161,6 +166,9 @@ struct EngineOptions: ParsableArguments {
             throw ValidationError("--trusted-proxy \(text): expected an address or CIDR range, e.g. 10.0.0.0/8 or 2001:db8::/32")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
+        for text in admin where ListenAddress(text) == nil {
+            throw ValidationError("--admin \(text): expected HOST:PORT, e.g. 127.0.0.1:9090")
+        }
         for text in statsAllow where AddressRange(text) == nil {
             throw ValidationError("--stats-allow \(text): expected an address or CIDR range, e.g. 192.168.1.0/24")
         }
@@ -235,6 +243,7 @@ struct EngineOptions: ParsableArguments {
         config.blacklistFile = blacklist
         config.racks = racks.compactMap { try? RackDefinition(option: $0) }
         config.racksFile = racksFile
+        config.admin = admin.compactMap(ListenAddress.init)
         if !statsAllow.isEmpty { config.statsAllow = statsAllow.compactMap(AddressRange.init) }
         return config
     }

@@ -13,11 +13,14 @@ public struct HTTPResponder: Sendable {
     public let catalog: TorrentCatalog?
     /// `/stats`, `/stats.json`, `/metrics`; nil: not served (404).
     public let web: (any WebPages)?
+    /// False on a listener for the web pages alone (`--admin`): announces and scrapes get 404 there.
+    public let servesTracker: Bool
     private let allocator = ByteBufferAllocator()
 
     public init(logic: TrackerLogic, stats: TrackerStats, trustedProxies: TrustedProxies = TrustedProxies(), catalog: TorrentCatalog? = nil,
-                web: (any WebPages)? = nil) {
+                web: (any WebPages)? = nil, servesTracker: Bool = true) {
         self.web = web
+        self.servesTracker = servesTracker
         self.logic = logic
         self.stats = stats
         self.trustedProxies = trustedProxies
@@ -90,7 +93,7 @@ public struct HTTPResponder: Sendable {
         var target = request.target
         let (route, queryRange) = target.withUnsafeReadableBytes { HTTPRoute.parse($0) }
         target.moveReaderIndex(forwardBy: queryRange.lowerBound)
-        switch route {
+        switch servesTracker ? route : route.webOnly {
         case .announce:
             return announce(query: target, remote: remote, framing: framing)
         case .scrape:

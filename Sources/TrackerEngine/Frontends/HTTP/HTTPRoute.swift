@@ -5,6 +5,14 @@ import NIOCore
 enum HTTPRoute: Equatable {
     case announce, scrape, index, web(WebPage), notFound
 
+    /// The route on a listener for the web pages alone: the tracker's own routes are not there.
+    var webOnly: HTTPRoute {
+        switch self {
+        case .announce, .scrape: return .notFound
+        default: return self
+        }
+    }
+
     /// Splits a raw target into its route and the byte range of its query (after `?`).
     static func parse(_ target: UnsafeRawBufferPointer) -> (HTTPRoute, Range<Int>) {
         let question = target.firstIndex(of: UInt8(ascii: "?")) ?? target.count
