@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Testing
 import TrackerEngine
 import TrackerTestSupport
@@ -91,5 +92,34 @@ struct ConfigFileTests {
         #expect(bad.status == 64 && bad.stderr.contains("config file \(config.path), key max-torrents"), "\(bad.stderr)")
         let env = try TrackerProcess.command(["serve", "--store", "memory"], environment: ["TRACKERTUI_MAX_TORRENTS": "0", "PATH": "/usr/bin:/bin"])
         #expect(env.status == 64 && env.stderr.contains("environment variable TRACKERTUI_MAX_TORRENTS"), "\(env.stderr)")
+    }
+}
+
+/// `trackertui whitelist` editing a closed-mode tracker's `--whitelist` file.
+@Suite("End to end: whitelist command")
+struct WhitelistCommandTests {
+    @Test("whitelist add and remove edit the file (comments kept); the tracker applies them on SIGHUP; list prints the file's hashes")
+    func whitelist() throws {
+        let directory = TrackerProcess.makeDataDirectory()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("whitelist")
+        try "# our torrents\n".write(to: file, atomically: true, encoding: .utf8)
+        let tracker = try TrackerProcess(arguments: ["--store", "memory", "--mode", "closed", "--whitelist", file.path])
+        defer { _ = tracker.stop() }
+        let hash = AdminCommandTests.hash
+        #expect(try AdminCommandTests.reason(tracker.port, id: 1) == "torrent not registered with this tracker")
+
+        #expect(try TrackerProcess.command(["whitelist", "add", hash.hex, "--file", file.path]).status == 0)
+        kill(tracker.process.pid, SIGHUP)
+        #expect(CatalogTests.waitUntil(seconds: 5) { (try? AdminCommandTests.reason(tracker.port, id: 2)) == .some(nil) }, "tracked after SIGHUP")
+        #expect(try String(contentsOf: file, encoding: .utf8) == "# our torrents\n\(hash.hex)\n")
+        #expect(try TrackerProcess.command(["whitelist", "list", "--file", file.path]).stdout == hash.hex + "\n")
+
+        #expect(try TrackerProcess.command(["whitelist", "remove", hash.hex, "--file", file.path]).status == 0)
+        kill(tracker.process.pid, SIGHUP)
+        #expect(CatalogTests.waitUntil(seconds: 5) { (try? AdminCommandTests.reason(tracker.port, id: 3)) == "torrent not registered with this tracker" })
+        #expect(try String(contentsOf: file, encoding: .utf8) == "# our torrents\n")
+        #expect(tracker.stop() == 0)
     }
 }
