@@ -6,6 +6,8 @@ final class TorrentListing: Sendable {
     /// How old a listing may be before a page reads the store again: a page polled every second
     /// over 100k torrents would otherwise list them every second.
     static let maxAgeMillis: Int64 = 5000
+    /// Older than this, a listing is not shown while a fresh one is read: the page waits.
+    static let staleMillis: Int64 = 60_000
 
     private let store: any SwarmStore
     private let names: @Sendable () -> [InfoHash: CatalogEntry]
@@ -25,10 +27,11 @@ final class TorrentListing: Sendable {
     }
 
     /// The latest listing. Past `maxAgeMillis` it is still answered at once while a fresh one is
-    /// read in the background (one at a time): no page waits for a listing but the first.
+    /// read in the background (one at a time); past `staleMillis` the page waits for a fresh one.
+    /// The engine keeps it fresh every 30 s (`TrackerWeb.sampleRequests`), so pages never wait.
     func current(now: TrackerTime) async -> Listed {
         let (cached, startRefresh) = latest.update { state -> (Listed?, Bool) in
-            guard let listed = state.listed else { return (nil, false) }
+            guard let listed = state.listed, now.milliseconds - listed.readAt.milliseconds < Self.staleMillis else { return (nil, false) }
             let stale = now.milliseconds - listed.readAt.milliseconds >= Self.maxAgeMillis
             if stale, !state.refreshing {
                 state.refreshing = true

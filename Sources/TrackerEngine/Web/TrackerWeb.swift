@@ -84,10 +84,15 @@ public final class TrackerWeb: WebPages {
 
     /// Notes the request counts every `RequestHistory.step` seconds, for the chart and the
     /// rates; runs until cancelled.
+    /// Keeps the torrents listing under 30 s old besides, so no page waits for one (about 80 ms
+    /// of CPU for 100k torrents, in the background).
     public func sampleRequests() async throws {
+        var samples = 0
         while true {
             let now = sources.clock.now()
             history.record(await requests(now: now), at: now)
+            if samples % 3 == 0 { _ = await listing.current(now: now) }
+            samples += 1
             try await Task.sleep(for: .seconds(RequestHistory.step))
         }
     }
