@@ -22,6 +22,19 @@ struct WebTests {
         return tracker
     }
 
+    /// Waits until the pages show `count` torrents: their listing is read in the background
+    /// (every 30 s, and when a page finds it over 5 s old), so it trails announces by seconds.
+    static func waitForListing(_ tracker: TrackerProcess, port: Int? = nil, torrents count: Int) throws {
+        let shown = CatalogTests.waitUntil(seconds: 20) {
+            let response = try? HTTPProbe.get(host: "127.0.0.1", port: port ?? tracker.port, path: "/stats.json?limit=1")
+            let report = response.flatMap { try? JSONSerialization.jsonObject(with: Data($0.body)) as? [String: Any] }
+            if (report?["summary"] as? [String: Any])?["torrents"] as? Int == count { return true }
+            usleep(500_000)
+            return false
+        }
+        #expect(shown, "the pages never showed \(count) torrents")
+    }
+
     static func json(_ tracker: TrackerProcess, _ path: String) throws -> [String: Any] {
         let response = try HTTPProbe.get(host: "127.0.0.1", port: tracker.port, path: path)
         #expect(response.status == 200 && response.head.lowercased().contains("content-type: application/json"), "\(response.head)")
@@ -32,6 +45,7 @@ struct WebTests {
     func statsJSON() throws {
         let tracker = try Self.tracker(torrents: 5)
         defer { _ = tracker.stop() }
+        try Self.waitForListing(tracker, torrents: 5)
         let report = try Self.json(tracker, "/stats.json")
         let summary = try #require(report["summary"] as? [String: Any])
         #expect(summary["torrents"] as? Int == 5 && summary["leechers"] as? Int == 15 && summary["nodes"] as? Int == 1)
@@ -77,6 +91,7 @@ struct WebTests {
     func prometheus() throws {
         let tracker = try Self.tracker(torrents: 2)
         defer { _ = tracker.stop() }
+        try Self.waitForListing(tracker, torrents: 2)
         let metrics = try HTTPProbe.get(host: "127.0.0.1", port: tracker.port, path: "/metrics")
         #expect(metrics.status == 200 && metrics.head.contains("text/plain; version=0.0.4"))
         let text = String(decoding: metrics.body, as: UTF8.self)
@@ -125,6 +140,7 @@ struct WebTests {
         let tracker = try Self.tracker(torrents: 3, extra: ["--torrents", root.appendingPathComponent("torrents").path])
         defer { _ = tracker.stop() }
         _ = try HTTPProbe.get(host: "127.0.0.1", port: tracker.port, path: DashboardTmuxTests.announce(single, id: 9, port: 7999, left: 0))
+        try Self.waitForListing(tracker, torrents: 4)
 
         let dom = try Self.chromium(["--dump-dom", "http://127.0.0.1:\(tracker.port)/stats?sort=leechers&order=desc"])
         #expect(dom.contains("id=\"summary\"") && dom.contains("<svg id=\"chart\""), "\(dom.prefix(400))")
