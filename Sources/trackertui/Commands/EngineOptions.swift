@@ -87,39 +87,7 @@ struct EngineOptions: ParsableArguments {
     @Option(help: "Event-loop threads. Default: one per core.")
     var threads: Int?
 
-    @Option(name: .customLong("torrents"), help: ArgumentHelp(
-        "A directory of .torrent files (searched recursively, watched for changes): torrent names and sizes in the dashboard; in closed mode, the torrents tracked. Repeatable.",
-        valueName: "dir"))
-    var torrentDirectories: [String] = []
-
-    @Option(help: "open: any torrent is tracked (the blacklist aside); closed: only those of --torrents and --whitelist.")
-    var mode: TrackerConfiguration.AccessMode = .open
-
-    @Option(help: ArgumentHelp("In closed mode, torrents tracked besides the catalog's: one 40-hex info-hash a line (opentracker's format), read again on SIGHUP.",
-                               valueName: "file"))
-    var whitelist: String?
-
-    @Option(help: ArgumentHelp("Torrents to refuse besides the moderation's: one 40-hex info-hash a line (opentracker's format); applied like the dashboard's blacklist (purged, persisted, shared), read again on SIGHUP.",
-                               valueName: "file"))
-    var blacklist: String?
-
-    @Option(name: .customLong("rack"), help: ArgumentHelp(
-        "A rack: NAME=CIDR[,CIDR…]. A peer is in the rack with the most specific range holding its address, and gets its rack's peers first. Repeatable.",
-        valueName: "name=cidr,…"))
-    var racks: [String] = []
-
-    @Option(name: .customLong("racks"), help: ArgumentHelp("A racks file: NAME CIDR a line (# comments), besides --rack; read again on SIGHUP.", valueName: "file"))
-    var racksFile: String?
-
-    @Option(name: .customLong("admin"), help: ArgumentHelp(
-        "HOST:PORT of a listener for /stats, /stats.json and /metrics alone (then the tracker's listeners do not serve them); repeatable.",
-        valueName: "host:port"))
-    var admin: [String] = []
-
-    @Option(name: .customLong("stats-allow"), help: ArgumentHelp(
-        "Who may load /stats, /stats.json and /metrics: an address or CIDR range; repeatable. Default: loopback only. Others get 403.",
-        valueName: "cidr"))
-    var statsAllow: [String] = []
+    @OptionGroup var torrentsAndPages: TorrentAndPageOptions
 
     @Option(help: ArgumentHelp("A TOML file of options: long option names as keys (max-torrents = 1000, http = [\"0.0.0.0:6969\"], no-udp = true). Command-line flags win over TRACKERTUI_<OPTION> variables, which win over the file.",
                                valueName: "file"))
@@ -166,15 +134,6 @@ struct EngineOptions: ParsableArguments {
             throw ValidationError("--trusted-proxy \(text): expected an address or CIDR range, e.g. 10.0.0.0/8 or 2001:db8::/32")
         }
         if let threads, threads < 1 { throw ValidationError("--threads must be at least 1") }
-        for text in admin where ListenAddress(text) == nil {
-            throw ValidationError("--admin \(text): expected HOST:PORT, e.g. 127.0.0.1:9090")
-        }
-        for text in statsAllow where AddressRange(text) == nil {
-            throw ValidationError("--stats-allow \(text): expected an address or CIDR range, e.g. 192.168.1.0/24")
-        }
-        for text in racks {
-            do { _ = try RackDefinition(option: text) } catch { throw ValidationError("--rack \(error)") }
-        }
         guard (1...64).contains(redisThreads) else { throw ValidationError("--redis-threads must be between 1 and 64") }
         if let redis, RedisEndpoint(url: redis) == nil {
             throw ValidationError("--redis \(redis): expected redis://[:password@]host:port/db or unix:///path/to/socket?db=N")
@@ -237,14 +196,7 @@ struct EngineOptions: ParsableArguments {
         config.swarmLimits = SwarmLimits(maxTorrents: maxTorrents, maxPeersPerClient: maxPeersPerIP)
         config.threads = threads
         config.dataDirectory = resolvedDataDirectory
-        config.torrentDirectories = torrentDirectories
-        config.mode = mode
-        config.whitelistFile = whitelist
-        config.blacklistFile = blacklist
-        config.racks = racks.compactMap { try? RackDefinition(option: $0) }
-        config.racksFile = racksFile
-        config.admin = admin.compactMap(ListenAddress.init)
-        if !statsAllow.isEmpty { config.statsAllow = statsAllow.compactMap(AddressRange.init) }
+        torrentsAndPages.apply(to: &config)
         return config
     }
 }
