@@ -54,8 +54,9 @@ struct WebTests {
         #expect(requests["announces"] as? Int == 15)
         let torrents = try #require(report["torrents"] as? [String: Any])
         let items = try #require(torrents["items"] as? [[String: Any]])
-        #expect(items.map { $0["leechers"] as? Int } == [5, 4, 3, 2, 1].map { Optional($0) } || (torrents["sort"] as? String) == "seeders",
-                "the default order: seeders, then info-hash")
+        // The default order: seeders, most first (all have none here), ties reversed with it: by info-hash, highest first.
+        #expect(torrents["sort"] as? String == "seeders" && torrents["descending"] as? Bool == true)
+        #expect(items.map { $0["leechers"] as? Int } == [5, 4, 3, 2, 1].map { Optional($0) }, "\(items)")
 
         let paged = try #require(try Self.json(tracker, "/stats.json?sort=leechers&order=asc&limit=2&offset=1")["torrents"] as? [String: Any])
         #expect((paged["items"] as? [[String: Any]])?.map { $0["leechers"] as? Int } == [2, 3], "\(paged)")
