@@ -61,7 +61,7 @@ public final class TrackerWeb: WebPages {
         case .metrics:
             async let health = sources.store.health()
             let listed = await listing.current(now: now)
-            let nodes = (try? await sources.nodes?.liveNodes(now: now).count) ?? 1
+            let nodes = await liveNodes(now: now)?.count ?? 1
             return WebPageBody(contentType: "text/plain; version=0.0.4; charset=utf-8",
                                bytes: metrics.render(stats: sources.stats, listed: listed, health: await health, nodes: nodes,
                                                      connections: connections.value?() ?? 0))
@@ -90,7 +90,7 @@ public final class TrackerWeb: WebPages {
         var samples = 0
         while true {
             let now = sources.clock.now()
-            history.record(await requests(now: now), at: now)
+            history.record(requests(of: await liveNodes(now: now)), at: now)
             if samples % 3 == 0 { _ = await listing.current(now: now) }
             samples += 1
             try await Task.sleep(for: .seconds(RequestHistory.step))
@@ -98,16 +98,21 @@ public final class TrackerWeb: WebPages {
     }
 
     /// Every engine's counters when the store has a registry (this one's included), else this one's.
-    private func requests(now: TrackerTime) async -> ProtocolCounts {
-        guard let nodes = sources.nodes, let live = try? await nodes.liveNodes(now: now), !live.isEmpty else { return sources.stats.requests() }
+    private func requests(of live: [NodeReport]?) -> ProtocolCounts {
+        guard let live, !live.isEmpty else { return sources.stats.requests() }
         return live.reduce(ProtocolCounts()) { $0 + $1.requests }
+    }
+
+    /// The engines reporting to the store, nil without a registry or when it cannot be read.
+    private func liveNodes(now: TrackerTime) async -> [NodeReport]? {
+        (try? await sources.nodes?.liveNodes(now: now)) ?? nil
     }
 
     func report(_ query: StatsQuery, now: TrackerTime) async -> StatsReport {
         async let health = sources.store.health()
         let listed = await listing.current(now: now)
-        let live = (try? await sources.nodes?.liveNodes(now: now)) ?? nil
-        let requests = await requests(now: now)
+        let live = await liveNodes(now: now)
+        let requests = requests(of: live)
         let rates = history.rates(now: requests, at: now)
         listing.noteAsked(query.sort)
         let page = query.page(listed, names: sources.catalog?.all ?? [:])
