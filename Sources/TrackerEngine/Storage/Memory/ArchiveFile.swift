@@ -33,10 +33,19 @@ final class ArchiveFile: Sendable {
         records = Locked(Array(loaded.suffix(Self.maxKept)))
     }
 
+    /// The record of one deregistration (a torrent and the second it was deregistered), if kept.
+    func record(of infoHash: InfoHash, deregisteredAt time: TrackerTime) -> ArchivedTorrent? {
+        records.update { records in records.last { Self.isSame($0, infoHash, time) } }
+    }
+
+    private static func isSame(_ record: ArchivedTorrent, _ infoHash: InfoHash, _ time: TrackerTime) -> Bool {
+        record.infoHash == infoHash && record.deregistered.seconds == time.seconds
+    }
+
     /// Adds a record unless the same deregistration is there already; false when it was.
     func add(_ record: ArchivedTorrent) throws(StoreError) -> Bool {
         let text: String? = records.update { records in
-            if records.contains(where: { $0.infoHash == record.infoHash && $0.deregistered.seconds == record.deregistered.seconds }) { return nil }
+            if records.contains(where: { Self.isSame($0, record.infoHash, record.deregistered) }) { return nil }
             records.append(record)
             if records.count > Self.maxKept { records.removeFirst(records.count - Self.maxKept) }
             return records.map(Self.encode).joined()

@@ -178,9 +178,7 @@ public final class MemorySwarmStore: SwarmStore {
     }
 
     public func deregister(_ torrent: ArchivedTorrent) async throws(StoreError) -> ArchivedTorrent {
-        if let done = archived.newest(ArchiveFile.maxKept).first(where: { $0.infoHash == torrent.infoHash && $0.deregistered.seconds == torrent.deregistered.seconds }) {
-            return done
-        }
+        if let done = archived.record(of: torrent.infoHash, deregisteredAt: torrent.deregistered) { return done }
         let swarm = shard(for: torrent.infoHash).state.update { $0.swarms.removeValue(forKey: torrent.infoHash) }
         if swarm != nil { torrentCount.wrappingDecrement(ordering: .relaxed) }
         var record = torrent
