@@ -1,4 +1,5 @@
 import Testing
+import TrackerEngine
 @testable import trackertui
 
 @Suite("Dashboard text")
@@ -36,6 +37,7 @@ struct TextTests {
         #expect(Format.duration(59) == "59s")
         #expect(Format.duration(3725) == "1h02m")
         #expect(Format.duration(7200) == "2h")
+        #expect(Format.utc(TrackerTime(seconds: 1_764_615_600)) == "2025-12-01 19:00 UTC")
         #expect(Format.duration(90_000) == "1d01h")
         #expect(Format.bytes(512) == "512B")
         #expect(Format.bytes(1536) == "1.5K")

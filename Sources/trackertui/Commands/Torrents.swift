@@ -110,7 +110,7 @@ extension TrackerTUI {
                 print("deregistered\tinfo_hash\tregistered\tcompleted\tannounces\tname")
                 for record in records {
                     let life = record.lifecycle
-                    print([ArchiveView.date(record.deregistered), record.infoHash.hex, record.firstRegistered.map(ArchiveView.date) ?? "-",
+                    print([Format.utc(record.deregistered), record.infoHash.hex, record.firstRegistered.map(Format.utc) ?? "-",
                            String(life?.counts.completed ?? 0), String(life?.announces ?? 0), record.name ?? ""].joined(separator: "\t"))
                 }
             }

@@ -1,3 +1,6 @@
+import Foundation
+import TrackerEngine
+
 /// Short human forms for numbers and times, as a narrow terminal column wants them.
 enum Format {
     /// 59s, 12m, 3h05m, 2d04h.
@@ -7,6 +10,15 @@ enum Format {
         if s < 3600 { return "\(s / 60)m" }
         if s < 86_400 { return "\(s / 3600)h" + (s % 3600 / 60 == 0 ? "" : pad2(s % 3600 / 60) + "m") }
         return "\(s / 86_400)d" + pad2(s % 86_400 / 3600) + "h"
+    }
+
+    /// `2026-11-30 21:00 UTC`.
+    static func utc(_ time: TrackerTime) -> String {
+        var seconds = time_t(time.seconds)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(format: "%04d-%02d-%02d %02d:%02d UTC", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+                      Int(parts.tm_hour), Int(parts.tm_min))
     }
 
     /// 999, 1.2k, 34k, 1.2M: at most five characters.

@@ -11,16 +11,11 @@ struct ArchiveView {
         let records = state.archive, cursor = state.archiveCursor
         for (offset, index) in (cursor.top..<min(records.count, cursor.top + state.page)).enumerated() {
             let record = records[index]
-            let values = [Self.date(record.deregistered), record.lifecycle.map { String($0.counts.completed) } ?? "-",
-                          record.firstRegistered.map(Self.date) ?? "-", record.name.map { "\($0)  \(record.infoHash.hex)" } ?? record.infoHash.hex]
+            let values = [Format.utc(record.deregistered), record.lifecycle.map { String($0.counts.completed) } ?? "-",
+                          record.firstRegistered.map(Format.utc) ?? "-", record.name.map { "\($0)  \(record.infoHash.hex)" } ?? record.infoHash.hex]
             grid.putRow(values, columns: columns, row: top + 1 + offset, selected: index == cursor.index,
                         roles: [.value, .value, .dim, .normal], ellipsis: "~")
         }
         if records.isEmpty { grid.put("No torrent deregistered (d on a torrent).", row: top + 2, column: 2, role: .dim) }
-    }
-
-    /// `2026-11-30 21:00 UTC`.
-    static func date(_ time: TrackerTime) -> String {
-        String(TorrentDetailsView.date(time, now: time).prefix(20))
     }
 }

@@ -61,11 +61,6 @@ struct TorrentDetailsView {
     /// `2026-11-30 21:00 UTC (3h12m ago)`, or `never`.
     static func date(_ time: TrackerTime?, now: TrackerTime) -> String {
         guard let time, time.seconds > 0 else { return "never" }
-        var seconds = time_t(time.seconds)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        let text = String(format: "%04d-%02d-%02d %02d:%02d UTC", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
-                          Int(parts.tm_hour), Int(parts.tm_min))
-        return text + " (\(Format.duration(now.seconds - time.seconds)) ago)"
+        return Format.utc(time) + " (\(Format.duration(now.seconds - time.seconds)) ago)"
     }
 }
