@@ -4,7 +4,7 @@ SWIFT ?= swift
 ARGS ?=
 
 RUN_PACKAGES   = zlib1g-dev libhiredis-dev libncurses-dev pkg-config redis-server
-TEST_PACKAGES  = $(RUN_PACKAGES) redis-tools python3-libtorrent mktorrent tmux prometheus chromium systemd
+TEST_PACKAGES  = $(RUN_PACKAGES) redis-tools python3-libtorrent mktorrent tmux prometheus chromium systemd python3-jsonschema
 BENCH_PACKAGES = $(RUN_PACKAGES) wrk opentracker curl python3 util-linux iproute2 procps redis-tools tmux
 
 # Seconds each fuzz target runs (make fuzz FUZZ_SECONDS=600), or FUZZ_RUNS=N inputs instead.

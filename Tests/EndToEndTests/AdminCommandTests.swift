@@ -51,18 +51,35 @@ struct AdminCommandTests {
         #expect(tracker.stop() == 0)
     }
 
-    @Test("memory store: a blacklist and a ban written by the command reach the tracker through its data directory; peers asks for Redis")
+    @Test("memory store: torrents list and peers ask the tracker's /stats.json (found through its data directory); a blacklist and a ban reach it through its files")
     func memory() throws {
         let tracker = try TrackerProcess(arguments: ["--store", "memory"])
         defer { _ = tracker.stop() }
         let target = ["--store", "memory", "--data-dir", tracker.dataDirectory.path]
+        #expect(try Self.reason(tracker.port, id: 1) == nil)
+        _ = try HTTPProbe.get(host: "127.0.0.1", port: tracker.port, path: DashboardTmuxTests.announce(Self.hash, id: 2, port: 7002, left: 0))
+
+        // Right after the announces: the command asks for a listing read after it, not the last one.
+        var run = try TrackerProcess.command(["torrents", "list", "--json"] + target)
+        let items = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [[String: Any]], "\(run)")
+        #expect(items.count == 1 && items.first?["info_hash"] as? String == Self.hash.hex, "\(items)")
+        #expect(items.first?["leechers"] as? Int == 1 && items.first?["seeders"] as? Int == 1 && items.first?["announces"] as? Int == 2)
+        run = try TrackerProcess.command(["torrents", "list", "--sort", "announces", "--limit", "5"] + target)
+        #expect(run.status == 0 && run.stdout.hasPrefix("info_hash\tname\tseeders") && run.stdout.contains(Self.hash.hex + "\t\t1\t1\t0\t2\t"), "\(run)")
+        run = try TrackerProcess.command(["peers", Self.hash.hex] + target)
+        #expect(run.status == 0 && run.stdout.contains("127.0.0.1:7001\tleecher\tqBittorrent 4.5.2\t") && run.stdout.contains("127.0.0.1:7002\tseeder\t"), "\(run)")
+        run = try TrackerProcess.command(["peers", String(repeating: "e", count: 40), "--store", "memory", "--pages", "127.0.0.1:\(tracker.port)"])
+        #expect(run.status == 0 && run.stdout == "address\trole\tclient\tpeer_id\tuploaded\tdownloaded\tleft\tlast_seen\n", "an unknown torrent has no peers: \(run)")
+        run = try TrackerProcess.command(["peers", Self.hash.hex, "--store", "memory", "--pages", "localhost"])
+        #expect(run.status == 64 && run.stderr.contains("--pages localhost"), "\(run)")
+
         #expect(try TrackerProcess.command(["blacklist", "add", Self.hash.hex] + target).status == 0)
-        #expect(CatalogTests.waitUntil(seconds: 6) { (try? Self.reason(tracker.port, id: 1)) == "torrent is blacklisted" })
+        #expect(CatalogTests.waitUntil(seconds: 6) { (try? Self.reason(tracker.port, id: 3)) == "torrent is blacklisted" })
         #expect(try TrackerProcess.command(["ban", "add", "127.0.0.7/32", "--for", "forever"] + target).status == 0)
         #expect(try TrackerProcess.command(["ban", "list"] + target).stdout == "127.0.0.7 forever\n")
-        let peers = try TrackerProcess.command(["peers", Self.hash.hex] + target)
-        #expect(peers.status != 0 && peers.stderr.contains("/stats.json"), "\(peers)")
         #expect(tracker.stop() == 0)
+        run = try TrackerProcess.command(["torrents", "list"] + target)
+        #expect(run.status == 1 && run.stderr.contains("no tracker answers at 127.0.0.1:\(tracker.port)"), "stopped: \(run)")
     }
 }
 

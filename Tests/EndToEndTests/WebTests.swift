@@ -35,10 +35,33 @@ struct WebTests {
         #expect(shown, "the pages never showed \(count) torrents")
     }
 
+    /// The JSON at `path`, checked against `docs/stats.schema.json`.
     static func json(_ tracker: TrackerProcess, _ path: String) throws -> [String: Any] {
         let response = try HTTPProbe.get(host: "127.0.0.1", port: tracker.port, path: path)
         #expect(response.status == 200 && response.head.lowercased().contains("content-type: application/json"), "\(response.head)")
+        let check = try checkSchema(response.body)
+        #expect(check.valid, "\(path) against docs/stats.schema.json: \(check.message)")
         return try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+    }
+
+    static let schema = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../docs/stats.schema.json").standardized.path
+
+    /// Validates `json` against the documented schema with python3-jsonschema (the schema itself
+    /// checked first against its draft's meta-schema).
+    static func checkSchema(_ json: [UInt8]) throws -> (valid: Bool, message: String) {
+        let script = """
+            import json, sys, jsonschema
+            schema = json.load(open(sys.argv[1]))
+            jsonschema.validators.validator_for(schema).check_schema(schema)
+            try:
+                jsonschema.validate(json.load(sys.stdin), schema)
+            except jsonschema.ValidationError as error:
+                print(error.message, list(error.absolute_path))
+                sys.exit(1)
+            print("valid")
+            """
+        let run = try Self.run("/usr/bin/python3", ["-c", script, schema], input: json)
+        return (run.status == 0 && run.output == "valid\n", run.output)
     }
 
     @Test("/stats.json: summary, torrents sorted and paged, one torrent by hash; 403 from an address not allowed")
@@ -64,6 +87,19 @@ struct WebTests {
 
         let one = try Self.json(tracker, "/stats.json?torrent=\(Self.hash(3).hex)")
         #expect((one["torrent"] as? [String: Any])?["leechers"] as? Int == 3 && one["peers"] as? Int == 3)
+        #expect(one["peer_list"] == nil, "peers listed only when asked for")
+        let listed = try Self.json(tracker, "/stats.json?torrent=\(Self.hash(3).hex)&peers=2")
+        let peers = try #require(listed["peer_list"] as? [[String: Any]])
+        #expect(peers.map { $0["address"] as? String } == ["127.0.0.1:7000", "127.0.0.1:7001"], "the first two by address: \(peers)")
+        #expect(peers.first?["seeder"] as? Bool == false && peers.first?["left"] as? Int == 5)
+
+        // The schema check can fail: a report without its summary, and one with a field it does not document.
+        var doctored = report
+        doctored["summary"] = nil
+        #expect(try !Self.checkSchema(Array(try JSONSerialization.data(withJSONObject: doctored))).valid)
+        doctored = report
+        doctored["extra"] = 1
+        #expect(try !Self.checkSchema(Array(try JSONSerialization.data(withJSONObject: doctored))).valid)
         let missing = try HTTPProbe.get(host: "127.0.0.1", port: tracker.port, path: "/stats.json?torrent=\(String(repeating: "0", count: 40))")
         #expect(missing.status == 404)
 
@@ -92,11 +128,14 @@ struct WebTests {
     func prometheus() throws {
         let tracker = try Self.tracker(torrents: 2)
         defer { _ = tracker.stop() }
+        #expect(try DashboardTmuxTests.failureReason(HTTPProbe.get(host: "127.0.0.1", port: tracker.port, path: "/announce?port=1")) == "missing info_hash")
         try Self.waitForListing(tracker, torrents: 2)
         let metrics = try HTTPProbe.get(host: "127.0.0.1", port: tracker.port, path: "/metrics")
         #expect(metrics.status == 200 && metrics.head.contains("text/plain; version=0.0.4"))
         let text = String(decoding: metrics.body, as: UTF8.self)
-        #expect(text.contains("trackertui_announces_total{protocol=\"http\"} 3"), "\(text)")
+        #expect(text.contains("trackertui_announces_total{protocol=\"http\",result=\"ok\"} 3"), "\(text)")
+        #expect(text.contains("trackertui_announces_total{protocol=\"http\",result=\"refused\"} 1"), "the announce without an info_hash")
+        #expect(text.contains("trackertui_announces_total{protocol=\"udp\",result=\"ok\"} 0"))
         #expect(text.contains("trackertui_torrents 2") && text.contains("trackertui_peers{role=\"leecher\"} 3"))
         #expect(text.contains("trackertui_http_connections 1"), "the scrape's own connection is open")
 
@@ -125,11 +164,30 @@ struct WebTests {
         }
         var answer = ""
         let found = CatalogTests.waitUntil(seconds: 40) {
-            answer = (try? HTTPProbe.get(host: "127.0.0.1", port: port, path: "/api/v1/query?query=trackertui_announces_total%7Bprotocol%3D%22http%22%7D"))
+            answer = (try? HTTPProbe.get(host: "127.0.0.1", port: port, path: "/api/v1/query?query=trackertui_announces_total%7Bprotocol%3D%22http%22%2Cresult%3D%22ok%22%7D"))
                 .map { String(decoding: $0.body, as: UTF8.self) } ?? ""
             return answer.contains("\"value\":[") && answer.contains("\"3\"]")
         }
         #expect(found, "Prometheus's answer: \(answer)")
+    }
+
+    @Test("Redis store: /metrics's round-trip histogram counts the announces' batches; /stats.json shows the store connected, within the schema")
+    func redisRoundTrips() throws {
+        let tracker = try TrackerProcess(arguments: ["--redis", TestRedis.shared.url, "--redis-prefix", TestRedis.uniquePrefix(), "--stats-allow", "127.0.0.1"])
+        defer { _ = tracker.stop() }
+        for peer in 0..<3 {
+            #expect(try DashboardTmuxTests.failureReason(HTTPProbe.get(host: "127.0.0.1", port: tracker.port,
+                                                                       path: DashboardTmuxTests.announce(Self.hash(1), id: peer, port: 7000 + peer, left: 5))) == nil)
+        }
+        let text = String(decoding: try HTTPProbe.get(host: "127.0.0.1", port: tracker.port, path: "/metrics").body, as: UTF8.self)
+        let count = text.split(separator: "\n").first { $0.hasPrefix("trackertui_store_round_trip_seconds_count ") }
+            .flatMap { Int($0.split(separator: " ").last ?? "") }
+        #expect((count ?? 0) >= 3, "one batch per announce at least, answered one by one: \(count.map(String.init) ?? text)")
+        #expect(text.contains("trackertui_store_up 1"))
+        let report = try Self.json(tracker, "/stats.json?fresh=1")
+        #expect(((report["summary"] as? [String: Any])?["store"] as? [String: Any])?["state"] as? String == "connected")
+        #expect((report["summary"] as? [String: Any])?["leechers"] as? Int == 3, "fresh=1: a listing read after the announces")
+        #expect(tracker.stop() == 0)
     }
 
     @Test("/stats in headless Chromium: the summary, a torrent row with its escaped name, sorting by a column header's link")

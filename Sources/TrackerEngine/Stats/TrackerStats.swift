@@ -9,6 +9,9 @@ public final class TrackerStats: Sendable {
         /// Datagrams lost on the tracker's side: the kernel's receive buffer was full, or a
         /// reply could not be sent (send buffer full, an address no datagram can go to).
         case udpReceiveDropped, udpSendDropped
+        /// Announces and scrapes answered with a refusal (a failure reason, UDP's action 3): the
+        /// rest of `announce`, `scrape`, `udpAnnounce` and `udpScrape` were answered with data.
+        case announceRefused, scrapeRefused, udpAnnounceRefused, udpScrapeRefused
 
         public var label: String {
             switch self {
@@ -29,9 +32,16 @@ public final class TrackerStats: Sendable {
             case .udpIgnored: return "udp_ignored"
             case .udpReceiveDropped: return "udp_receive_dropped"
             case .udpSendDropped: return "udp_send_dropped"
+            case .announceRefused: return "announces_refused"
+            case .scrapeRefused: return "scrapes_refused"
+            case .udpAnnounceRefused: return "udp_announces_refused"
+            case .udpScrapeRefused: return "udp_scrapes_refused"
             }
         }
     }
+
+    /// The store's round trips, for `/metrics` (the Redis store reports them).
+    public let storeRoundTrips = RoundTripObserver()
 
     private let counters: [ManagedAtomic<UInt64>]
     /// One counter per `ClientError.Reason`, in `allCases` order.

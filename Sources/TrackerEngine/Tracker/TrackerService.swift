@@ -56,7 +56,8 @@ public final class TrackerService: Service, Sendable {
                                maxMemoryBytes: configuration.redisMaxMemory ?? ManagedRedis.defaultMaxMemoryBytes, logger: logger) : nil
             let endpoint = configuration.redis ?? managed!.endpoint
             let redis = RedisSwarmStore(endpoint: endpoint, prefix: configuration.redisPrefix, peerTimeout: configuration.effectivePeerTimeout,
-                                        threads: configuration.redisThreads, limits: configuration.swarmLimits, racks: racks)
+                                        threads: configuration.redisThreads, limits: configuration.swarmLimits, racks: racks,
+                                        roundTrips: stats.storeRoundTrips)
             store = redis
             nodes = redis
             stopStore = { redis.shutdown() }
@@ -93,16 +94,19 @@ public final class TrackerService: Service, Sendable {
         web.countConnections { server.openConnections }
         let udpServer = UDPServer(responder: UDPResponder(logic: logic, stats: stats), threads: threads)
         var listening: [String] = []
+        var httpBound: [ListenAddress] = [], adminBound: [ListenAddress] = []
         if !configuration.http.isEmpty {
             let bound = try server.start(configuration.http, optionalIPv6: configuration.httpIsDefault) { address, error in
                 logger.warning("IPv6 listener not available, serving IPv4 only", metadata: ["address": "\(address)", "error": "\(error)"])
             }
             for address in bound { logger.notice("listening", metadata: ["http": "\(address)"]) }
             listening += bound.map { "http://\($0)" }
+            httpBound = bound
         }
         let adminServer = EpollHTTPServer(responder: HTTPResponder(logic: logic, stats: stats, web: web, servesTracker: false), threads: 1)
         if !configuration.admin.isEmpty {
-            for address in try adminServer.start(configuration.admin) {
+            adminBound = try adminServer.start(configuration.admin)
+            for address in adminBound {
                 logger.notice("listening", metadata: ["admin": "\(address)"])
                 listening.append("admin http://\(address)")
             }
@@ -115,6 +119,13 @@ public final class TrackerService: Service, Sendable {
             listening += bound.map { "udp://\($0)" }
         }
         boundAddresses.update { $0 = listening }
+        if let directory = configuration.dataDirectory {
+            do {
+                try PagesAddressFile.write(admin: adminBound, http: httpBound, directory: directory)
+            } catch {
+                logger.warning("cannot note where the pages are served; torrents list and peers will need --pages", metadata: ["error": "\(error)"])
+            }
+        }
         logger.notice("tracker started", metadata: [
             "store": "\(configuration.store.rawValue)", "interval": "\(configuration.policy.interval)",
             "peer_timeout": "\(configuration.effectivePeerTimeout)", "threads": "\(server.threads)",

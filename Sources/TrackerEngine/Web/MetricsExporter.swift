@@ -10,9 +10,8 @@ final class MetricsExporter: Sendable {
     private let fed = Locked<[String: UInt64]>([:])
     private let counters: [(key: String, counter: Counter, read: @Sendable (TrackerStats) -> UInt64)]
     private let torrents, seeders, leechers, completed, nodes, storeUp, startTime, connections: Gauge
-    private let storeLatency: DurationHistogram
 
-    init(startedAt: TrackerTime, version: String) {
+    init(startedAt: TrackerTime, version: String, roundTrips: RoundTripObserver) {
         let registry = PrometheusCollectorRegistry()
         self.registry = registry
         /// `trackertui_<name>[_<unit>]`.
@@ -24,10 +23,21 @@ final class MetricsExporter: Sendable {
             let key = name + labels.map { "\($0.0)=\($0.1)" }.joined(separator: ",")
             counters.append((key, registry.makeCounter(descriptor: named(name, "total", help), labels: labels), read))
         }
-        counter("announces", [("protocol", "http")], "Announces answered.") { $0.requests().http.announces }
-        counter("announces", [("protocol", "udp")], "Announces answered.") { $0.requests().udp.announces }
-        counter("scrapes", [("protocol", "http")], "Scrapes answered (a full scrape counts apart).") { $0.requests().http.scrapes }
-        counter("scrapes", [("protocol", "udp")], "Scrapes answered (a full scrape counts apart).") { $0.requests().udp.scrapes }
+        // By result: answered with data ("ok") or refused (a failure reason, UDP's action 3).
+        // The refusal is counted after the request, so it is read first.
+        func byResult(_ name: String, _ help: String, protocol: String, refused: TrackerStats.Event,
+                      all: @escaping @Sendable (TrackerStats) -> UInt64) {
+            counter(name, [("protocol", `protocol`), ("result", "refused")], help) { $0.count(refused) }
+            counter(name, [("protocol", `protocol`), ("result", "ok")], help) { stats in
+                let refusals = stats.count(refused), answered = all(stats)
+                return answered > refusals ? answered - refusals : 0
+            }
+        }
+        let announces = "Announces answered, by result.", scrapes = "Scrapes answered (a full scrape counts apart), by result."
+        byResult("announces", announces, protocol: "http", refused: .announceRefused) { $0.requests().http.announces }
+        byResult("announces", announces, protocol: "udp", refused: .udpAnnounceRefused) { $0.requests().udp.announces }
+        byResult("scrapes", scrapes, protocol: "http", refused: .scrapeRefused) { $0.requests().http.scrapes }
+        byResult("scrapes", scrapes, protocol: "udp", refused: .udpScrapeRefused) { $0.requests().udp.scrapes }
         counter("full_scrapes", [], "Full scrapes answered.") { $0.count(.fullScrape) }
         for reason in ClientError.Reason.allCases {
             counter("failures", [("reason", reason.label)], "Requests refused, by reason.") { $0.failures(reason) }
@@ -49,9 +59,10 @@ final class MetricsExporter: Sendable {
         storeUp = registry.makeGauge(descriptor: named("store_up", "", "1 when the store answers, 0 when it does not or is full."))
         connections = registry.makeGauge(descriptor: named("http_connections", "", "Open HTTP connections of this engine."))
         startTime = registry.makeGauge(descriptor: named("start_time", "seconds", "When this engine started, unix seconds."))
-        storeLatency = registry.makeDurationHistogram(
-            descriptor: named("store_round_trip", "seconds", "Round trips through the store's queue, measured at each scrape of /metrics and each stats page."),
+        let roundTripHistogram = registry.makeDurationHistogram(
+            descriptor: named("store_round_trip", "seconds", "Round trips to the store: each batch of requests from its write to its last reply (Redis)."),
             buckets: [100, 250, 500, 1000, 2500, 5000, 10_000, 25_000, 50_000, 100_000, 250_000, 1_000_000].map { .microseconds($0) })
+        roundTrips.watch { seconds in roundTripHistogram.recordNanoseconds(Int64(max(0, seconds) * 1e9)) }
         registry.makeGauge(descriptor: named("build_info", "", "The running build."), labels: [("version", version)]).set(to: 1)
         startTime.set(to: Double(startedAt.seconds))
     }
@@ -71,7 +82,6 @@ final class MetricsExporter: Sendable {
         nodes.set(to: Double(count))
         connections.set(to: Double(open))
         storeUp.set(to: health.state == .connected || health.state == .inProcess ? 1 : 0)
-        if let micros = health.latencyMicros { storeLatency.record(.microseconds(micros)) }
         return registry.emitToBuffer()
     }
 }

@@ -1,11 +1,14 @@
 import Foundation
 
 /// The stats pages' query: `limit` (1…1000, default 100), `offset`, `sort` (name, size,
-/// seeders, leechers, completed, rate, last_activity; default seeders), `order` (asc, desc),
-/// `q` (a name or info-hash prefix filter), `torrent` (one torrent's report). Anything else, or
-/// a value that does not parse, is the default: a page never fails over its query.
+/// seeders, leechers, completed, announces, rate, last_activity; default seeders), `order` (asc,
+/// desc), `q` (a name or info-hash prefix filter), `torrent` (one torrent's report) with `peers`
+/// (1…10,000: that many of its peers listed), `fresh=1` (a listing read after the request, not
+/// one up to a minute old: what the admin commands ask; one read of the store each). Anything else, or a value that does not parse, is
+/// the default: a page never fails over its query.
 struct StatsQuery: Sendable {
-    static let sorts = ["name", "size", "seeders", "leechers", "completed", "rate", "last_activity"]
+    static let sorts = ["name", "size", "seeders", "leechers", "completed", "announces", "rate", "last_activity"]
+    static let maxPeers = 10_000
     var limit = 100
     var offset = 0
     static let defaultSort = "seeders"
@@ -13,6 +16,9 @@ struct StatsQuery: Sendable {
     var descending = true
     var filter = ""
     var torrent: String?
+    /// Peers to list in a torrent's report.
+    var peers = 0
+    var fresh = false
 
     init(_ query: String) {
         var order: String?
@@ -26,6 +32,8 @@ struct StatsQuery: Sendable {
             case "order": order = value
             case "q": filter = String(value.prefix(64)).lowercased()
             case "torrent": torrent = value
+            case "fresh": fresh = value == "1"
+            case "peers": if let n = Int(value), (1...Self.maxPeers).contains(n) { peers = n }
             default: break
             }
         }

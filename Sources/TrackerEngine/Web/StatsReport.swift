@@ -85,6 +85,32 @@ struct TorrentReport: Codable, Sendable {
     var peers: Int
     var deregistered: Int64?
     var blacklisted: Bool
+    /// Present when asked for (`peers=N`): at most N peers, by address.
+    var peer_list: [Peer]?
+
+    struct Peer: Codable, Sendable {
+        /// `1.2.3.4:6881` or `[::1]:6881`.
+        var address: String
+        var seeder: Bool
+        /// 40 hex digits.
+        var peer_id: String
+        var uploaded: UInt64
+        var downloaded: UInt64
+        var left: UInt64?
+        var first_seen: Int64
+        var last_seen: Int64
+
+        init(_ peer: PeerDetail) {
+            address = peer.endpoint.description
+            seeder = peer.isSeeder
+            peer_id = peer.peerID.description
+            uploaded = peer.uploaded
+            downloaded = peer.downloaded
+            left = peer.left
+            first_seen = peer.firstSeen.seconds
+            last_seen = peer.lastSeen.seconds
+        }
+    }
 }
 
 extension StatsReport.Torrent {

@@ -29,7 +29,10 @@ final class TorrentListing: Sendable {
     /// The latest listing. Past `maxAgeMillis` it is still answered at once while a fresh one is
     /// read in the background (one at a time); past `staleMillis` the page waits for a fresh one.
     /// The engine keeps it fresh every 30 s (`TrackerWeb.sampleRequests`), so pages never wait.
-    func current(now: TrackerTime) async -> Listed {
+    /// `fresh` (the admin commands ask so) waits for a read begun after the call: it shows every
+    /// announce answered before, at the cost of one read of the store per call.
+    func current(now: TrackerTime, fresh: Bool = false) async -> Listed {
+        if fresh { return await refresh(now: now) }
         let (cached, startRefresh) = latest.update { state -> (Listed?, Bool) in
             guard let listed = state.listed, now.milliseconds - listed.readAt.milliseconds < Self.staleMillis else { return (nil, false) }
             let stale = now.milliseconds - listed.readAt.milliseconds >= Self.maxAgeMillis
@@ -114,6 +117,7 @@ final class Listed: Sendable {
             case "size": key = { names[$0.infoHash]?.metainfo.totalLength ?? 0 }
             case "leechers": key = { UInt64($0.counts.leechers) }
             case "completed": key = { UInt64($0.counts.completed) }
+            case "announces": key = { $0.announces }
             case "rate": key = { self.perMinute($0).bitPattern }  // non-negative doubles order as their bits
             case "last_activity": key = { UInt64(max(0, $0.lastActivity.milliseconds)) }
             default: key = { UInt64($0.counts.seeders) }

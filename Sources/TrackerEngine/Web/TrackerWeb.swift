@@ -42,7 +42,7 @@ public final class TrackerWeb: WebPages {
         self.allowed = allowed
         let catalog = sources.catalog
         listing = TorrentListing(store: sources.store, names: { catalog?.all ?? [:] })
-        metrics = MetricsExporter(startedAt: sources.startedAt, version: Self.version)
+        metrics = MetricsExporter(startedAt: sources.startedAt, version: Self.version, roundTrips: sources.stats.storeRoundTrips)
     }
 
     /// Where the open HTTP connections are counted (the front end, started after the pages).
@@ -71,7 +71,7 @@ public final class TrackerWeb: WebPages {
                 guard let hash = InfoHash(hex: hex) else {
                     return WebPageBody(status: .badRequest, contentType: "application/json", bytes: Array(#"{"error":"torrent: expected 40 hex digits"}"#.utf8))
                 }
-                guard let report = await torrentReport(hash, now: now) else {
+                guard let report = await torrentReport(hash, peers: parameters.peers, fresh: parameters.fresh, now: now) else {
                     return WebPageBody(status: .notFound, contentType: "application/json", bytes: Array(#"{"error":"no such torrent"}"#.utf8))
                 }
                 return WebPageBody(contentType: "application/json", bytes: Self.encode(report))
@@ -110,7 +110,7 @@ public final class TrackerWeb: WebPages {
 
     func report(_ query: StatsQuery, now: TrackerTime) async -> StatsReport {
         async let health = sources.store.health()
-        let listed = await listing.current(now: now)
+        let listed = await listing.current(now: now, fresh: query.fresh)
         let live = await liveNodes(now: now)
         let requests = requests(of: live)
         let rates = history.rates(now: requests, at: now)
@@ -133,14 +133,19 @@ public final class TrackerWeb: WebPages {
         return StatsReport(generated_at: now.seconds, summary: summary, torrents: page)
     }
 
-    private func torrentReport(_ hash: InfoHash, now: TrackerTime) async -> TorrentReport? {
-        let listed = await listing.current(now: now)
+    /// One torrent's report, with `listing` of its peers (by address) when asked for.
+    private func torrentReport(_ hash: InfoHash, peers listing: Int, fresh: Bool, now: TrackerTime) async -> TorrentReport? {
+        let listed = await self.listing.current(now: now, fresh: fresh)
         guard let info = listed.torrents.first(where: { $0.infoHash == hash }) else { return nil }
-        let peers = (try? await sources.store.peers(of: hash, now: now).count) ?? info.counts.peers
+        let peers = try? await sources.store.peers(of: hash, now: now)
         let moderation = sources.access.current
+        let listedPeers = listing > 0
+            ? peers.map { Array($0.sorted { $0.endpoint.description < $1.endpoint.description }.prefix(listing).map(TorrentReport.Peer.init)) }
+            : nil
         return TorrentReport(generated_at: now.seconds,
                              torrent: StatsReport.Torrent(info, entry: sources.catalog?.entry(for: hash), perMinute: listed.perMinute(info)),
-                             peers: peers, deregistered: moderation.deregistered[hash]?.seconds, blacklisted: moderation.blacklist.contains(hash))
+                             peers: peers?.count ?? info.counts.peers, deregistered: moderation.deregistered[hash]?.seconds,
+                             blacklisted: moderation.blacklist.contains(hash), peer_list: listedPeers)
     }
 
     /// `in_process`, `connected`, `full`, `unreachable`: the JSON's words for the store's state.

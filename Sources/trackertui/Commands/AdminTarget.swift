@@ -18,9 +18,15 @@ struct AdminTarget: ParsableArguments {
     @Option(help: "The tracker's --data-dir.")
     var dataDir: String?
 
+    @Option(help: "With the memory store: where the tracker serves /stats.json (HOST:PORT). Default: what it noted in its data directory.")
+    var pages: String?
+
     func validate() throws {
         if let redis, RedisEndpoint(url: redis) == nil {
             throw ValidationError("--redis \(redis): expected redis://[:password@]host:port/db or unix:///path/to/socket?db=N")
+        }
+        if let pages, ListenAddress(pages) == nil {
+            throw ValidationError("--pages \(pages): expected HOST:PORT ([::1]:6969 for IPv6)")
         }
     }
 
@@ -37,12 +43,17 @@ struct AdminTarget: ParsableArguments {
         return endpoint
     }
 
-    /// The store, for commands that read swarms: Redis only (the memory store's swarms live in
-    /// the tracker's process; its pages, `/stats.json`, show them).
-    func withRedisStore<T>(_ body: (RedisSwarmStore) async throws -> T) async throws -> T {
-        guard store == .redis else {
-            throw ValidationError("the memory store's swarms live in the tracker's process: ask its /stats.json, or use --store redis")
+    /// The running tracker's pages, for commands that read the memory store's swarms (they live
+    /// in its process): `--pages`, or where the tracker noted it serves them.
+    func pagesClient() throws -> PagesClient {
+        guard let address = pages.flatMap(ListenAddress.init) ?? PagesAddressFile.read(directory: directory) else {
+            throw ValidationError("no tracker noted its pages in \(PagesAddressFile.path(in: directory)): name its --data-dir, or its listener with --pages HOST:PORT")
         }
+        return PagesClient(address: address)
+    }
+
+    /// The Redis store, for commands that read swarms there.
+    func withRedisStore<T>(_ body: (RedisSwarmStore) async throws -> T) async throws -> T {
         let store = RedisSwarmStore(endpoint: try redisEndpoint(), prefix: redisPrefix, threads: 1)
         defer { store.shutdown() }
         return try await body(store)

@@ -105,18 +105,39 @@ extension TrackerTUI {
 
     /// `trackertui peers HASH`: one swarm's peers, as the dashboard's peers view shows them.
     struct Peers: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "One torrent's peers (Redis store), tab-separated: address, role, client, peer id, uploaded, downloaded, left, last seen.")
+        static let configuration = CommandConfiguration(abstract: "One torrent's peers, tab-separated: address, role, client, peer id, uploaded, downloaded, left, last seen.")
         @Argument(help: "The torrent's info-hash, 40 hex digits.") var infoHash: String
         @OptionGroup var target: AdminTarget
 
         func run() async throws {
             let hash = try parseInfoHash(infoHash)
             let now = SystemClock().now()
-            let peers = try await target.withRedisStore { store in try await store.peers(of: hash, now: now) }
+            let lines = target.store == .redis
+                ? try await target.withRedisStore { store in try await store.peers(of: hash, now: now) }.map(Self.line)
+                : try fromPages(hash)
             print("address\trole\tclient\tpeer_id\tuploaded\tdownloaded\tleft\tlast_seen")
-            for peer in peers.sorted(by: { $0.endpoint.description < $1.endpoint.description }) {
-                print([peer.endpoint.description, peer.isSeeder ? "seeder" : "leecher", PeerClient.name(peer.peerID), peer.peerID.description, String(peer.uploaded),
-                       String(peer.downloaded), peer.left.map(String.init) ?? "-", String(peer.lastSeen.seconds)].joined(separator: "\t"))
+            for line in lines.sorted(by: { $0[0] < $1[0] }) { print(line.joined(separator: "\t")) }
+        }
+
+        static func line(_ peer: PeerDetail) -> [String] {
+            [peer.endpoint.description, peer.isSeeder ? "seeder" : "leecher", PeerClient.name(peer.peerID), peer.peerID.description,
+             String(peer.uploaded), String(peer.downloaded), peer.left.map(String.init) ?? "-", String(peer.lastSeen.seconds)]
+        }
+
+        /// The running tracker's `/stats.json?torrent=HEX&peers=N` (the memory store's swarms live in its process).
+        private func fromPages(_ hash: InfoHash) throws -> [[String]] {
+            let client = try target.pagesClient()
+            // A torrent the tracker does not know has no peers (as with Redis).
+            guard let report = try client.json("/stats.json?torrent=\(hash.hex)&peers=10000&fresh=1") else { return [] }
+            guard let items = report["peer_list"] as? [[String: Any]] else {
+                throw PagesClient.Failure(description: "\(client.address): /stats.json without peer_list")
+            }
+            return items.compactMap { item in
+                guard let address = item["address"] as? String, let id = (item["peer_id"] as? String).flatMap(Bytes20.init(hex:)),
+                      let seeder = item["seeder"] as? Bool, let uploaded = item["uploaded"] as? Int, let downloaded = item["downloaded"] as? Int,
+                      let lastSeen = item["last_seen"] as? Int else { return nil }
+                return [address, seeder ? "seeder" : "leecher", PeerClient.name(PeerID(id)), PeerID(id).description, String(uploaded),
+                        String(downloaded), (item["left"] as? Int).map(String.init) ?? "-", String(lastSeen)]
             }
         }
     }

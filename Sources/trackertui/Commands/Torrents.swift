@@ -12,7 +12,7 @@ extension TrackerTUI {
 
         struct List: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
-                abstract: "The torrents of the store (Redis), tab-separated or as JSON: info-hash, name, seeders, leechers, completed, announces, last activity.")
+                abstract: "The store's torrents, tab-separated or as JSON: info-hash, name, seeders, leechers, completed, announces, last activity.")
 
             enum Sort: String, ExpressibleByArgument, CaseIterable { case seeders, leechers, completed, announces, lastActivity = "last-activity", name }
 
@@ -22,6 +22,33 @@ extension TrackerTUI {
             @OptionGroup var target: AdminTarget
 
             func run() async throws {
+                let rows = target.store == .redis ? try await fromRedis() : try fromPages()
+                if json {
+                    let items: [[String: Any]] = rows.map { row in
+                        ["info_hash": row.infoHash, "name": row.name ?? NSNull(), "seeders": row.seeders, "leechers": row.leechers,
+                         "completed": row.completed, "announces": row.announces, "first_seen": row.firstSeen, "last_activity": row.lastActivity]
+                    }
+                    let data = try JSONSerialization.data(withJSONObject: items, options: [.sortedKeys])
+                    print(String(decoding: data, as: UTF8.self))
+                    return
+                }
+                print("info_hash\tname\tseeders\tleechers\tcompleted\tannounces\tlast_activity")
+                for row in rows {
+                    print([row.infoHash, row.name ?? "", String(row.seeders), String(row.leechers), String(row.completed),
+                           String(row.announces), String(row.lastActivity)].joined(separator: "\t"))
+                }
+            }
+
+            struct Row {
+                var infoHash: String
+                var name: String?
+                var seeders, leechers, completed: Int
+                var announces: UInt64
+                var firstSeen, lastActivity: Int64
+            }
+
+            /// The store's torrents, sorted here.
+            private func fromRedis() async throws -> [Row] {
                 let now = SystemClock().now()
                 let (torrents, shared) = try await target.withRedisStore { store in
                     (try await store.torrents(now: now), (try? await store.sharedCatalog(unless: nil).catalog) ?? SharedCatalog())
@@ -40,21 +67,38 @@ extension TrackerTUI {
                     if sort == .name { return (name(a), a.infoHash) < (name(b), b.infoHash) }
                     return key(a) != key(b) ? key(a) > key(b) : a.infoHash < b.infoHash
                 }.prefix(max(0, limit))
-                if json {
-                    let items: [[String: Any]] = sorted.map { info in
-                        ["info_hash": info.infoHash.hex, "name": name(info).isEmpty ? NSNull() : name(info), "seeders": info.counts.seeders,
-                         "leechers": info.counts.leechers, "completed": info.counts.completed, "announces": info.announces,
-                         "first_seen": info.firstSeen.seconds, "last_activity": info.lastActivity.seconds]
+                return sorted.map { info in
+                    Row(infoHash: info.infoHash.hex, name: name(info).isEmpty ? nil : name(info), seeders: info.counts.seeders,
+                        leechers: info.counts.leechers, completed: info.counts.completed, announces: info.announces,
+                        firstSeen: info.firstSeen.seconds, lastActivity: info.lastActivity.seconds)
+                }
+            }
+
+            /// The running tracker's `/stats.json`, sorted there, a page of at most 1,000 at a time.
+            private func fromPages() throws -> [Row] {
+                let client = try target.pagesClient()
+                let order = sort == .name ? "asc" : "desc"
+                let by = sort == .lastActivity ? "last_activity" : sort.rawValue
+                var rows: [Row] = []
+                while rows.count < limit {
+                    let wanted = min(1000, limit - rows.count)
+                    let page = try client.json("/stats.json?sort=\(by)&order=\(order)&offset=\(rows.count)&limit=\(wanted)&fresh=1")
+                    guard let items = (page?["torrents"] as? [String: Any])?["items"] as? [[String: Any]] else {
+                        throw PagesClient.Failure(description: "\(client.address): /stats.json without torrents")
                     }
-                    let data = try JSONSerialization.data(withJSONObject: items, options: [.sortedKeys])
-                    print(String(decoding: data, as: UTF8.self))
-                    return
+                    rows += items.compactMap(Self.row)
+                    if items.count < wanted { break }
                 }
-                print("info_hash\tname\tseeders\tleechers\tcompleted\tannounces\tlast_activity")
-                for info in sorted {
-                    print([info.infoHash.hex, name(info), String(info.counts.seeders), String(info.counts.leechers), String(info.counts.completed),
-                           String(info.announces), String(info.lastActivity.seconds)].joined(separator: "\t"))
-                }
+                return rows
+            }
+
+            /// One item of `/stats.json`'s torrents; nil when a field is missing.
+            static func row(_ item: [String: Any]) -> Row? {
+                guard let hash = item["info_hash"] as? String, let seeders = item["seeders"] as? Int, let leechers = item["leechers"] as? Int,
+                      let completed = item["completed"] as? Int, let announces = item["announces"] as? Int,
+                      let firstSeen = item["first_seen"] as? Int, let lastActivity = item["last_activity"] as? Int else { return nil }
+                return Row(infoHash: hash, name: item["name"] as? String, seeders: seeders, leechers: leechers, completed: completed,
+                           announces: UInt64(max(0, announces)), firstSeen: Int64(firstSeen), lastActivity: Int64(lastActivity))
             }
         }
 

@@ -154,14 +154,14 @@ public struct HTTPResponder: Sendable {
         """
 
     private func announce(query: ByteBuffer, remote: PeerEndpoint, framing: Framing) -> Outcome {
+        stats.record(.announce)
+        if case .v6 = remote { stats.record(.announceIPv6) }
         let parsed: AnnounceQuery
         do {
             parsed = try query.withUnsafeReadableBytes { raw throws(ClientError) in try AnnounceQuery.parse(raw) }
         } catch {
-            return .reply(failure(error, framing: framing))
+            return .reply(failure(error, refusing: .announceRefused, framing: framing))
         }
-        stats.record(.announce)
-        if case .v6 = remote { stats.record(.announceIPv6) }
         guard let result = logic.announceImmediately(parsed, from: remote) else {
             return .pending(PendingReply(work: .announce(parsed, remote), framing: framing))
         }
@@ -174,11 +174,12 @@ public struct HTTPResponder: Sendable {
             let max = logic.maxScrapeHashes
             parsed = try query.withUnsafeReadableBytes { raw throws(ClientError) in try ScrapeQuery.parse(raw, maxHashes: max) }
         } catch {
-            return .reply(failure(error, framing: framing))
+            stats.record(.scrape)
+            return .reply(failure(error, refusing: .scrapeRefused, framing: framing))
         }
         if parsed.isFullScrape {
             if let refusal = logic.admitFullScrape(from: remote) {
-                return .reply(failure(refusal, framing: framing))
+                return .reply(failure(refusal, refusing: nil, framing: framing))
             }
             stats.record(.fullScrape)
             return .pending(PendingReply(work: .fullScrape, framing: framing))
@@ -200,7 +201,7 @@ public struct HTTPResponder: Sendable {
             return Reply(bytes: response.finish(status: .ok, keepAlive: framing.keepAlive, isHTTP11: framing.isHTTP11),
                          keepAlive: framing.keepAlive)
         case .failure(let error):
-            return failure(error, framing: framing)
+            return failure(error, refusing: .announceRefused, framing: framing)
         }
     }
 
@@ -212,12 +213,16 @@ public struct HTTPResponder: Sendable {
             return Reply(bytes: response.finish(status: .ok, keepAlive: framing.keepAlive, isHTTP11: framing.isHTTP11),
                          keepAlive: framing.keepAlive)
         case .failure(let error):
-            return failure(error, framing: framing)
+            return failure(error, refusing: .scrapeRefused, framing: framing)
         }
     }
 
     private func fullScrapeReply(_ result: Result<[ScrapeEntry], ClientError>, framing: Framing) -> Reply {
-        guard case .success(let entries) = result else { return scrapeReply(result, framing: framing) }
+        let entries: [ScrapeEntry]
+        switch result {
+        case .success(let all): entries = all
+        case .failure(let error): return failure(error, refusing: nil, framing: framing)
+        }
         var body = allocator.buffer(capacity: 16 + entries.count * 80)
         writeScrape(entries, into: &body)
         var gzip = false
@@ -232,8 +237,10 @@ public struct HTTPResponder: Sendable {
     }
 
     /// Refusals are HTTP 200 with a bencoded `failure reason`: what BitTorrent clients read.
-    private func failure(_ error: ClientError, framing: Framing) -> Reply {
+    /// Counted by reason, and as a refused announce or scrape when `refusing` names one.
+    private func failure(_ error: ClientError, refusing request: TrackerStats.Event?, framing: Framing) -> Reply {
         stats.record(error)
+        if let request { stats.record(request) }
         var response = HTTPResponse(allocator: allocator, bodyCapacity: 96)
         FailureResponse.write(error.description, into: &response.body)
         return Reply(bytes: response.finish(status: .ok, keepAlive: framing.keepAlive, isHTTP11: framing.isHTTP11),

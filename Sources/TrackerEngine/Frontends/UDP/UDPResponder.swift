@@ -88,7 +88,7 @@ public struct UDPResponder: Sendable {
         let announce: UDPAnnounce
         switch parsed {
         case .success(let parsed): announce = parsed
-        case .failure(let error): return .reply(errorReply(error, transactionID: transactionID))
+        case .failure(let error): return .reply(errorReply(error, refusing: .udpAnnounceRefused, transactionID: transactionID))
         }
         var query = announce.query
         // The reply must fit one datagram: at most 200 IPv4 or 74 IPv6 peers, whatever was asked
@@ -106,7 +106,7 @@ public struct UDPResponder: Sendable {
             return .announce(transactionID: transactionID, interval: answer.options.interval, counts: answer.result.counts,
                              compactPeers: answer.result.compactPeers)
         case .failure(let error):
-            return errorReply(error, transactionID: transactionID)
+            return errorReply(error, refusing: .udpAnnounceRefused, transactionID: transactionID)
         }
     }
 
@@ -118,14 +118,15 @@ public struct UDPResponder: Sendable {
             for entry in entries { known[entry.infoHash] = entry.counts }
             return .scrape(transactionID: transactionID, counts: asked.map { known[$0] ?? SwarmCounts(seeders: 0, leechers: 0, completed: 0) })
         case .failure(let error):
-            return errorReply(error, transactionID: transactionID)
+            return errorReply(error, refusing: .udpScrapeRefused, transactionID: transactionID)
         }
     }
 
-    /// Action 3, counted by reason.
-    private func errorReply(_ error: ClientError, transactionID: UInt32) -> UDPReply {
+    /// Action 3, counted by reason and as a refused announce or scrape.
+    private func errorReply(_ error: ClientError, refusing request: TrackerStats.Event, transactionID: UInt32) -> UDPReply {
         stats.record(error)
         stats.record(.udpFailure)
+        stats.record(request)
         return .error(transactionID: transactionID, message: error.description)
     }
 }

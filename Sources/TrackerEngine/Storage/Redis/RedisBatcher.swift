@@ -8,6 +8,8 @@ final class RedisBatcher {
         var limits: SwarmLimits
         /// Rack names by id, for the rack sets' keys.
         var racks: Racks
+        /// Told each batch's round trip.
+        var roundTrips: RoundTripObserver?
         /// HSCAN page size of a prune step (one page of each peer hash per announce that prunes).
         var prunePage: UInt16 = 256
         /// Most calls in one batch.
@@ -89,6 +91,7 @@ final class RedisBatcher {
             let heldReplies = try batch.heldCounts.map { _ in try session.connection.readReply() }
             try rerunForgotten(&batch, heldReplies: heldReplies, session: session)
             try answerAnnounces(&batch, session: session)
+            settings.roundTrips?.report(seconds: monotonicSeconds() - batch.sentAt)
         } catch {
             // The connection broke: its owner connects again.
         }

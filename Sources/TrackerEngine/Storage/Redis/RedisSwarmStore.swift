@@ -22,17 +22,18 @@ public final class RedisSwarmStore: SwarmStore {
     ///   - prefix: every key starts with it (`--redis-prefix`).
     ///   - threads: store threads, each with its own connection.
     ///   - timeout: seconds for connecting and for each reply; a slower Redis counts as unavailable.
+    ///   - roundTrips: told each batch's round trip.
     ///   - monotonicSeconds: the clock batches keep time by (held announce counts, backoff).
     public init(endpoint: RedisEndpoint, prefix: String = "tt", peerTimeout: Int64 = 3660, torrentRetention: Int64 = 30 * 86_400,
                 threads: Int = 1, queueCapacity: Int = 16_384, timeout: Double = 0.5, limits: SwarmLimits = SwarmLimits(),
-                racks: Racks = Racks(), monotonicSeconds: @escaping @Sendable () -> Double = MonotonicClock.seconds) {
+                racks: Racks = Racks(), roundTrips: RoundTripObserver? = nil, monotonicSeconds: @escaping @Sendable () -> Double = MonotonicClock.seconds) {
         self.endpoint = endpoint
         self.peerTimeout = peerTimeout
         self.torrentRetention = torrentRetention
         self.keys = RedisKeys(prefix: prefix)
         self.queue = RedisJobQueue(capacity: queueCapacity)
         let connection = RedisConnectionKeeper.Settings(endpoint: endpoint, keys: keys, timeout: timeout, monotonicSeconds: monotonicSeconds)
-        let batch = RedisBatcher.Settings(peerTimeout: peerTimeout, limits: limits, racks: racks)
+        let batch = RedisBatcher.Settings(peerTimeout: peerTimeout, limits: limits, racks: racks, roundTrips: roundTrips)
         self.connection = connection
         self.batch = batch
         for _ in 0..<max(1, threads) {
