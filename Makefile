@@ -41,6 +41,7 @@ test:
 	timeout 1500 $(SWIFT) test
 	# What `make run` builds: the optimizer has crashed on code the debug build took.
 	$(SWIFT) build -c release --product trackertui
+	scripts/check-install.sh
 
 bench:
 	@scripts/ensure-packages.sh $(BENCH_PACKAGES)
