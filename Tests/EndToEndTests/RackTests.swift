@@ -87,4 +87,27 @@ struct RackTests {
         try tmux.send("y")
         #expect(try tmux.exitStatus() == 0)
     }
+
+    @Test("an attached dashboard names the racks an engine defined (read from the store): peers view and details")
+    func attachedDashboard() throws {
+        let redis = TestRedis.shared, prefix = TestRedis.uniquePrefix()
+        let engine = try TrackerProcess(arguments: ["--redis", redis.url, "--redis-prefix", prefix,
+                                                    "--rack", "rack-one=127.0.1.0/24", "--rack", "rack-two=127.0.2.0/24"])
+        defer { _ = engine.stop() }
+        _ = try Self.announce(engine.port, from: "127.0.1.1", id: 1)
+        _ = try Self.announce(engine.port, from: "127.0.2.1", id: 2)
+        let tmux = try TmuxSession([TrackerProcess.binary.path, "dashboard", "--redis", redis.url, "--redis-prefix", prefix,
+                                    "--log-file", engine.dataDirectory.appendingPathComponent("dashboard.log").path])
+        try tmux.waitFor("1 of 1 torrents")
+        try tmux.send("Enter")
+        var screen = try tmux.waitForScreen(timeout: 5, "two peers with their racks") { lines in
+            lines.contains { $0.hasPrefix("127.0.1.1:6881") && $0.contains("rack-one") } && lines.contains { $0.hasPrefix("127.0.2.1:6881") && $0.contains("rack-two") }
+        }
+        try tmux.send("i")
+        screen = try tmux.waitForScreen(timeout: 5, "per-rack counts") { lines in lines.contains { $0.contains("rack rack-two") } }
+        #expect(screen.contains { $0.contains("rack rack-one") && $0.contains("0 seeders, 1 leechers") }, "\(screen)")
+        try tmux.send("q")
+        #expect(try tmux.exitStatus() == 0)
+        #expect(engine.stop() == 0)
+    }
 }
