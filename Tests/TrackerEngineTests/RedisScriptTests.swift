@@ -80,18 +80,29 @@ struct RedisScriptTests {
         let connection = try RedisConnection(TestRedis.shared.endpoint, timeout: 2)
         let keys = RedisKeys(prefix: TestRedis.uniquePrefix()), hash = Fixture.hash(301), peer = Fixture.v4(7)
         let swarm = keys.swarm(hash)
-        func announce(_ request: AnnounceRequest) throws -> [Int64] {
+        /// The reply's numbers (counts, touch, own-family counts, pruning) and its stored bytes.
+        func announce(_ request: AnnounceRequest) throws -> (numbers: [Int64], stored: [UInt8]?) {
             let reply = try Self.eval(.announce, connection, key: swarm.lifecycle, [peer.compact, Self.announceArgument(request, now: Self.now)])
-            return (reply.array ?? []).compactMap(\.integer)
+            let items = reply.array ?? []
+            return (items.compactMap(\.integer), items.count == 8 ? items[6].bytes : nil)
         }
-        #expect(try announce(Fixture.announce(hash, peer, id: 7, left: 10, event: .started)) == [0, 1, 0, 1, 0, 1])
+        var request = Fixture.announce(hash, peer, id: 7, left: 10, event: .started)
+        request.key = 0xA1B2_C3D4
+        let first = try announce(request)
+        #expect(first.numbers == [0, 1, 0, 1, 0, 1, 0])
         let stored = try #require(try connection.command([Array("HGET".utf8), Array(swarm.leechers4.utf8), peer.compact]).bytes)
         let detail = try #require(RedisPeerBlob.decode(stored, endpoint: peer, isSeeder: false))
         #expect(detail.peerID == Fixture.peerID(7) && detail.left == 10 && detail.lastSeen == Self.now)
+        #expect(first.stored == Array(stored[RedisPeerBlob.keyOffset..<RedisPeerBlob.keyOffset + 4]) + Array(stored[RedisPeerBlob.firstSeenOffset..<RedisPeerBlob.firstSeenOffset + 4])
+                    + [stored[RedisPeerBlob.flagsOffset]], "stored: the blob's key, first seen and flags")
 
-        #expect(try announce(Fixture.announce(hash, peer, id: 7, left: 0, event: .completed)) == [1, 0, 1, 0, 1, 0])
-        #expect(try announce(Fixture.announce(hash, peer, id: 7, left: 0, event: .completed)) == [1, 0, 1, 0, 1, 0], "counted once")
-        #expect(try announce(Fixture.announce(hash, peer, id: 7, left: 0, event: .stopped)) == [0, 0, 1, 0, 0, 0])
+        let completed = try announce(Fixture.announce(hash, peer, id: 7, left: 0, event: .completed))
+        #expect(completed.numbers == [1, 0, 1, 0, 1, 0, 0])
+        #expect(completed.stored?[0..<4] == first.stored?[0..<4], "the key kept when the announce has none")
+        #expect(completed.stored.map { $0[8] & RedisPeerBlob.flagCompletionCounted != 0 } == true)
+        #expect(try announce(Fixture.announce(hash, peer, id: 7, left: 0, event: .completed)).numbers == [1, 0, 1, 0, 1, 0, 0], "counted once")
+        let stopped = try announce(Fixture.announce(hash, peer, id: 7, left: 0, event: .stopped))
+        #expect(stopped.numbers == [0, 0, 1, 0, 0, 0, 0] && stopped.stored == [], "nothing stored once the peer left")
         #expect(try connection.command(["HLEN", swarm.seeders4]).integer == 0)
     }
 

@@ -6,7 +6,7 @@ extension RedisBatcher {
     /// `swarm` the swarm's keys' common part, `announcer` the compact endpoint.
     /// `rack`: the announcer's rack's name, when it is in one.
     func writeAnnounce(_ request: AnnounceRequest, now: TrackerTime, counted: Int, swarm: [UInt8], announcer: [UInt8], rack: String?,
-                       session: RedisSession) {
+                       session: RedisSession, into writer: inout RESPWriter) {
         session.writeCall(.announce, swarm: swarm, argumentCount: rack == nil ? 2 : 3, into: &writer)
         writer.bulk(announcer)
         RedisPeerBlob.writeAnnounceArgument(request, nowSeconds: UInt32(clamping: now.seconds),
@@ -14,6 +14,44 @@ extension RedisBatcher {
                                             pageSize: settings.prunePage, counted: UInt32(clamping: counted), limits: settings.limits,
                                             into: &writer)
         if let rack { writer.bulk(Array(rack.utf8)) }
+    }
+
+    /// A steady announce (`RedisSteadyPeers`): `HSET <role hash> <endpoint> <blob>`; returns what
+    /// the blob stores.
+    func writeSteady(_ request: AnnounceRequest, now: TrackerTime, stored: RedisSteadyPeers.Stored, swarm: [UInt8], announcer: [UInt8]) -> RedisSteadyPeers.Stored {
+        let (blob, next) = RedisSteadyPeers.blob(request, stored: stored, nowSeconds: UInt32(clamping: now.seconds))
+        let family = RedisKeys.FamilySets.of(request.endpoint.family)
+        writer.command(4)
+        writer.bulk("HSET")
+        writer.bulk(swarm, request.isSeeder ? family.seeders : family.leechers)
+        writer.bulk(announcer)
+        writer.bulk(blob)
+        return next
+    }
+
+    /// Steady announces whose HSET added the peer (it was gone: expired and pruned, kicked,
+    /// purged, or moved to the other role by another node): the field is deleted again and the
+    /// announce runs the script, as it would have, in one more round trip.
+    func runGoneSteady(_ batch: inout RedisBatch, session: RedisSession) throws {
+        let gone = batch.announces.indices.filter { batch.announces[$0].steady != nil && batch.announces[$0].scriptReply.integer == 1 }
+        guard !gone.isEmpty else { return }
+        var commands = RESPWriter(capacity: 0)
+        for i in gone {
+            let request = batch.announces[i].request, now = batch.announces[i].now
+            let swarm = session.keys.swarmBase(request.infoHash), announcer = request.endpoint.compact
+            let family = RedisKeys.FamilySets.of(request.endpoint.family)
+            commands.command(3)
+            commands.bulk("HDEL")
+            commands.bulk(swarm, request.isSeeder ? family.seeders : family.leechers)
+            commands.bulk(announcer)
+            writeAnnounce(request, now: now, counted: 0, swarm: swarm, announcer: announcer, rack: nil, session: session, into: &commands)
+            steadyPeers.forget(request, announcer: announcer)
+        }
+        let replies = try session.pipeline(commands)
+        for (n, i) in gone.enumerated() {
+            batch.announces[i].steady = nil
+            batch.announces[i].scriptReply = replies[2 * n + 1]
+        }
     }
 
     /// The peer sample's commands, right after the script call; returns how to read them.
@@ -48,27 +86,44 @@ extension RedisBatcher {
         if touched.commands > 0 { _ = try session.pipeline(touched) }
     }
 
-    /// Turns an announce's script reply and sample into its outcome; true when the swarm needs a touch.
+    /// Turns an announce's script reply (or steady HSET reply) and sample into its outcome; true
+    /// when the swarm needs a touch.
     private func complete(_ announce: inout RedisBatch.Announce) -> Bool {
         let result = announce.scriptReply
+        let request = announce.request, size = request.endpoint.compactSize
+        if let written = announce.steady {
+            guard result.integer == 0, let counts = steadyPeers.counts(of: request.infoHash) else {
+                announce.outcome = .failure(result.isOutOfMemory ? .full : .failed("unexpected HSET reply: \(result.errorMessage ?? "\(result)")"))
+                return false
+            }
+            steadyPeers.wrote(request, announcer: request.endpoint.compact, written)
+            announce.outcome = .success(AnnounceResult(counts: counts, compactPeers: drawSample(announce.plan, memberSize: size)))
+            return false
+        }
         if let refusal = result.array, refusal.count == 1, let code = refusal[0].integer {
             announce.outcome = .failure(code == -1 ? .tooManyTorrents : .tooManyPeersFromClient)
             return false
         }
-        guard let items = result.array, items.count == 6,
+        guard let items = result.array, items.count == 8, let pruning = items[7].integer,
               let seeders = items[0].integer, let leechers = items[1].integer, let completed = items[2].integer,
               let touch = items[3].integer, let ownSeeders = items[4].integer, let ownLeechers = items[5].integer
         else {
             announce.outcome = .failure(result.isOutOfMemory ? .full : .failed("unexpected announce reply: \(result.errorMessage ?? "\(result)")"))
             return false
         }
-        let size = announce.request.endpoint.compactSize
-        var collector = RedisSampleCollector(plan: announce.plan, memberSize: size, seen: &seen)
-        sampler.draw(announce.plan, memberSize: size, into: &collector, seen: &seen)
-        sampler.remember(announce.request, seeders: Int(ownSeeders), leechers: Int(ownLeechers))
+        let compact = drawSample(announce.plan, memberSize: size)
+        sampler.remember(request, seeders: Int(ownSeeders), leechers: Int(ownLeechers))
         let counts = SwarmCounts(seeders: Int(max(0, seeders)), leechers: Int(max(0, leechers)), completed: Int(max(0, completed)))
-        announce.outcome = .success(AnnounceResult(counts: counts, compactPeers: collector.compact))
+        steadyPeers.learned(request, announcer: request.endpoint.compact, stored: items[6].bytes, counts: counts, pruning: pruning == 1,
+                            nowSeconds: UInt32(clamping: announce.now.seconds), seconds: monotonicSeconds())
+        announce.outcome = .success(AnnounceResult(counts: counts, compactPeers: compact))
         return touch == 1
+    }
+
+    private func drawSample(_ plan: RedisPeerSampler.Plan, memberSize: Int) -> [UInt8] {
+        var collector = RedisSampleCollector(plan: plan, memberSize: memberSize, seen: &seen)
+        sampler.draw(plan, memberSize: memberSize, into: &collector, seen: &seen)
+        return collector.compact
     }
 
     /// Fills `peerIDs` of the announces that asked for them: one HMGET of each of the sampled

@@ -17,16 +17,18 @@ final class RedisBatcher {
     }
 
     let settings: Settings
-    private let monotonicSeconds: @Sendable () -> Double
+    let monotonicSeconds: @Sendable () -> Double
     var sampler = RedisPeerSampler()
     var seen = FingerprintSet()
     private var counts = RedisAnnounceCounts()
+    var steadyPeers: RedisSteadyPeers
     /// The batch in flight's commands (kept until it is finished: NOSCRIPT reruns read them).
     var writer = RESPWriter()
 
     init(settings: Settings, monotonicSeconds: @escaping @Sendable () -> Double) {
         self.settings = settings
         self.monotonicSeconds = monotonicSeconds
+        steadyPeers = RedisSteadyPeers(peerTimeout: settings.peerTimeout)
     }
 
     /// True when a batch without calls may be worth sending: announce counts held for over a second.
@@ -48,10 +50,16 @@ final class RedisBatcher {
                 let command = writer.commands
                 let swarm = session.keys.swarmBase(request.infoHash), announcer = request.endpoint.compact
                 let rack = request.rack == 0 ? nil : settings.racks.name(of: request.rack)
-                writeAnnounce(request, now: now, counted: counted, swarm: swarm, announcer: announcer, rack: rack, session: session)
+                var steadyWrite: RedisSteadyPeers.Stored?
+                if counted == 0, let stored = steadyPeers.steady(request, announcer: announcer, seconds: seconds) {
+                    steadyWrite = writeSteady(request, now: now, stored: stored, swarm: swarm, announcer: announcer)
+                } else {
+                    writeAnnounce(request, now: now, counted: counted, swarm: swarm, announcer: announcer, rack: rack, session: session, into: &writer)
+                }
                 let plan = writeSample(request, now: now, swarm: swarm, announcer: announcer, rack: rack)
                 batch.calls.append(.announce(batch.announces.count))
-                batch.announces.append(.init(request: request, now: now, plan: plan, counted: counted, command: command, reply: ReplyOnce(reply)))
+                batch.announces.append(.init(request: request, now: now, plan: plan, counted: counted, command: command, steady: steadyWrite,
+                                             reply: ReplyOnce(reply)))
             case let .scrape(hashes, _, reply):
                 for hash in hashes { RedisCountsReader.writeScrape(swarm: session.keys.swarmBase(hash), into: &writer) }
                 batch.calls.append(.scrape(batch.scrapes.count))
@@ -90,6 +98,7 @@ final class RedisBatcher {
             }
             let heldReplies = try batch.heldCounts.map { _ in try session.connection.readReply() }
             try rerunForgotten(&batch, heldReplies: heldReplies, session: session)
+            try runGoneSteady(&batch, session: session)
             try answerAnnounces(&batch, session: session)
             settings.roundTrips?.report(seconds: monotonicSeconds() - batch.sentAt)
         } catch {

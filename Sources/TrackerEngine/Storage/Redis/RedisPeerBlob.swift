@@ -41,6 +41,15 @@ enum RedisPeerBlob {
         }
     }
 
+    /// The blob an announce stores when nothing was stored before (first seen now, no
+    /// completion counted).
+    static func blob(_ request: AnnounceRequest, nowSeconds: UInt32) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(size)
+        appendBlob(request, nowSeconds: nowSeconds, to: &out)
+        return out
+    }
+
     private static func appendBlob(_ request: AnnounceRequest, nowSeconds: UInt32, to out: inout [UInt8]) {
         out += request.peerID.bytes
         append(request.key ?? 0, to: &out)

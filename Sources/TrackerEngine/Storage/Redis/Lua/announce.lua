@@ -3,17 +3,20 @@
 -- the packed argument (ANNOUNCE_FORMAT, then the peer's blob); ARGV[3], for a peer in a rack,
 -- its rack's name: the peer is kept in that rack's set of its role (RACK in layout.lua), which
 -- the caller's sample reads first.
--- Returns {seeders, leechers, completed, touch 0/1, own-family seeders, own-family leechers},
--- or {-1} when a new swarm would pass the most torrents (the torrents set's size), {-2} when a
--- new peer's client has the most peers allowed in the swarm; nothing is written then.
+-- Returns {seeders, leechers, completed, touch 0/1, own-family seeders, own-family leechers,
+-- stored, pruning 0/1}, or {-1} when a new swarm would pass the most torrents (the torrents set's size), {-2}
+-- when a new peer's client has the most peers allowed in the swarm (nothing is written then).
+-- stored: the bytes of the peer's blob an announce does not set (key, first seen, flags; 9
+-- bytes, empty when the peer left), with which the caller writes the peer's next steady
+-- announces itself with a plain HSET (RedisSteadyPeers); pruning: expired peers are left to
+-- prune, a page at each of the next announces (which must run the script then).
 -- Peers per client are counted (CLIENTS) only once a family's hashes hold as many peers as one
 -- client may have (the lifecycle's `cc4`/`cc6` say so), so small swarms pay nothing.
 -- touch asks the caller to refresh the torrent in the torrents set (at most every 10 s per
 -- swarm). The peer sample is not drawn here: plain commands pipelined after the script return
 -- members for a quarter of the CPU the same members cost passing through Lua.
--- A steady announce is one HGET and one HSET of its peer, the lifecycle's HMGET and the HLENs (and a
--- SISMEMBER for a peer in a rack);
--- the lifecycle is written only when it is handed announces to count or something in it changes.
+-- A steady announce here is one HGET and one HSET of its peer, the lifecycle's HMGET and the
+-- HLENs (and a SISMEMBER for a peer in a rack); the lifecycle is written only when it is handed announces to count or something in it changes.
 -- Expired peers are pruned here at most every 30 s a page at a time (the sweep does the rest);
 -- the lifecycle's `v6` field notes that an IPv6 peer ever came, so IPv4-only swarms skip the
 -- IPv6 hashes.
@@ -47,6 +50,7 @@ local known = old ~= false
 if old and #old ~= BLOB_SIZE then old = false end
 local C, client, counting = base .. CLIENTS .. own, string.sub(endpoint, 1, clientSize), life[6] ~= false
 local completedNow = false
+local stored = ''
 if event == EVENT_STOPPED then
   if inHere then redis.call('HDEL', here, endpoint) end
   if inThere then redis.call('HDEL', there, endpoint) end
@@ -86,6 +90,7 @@ else
   blob = string.sub(blob, 1, BLOB_KEY - 1) .. key .. string.sub(blob, BLOB_KEY + 4, BLOB_FIRST_SEEN - 1) .. firstSeen
     .. string.sub(blob, BLOB_FIRST_SEEN + 4, BLOB_FLAGS - 1) .. string.char(flags)
   redis.call('HSET', here, endpoint, blob)
+  stored = key .. firstSeen .. string.char(flags)
   if inThere then redis.call('HDEL', there, endpoint) end
   if rack then
     local mine = base .. RACK .. rack .. ':' .. (seeder and SEEDERS or LEECHERS) .. own
@@ -126,6 +131,7 @@ if event ~= EVENT_STOPPED or old or last then
   end
 end
 local ownS, ownL = redis.call('HLEN', S), redis.call('HLEN', L)
-if not v6 then return {ownS, ownL, completed, touch, ownS, ownL} end
+local pruning = pruneMore and 1 or 0
+if not v6 then return {ownS, ownL, completed, touch, ownS, ownL, stored, pruning} end
 return {ownS + redis.call('HLEN', base .. SEEDERS .. other), ownL + redis.call('HLEN', base .. LEECHERS .. other),
-        completed, touch, ownS, ownL}
+        completed, touch, ownS, ownL, stored, pruning}
