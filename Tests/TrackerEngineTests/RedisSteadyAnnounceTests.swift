@@ -17,18 +17,26 @@ struct RedisSteadyAnnounceTests {
         let stored = RedisSteadyPeers.Stored(key: 0xAABB_CCDD, firstSeen: 1_600_000_000,
                                              flags: RedisPeerBlob.flagHasKey | RedisPeerBlob.flagCompletionCounted, isSeeder: true, writtenAt: 0)
         let withoutKey = Fixture.announce(hash, peer, id: 9, left: 0)
-        let (blob, next) = RedisSteadyPeers.blob(withoutKey, stored: stored, nowSeconds: 1_700_000_000)
+        let (blob, next) = Self.blob(withoutKey, stored: stored)
         let detail = RedisPeerBlob.decode(blob, endpoint: peer, isSeeder: true)
         #expect(detail?.key == 0xAABB_CCDD && detail?.firstSeen == TrackerTime(seconds: 1_600_000_000) && detail?.lastSeen == TrackerTime(seconds: 1_700_000_000))
         #expect(blob[RedisPeerBlob.flagsOffset] & RedisPeerBlob.flagCompletionCounted != 0 && next.key == 0xAABB_CCDD)
 
         var withKey = withoutKey
         withKey.key = 7
-        let (keyed, _) = RedisSteadyPeers.blob(withKey, stored: stored, nowSeconds: 1_700_000_000)
+        let (keyed, _) = Self.blob(withKey, stored: stored)
         #expect(RedisPeerBlob.decode(keyed, endpoint: peer, isSeeder: true)?.key == 7, "the announce's own key wins")
         let fresh = RedisSteadyPeers.Stored(key: 0, firstSeen: 1_600_000_000, flags: 0, isSeeder: false, writtenAt: 0)
-        let (plain, _) = RedisSteadyPeers.blob(Fixture.announce(hash, peer, id: 9, left: 5), stored: fresh, nowSeconds: 1_700_000_000)
+        let (plain, _) = Self.blob(Fixture.announce(hash, peer, id: 9, left: 5), stored: fresh)
         #expect(RedisPeerBlob.decode(plain, endpoint: peer, isSeeder: false)?.key == nil, "no key stored, none given: none")
+    }
+
+    /// The blob a steady announce at 1,700,000,000 s writes, and what it keeps.
+    static func blob(_ request: AnnounceRequest, stored: RedisSteadyPeers.Stored) -> (blob: [UInt8], next: RedisSteadyPeers.Stored) {
+        let next = RedisSteadyPeers.next(request, stored: stored, nowSeconds: 1_700_000_000)
+        var blob: [UInt8] = []
+        RedisPeerBlob.appendBlob(request, nowSeconds: 1_700_000_000, kept: (next.key, next.firstSeen, next.flags), to: &blob)
+        return (blob, next)
     }
 
     /// A store on a redis-server of its own, and a way to read that server's command counts.

@@ -27,6 +27,8 @@ struct RedisBatch {
         var counted: Int
         /// The script call's place among the batch's commands, to run it again after NOSCRIPT.
         var command: Int
+        /// The peer in `RedisSteadyPeers`.
+        var fingerprint: UInt64
         /// For a steady announce (an HSET, not the script): the stored bytes it wrote.
         var steady: RedisSteadyPeers.Stored?
         var scriptReply: RedisReply = .null

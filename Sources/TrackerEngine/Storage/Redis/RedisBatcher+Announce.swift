@@ -19,13 +19,16 @@ extension RedisBatcher {
     /// A steady announce (`RedisSteadyPeers`): `HSET <role hash> <endpoint> <blob>`; returns what
     /// the blob stores.
     func writeSteady(_ request: AnnounceRequest, now: TrackerTime, stored: RedisSteadyPeers.Stored, swarm: [UInt8], announcer: [UInt8]) -> RedisSteadyPeers.Stored {
-        let (blob, next) = RedisSteadyPeers.blob(request, stored: stored, nowSeconds: UInt32(clamping: now.seconds))
+        let nowSeconds = UInt32(clamping: now.seconds)
+        let next = RedisSteadyPeers.next(request, stored: stored, nowSeconds: nowSeconds)
         let family = RedisKeys.FamilySets.of(request.endpoint.family)
         writer.command(4)
         writer.bulk("HSET")
         writer.bulk(swarm, request.isSeeder ? family.seeders : family.leechers)
         writer.bulk(announcer)
-        writer.bulk(blob)
+        writer.bulk(length: RedisPeerBlob.size) { out in
+            RedisPeerBlob.appendBlob(request, nowSeconds: nowSeconds, kept: (next.key, next.firstSeen, next.flags), to: &out)
+        }
         return next
     }
 
@@ -45,7 +48,7 @@ extension RedisBatcher {
             commands.bulk(swarm, request.isSeeder ? family.seeders : family.leechers)
             commands.bulk(announcer)
             writeAnnounce(request, now: now, counted: 0, swarm: swarm, announcer: announcer, rack: nil, session: session, into: &commands)
-            steadyPeers.forget(request, announcer: announcer)
+            steadyPeers.forget(batch.announces[i].fingerprint)
         }
         let replies = try session.pipeline(commands)
         for (n, i) in gone.enumerated() {
@@ -96,7 +99,7 @@ extension RedisBatcher {
                 announce.outcome = .failure(result.isOutOfMemory ? .full : .failed("unexpected HSET reply: \(result.errorMessage ?? "\(result)")"))
                 return false
             }
-            steadyPeers.wrote(request, announcer: request.endpoint.compact, written)
+            steadyPeers.wrote(announce.fingerprint, written)
             announce.outcome = .success(AnnounceResult(counts: counts, compactPeers: drawSample(announce.plan, memberSize: size)))
             return false
         }
@@ -114,7 +117,7 @@ extension RedisBatcher {
         let compact = drawSample(announce.plan, memberSize: size)
         sampler.remember(request, seeders: Int(ownSeeders), leechers: Int(ownLeechers))
         let counts = SwarmCounts(seeders: Int(max(0, seeders)), leechers: Int(max(0, leechers)), completed: Int(max(0, completed)))
-        steadyPeers.learned(request, announcer: request.endpoint.compact, stored: items[6].bytes, counts: counts, pruning: pruning == 1,
+        steadyPeers.learned(request, fingerprint: announce.fingerprint, stored: items[6].bytes, counts: counts, pruning: pruning == 1,
                             nowSeconds: UInt32(clamping: announce.now.seconds), seconds: monotonicSeconds())
         announce.outcome = .success(AnnounceResult(counts: counts, compactPeers: compact))
         return touch == 1

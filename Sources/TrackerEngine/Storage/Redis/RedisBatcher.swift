@@ -51,14 +51,15 @@ final class RedisBatcher {
                 let swarm = session.keys.swarmBase(request.infoHash), announcer = request.endpoint.compact
                 let rack = request.rack == 0 ? nil : settings.racks.name(of: request.rack)
                 var steadyWrite: RedisSteadyPeers.Stored?
-                if counted == 0, let stored = steadyPeers.steady(request, announcer: announcer, seconds: seconds) {
+                let fingerprint = steadyPeers.fingerprint(request.infoHash, announcer: announcer)
+                if counted == 0, let stored = steadyPeers.steady(request, fingerprint: fingerprint, seconds: seconds) {
                     steadyWrite = writeSteady(request, now: now, stored: stored, swarm: swarm, announcer: announcer)
                 } else {
                     writeAnnounce(request, now: now, counted: counted, swarm: swarm, announcer: announcer, rack: rack, session: session, into: &writer)
                 }
                 let plan = writeSample(request, now: now, swarm: swarm, announcer: announcer, rack: rack)
                 batch.calls.append(.announce(batch.announces.count))
-                batch.announces.append(.init(request: request, now: now, plan: plan, counted: counted, command: command, steady: steadyWrite,
+                batch.announces.append(.init(request: request, now: now, plan: plan, counted: counted, command: command, fingerprint: fingerprint, steady: steadyWrite,
                                              reply: ReplyOnce(reply)))
             case let .scrape(hashes, _, reply):
                 for hash in hashes { RedisCountsReader.writeScrape(swarm: session.keys.swarmBase(hash), into: &writer) }

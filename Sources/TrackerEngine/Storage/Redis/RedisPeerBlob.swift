@@ -41,27 +41,26 @@ enum RedisPeerBlob {
         }
     }
 
-    /// The blob an announce stores when nothing was stored before (first seen now, no
-    /// completion counted).
-    static func blob(_ request: AnnounceRequest, nowSeconds: UInt32) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(size)
-        appendBlob(request, nowSeconds: nowSeconds, to: &out)
-        return out
-    }
-
-    private static func appendBlob(_ request: AnnounceRequest, nowSeconds: UInt32, to out: inout [UInt8]) {
-        out += request.peerID.bytes
-        append(request.key ?? 0, to: &out)
-        append(request.uploaded, to: &out)
-        append(request.downloaded, to: &out)
-        append(request.left ?? 0, to: &out)
-        append(nowSeconds, to: &out)  // first seen: the script keeps the stored one
-        append(nowSeconds, to: &out)
+    /// The flags an announce gives its blob.
+    static func flags(of request: AnnounceRequest) -> UInt8 {
         var flags = request.event.rawValue << 4
         if request.key != nil { flags |= flagHasKey }
         if request.left == nil { flags |= flagLeftUnknown }
-        out.append(flags)
+        return flags
+    }
+
+    /// Appends an announce's blob. The script keeps a stored blob's first seen, key and counted
+    /// completion itself; a steady announce (`RedisSteadyPeers`) passes them as `kept`.
+    static func appendBlob(_ request: AnnounceRequest, nowSeconds: UInt32, kept: (key: UInt32, firstSeen: UInt32, flags: UInt8)? = nil,
+                           to out: inout [UInt8]) {
+        out += request.peerID.bytes
+        append(kept?.key ?? request.key ?? 0, to: &out)
+        append(request.uploaded, to: &out)
+        append(request.downloaded, to: &out)
+        append(request.left ?? 0, to: &out)
+        append(kept?.firstSeen ?? nowSeconds, to: &out)
+        append(nowSeconds, to: &out)
+        out.append(kept?.flags ?? flags(of: request))
     }
 
     static func decode(_ blob: [UInt8], endpoint: PeerEndpoint, isSeeder: Bool) -> PeerDetail? {

@@ -27,7 +27,7 @@ struct RedisSteadyPeers {
 
     private var peers: [UInt64: Stored] = [:]
     private var swarms: [InfoHash: (counts: SwarmCounts, pruning: Bool, at: Double)] = [:]
-    private let fingerprint = SipHash24(key: SipHash24.randomKey())
+    private let hasher = SipHash24(key: SipHash24.randomKey())
     let capacity: Int
     let maxSwarms: Int
     let peerTimeout: Int64
@@ -43,11 +43,21 @@ struct RedisSteadyPeers {
 
     var count: Int { peers.count }
 
+    /// A peer of a swarm, `announcer` its compact endpoint, as this table knows it: a keyed hash
+    /// (a client cannot aim at another peer's entry), computed once per announce.
+    func fingerprint(_ infoHash: InfoHash, announcer: [UInt8]) -> UInt64 {
+        withUnsafeTemporaryAllocation(byteCount: 20 + announcer.count, alignment: 8) { buffer in
+            infoHash.raw.withBytes { buffer.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: 20) }
+            announcer.withUnsafeBytes { (buffer.baseAddress! + 20).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
+            return hasher.hash(UnsafeRawBufferPointer(buffer))
+        }
+    }
+
     /// What to complete a steady announce's blob with, or nil when the announce must run the script.
-    func steady(_ request: AnnounceRequest, announcer: [UInt8], seconds: Double) -> Stored? {
+    func steady(_ request: AnnounceRequest, fingerprint: UInt64, seconds: Double) -> Stored? {
         guard request.event == .none, request.rack == 0,
               let swarm = swarms[request.infoHash], !swarm.pruning, seconds - swarm.at < Self.countsMaxAge,
-              let stored = peers[key(request.infoHash, announcer)], stored.isSeeder == request.isSeeder
+              let stored = peers[fingerprint], stored.isSeeder == request.isSeeder
         else { return nil }
         return stored
     }
@@ -59,14 +69,13 @@ struct RedisSteadyPeers {
 
     /// Notes a script's answer: the swarm's counts and whether it is pruning, and the peer's
     /// stored bytes (9: key, first seen, flags) or its departure (none).
-    mutating func learned(_ request: AnnounceRequest, announcer: [UInt8], stored bytes: [UInt8]?, counts: SwarmCounts, pruning: Bool,
+    mutating func learned(_ request: AnnounceRequest, fingerprint: UInt64, stored bytes: [UInt8]?, counts: SwarmCounts, pruning: Bool,
                           nowSeconds: UInt32, seconds: Double) {
         if swarms[request.infoHash] == nil, swarms.count >= maxSwarms, seconds >= nextSwarmEviction {
             nextSwarmEviction = seconds + 10
             swarms = swarms.filter { seconds - $0.value.at < Self.countsMaxAge }
         }
         if swarms[request.infoHash] != nil || swarms.count < maxSwarms { swarms[request.infoHash] = (counts, pruning, seconds) }
-        let fingerprint = key(request.infoHash, announcer)
         guard let bytes, bytes.count == 9 else {
             peers[fingerprint] = nil
             return
@@ -80,31 +89,25 @@ struct RedisSteadyPeers {
     }
 
     /// Notes a steady announce written (its key may have changed).
-    mutating func wrote(_ request: AnnounceRequest, announcer: [UInt8], _ stored: Stored) {
-        peers[key(request.infoHash, announcer)] = stored
+    mutating func wrote(_ fingerprint: UInt64, _ stored: Stored) {
+        peers[fingerprint] = stored
     }
 
     /// Forgets a peer whose steady write found it gone.
-    mutating func forget(_ request: AnnounceRequest, announcer: [UInt8]) {
-        peers[key(request.infoHash, announcer)] = nil
+    mutating func forget(_ fingerprint: UInt64) {
+        peers[fingerprint] = nil
     }
 
-    /// The blob a steady announce stores, as the script would: the announce's own fields with the
-    /// stored first-seen time and completion flag, and the stored key when the announce has none.
-    static func blob(_ request: AnnounceRequest, stored: Stored, nowSeconds: UInt32) -> (blob: [UInt8], stored: Stored) {
-        var blob = RedisPeerBlob.blob(request, nowSeconds: nowSeconds)
-        var flags = blob[RedisPeerBlob.flagsOffset] | (stored.flags & RedisPeerBlob.flagCompletionCounted)
+    /// What a steady announce's blob keeps, as the script would: the stored first-seen time and
+    /// counted completion, and the stored key when the announce has none.
+    static func next(_ request: AnnounceRequest, stored: Stored, nowSeconds: UInt32) -> Stored {
+        var flags = RedisPeerBlob.flags(of: request) | (stored.flags & RedisPeerBlob.flagCompletionCounted)
         var key = request.key ?? 0
         if flags & RedisPeerBlob.flagHasKey == 0, stored.flags & RedisPeerBlob.flagHasKey != 0 {
             flags |= RedisPeerBlob.flagHasKey
             key = stored.key
         }
-        withUnsafeBytes(of: key.littleEndian) { blob.replaceSubrange(RedisPeerBlob.keyOffset..<RedisPeerBlob.keyOffset + 4, with: $0) }
-        withUnsafeBytes(of: stored.firstSeen.littleEndian) {
-            blob.replaceSubrange(RedisPeerBlob.firstSeenOffset..<RedisPeerBlob.firstSeenOffset + 4, with: $0)
-        }
-        blob[RedisPeerBlob.flagsOffset] = flags
-        return (blob, Stored(key: key, firstSeen: stored.firstSeen, flags: flags, isSeeder: stored.isSeeder, writtenAt: nowSeconds))
+        return Stored(key: key, firstSeen: stored.firstSeen, flags: flags, isSeeder: stored.isSeeder, writtenAt: nowSeconds)
     }
 
     private mutating func evictExpired(nowSeconds: UInt32, seconds: Double) {
@@ -112,12 +115,6 @@ struct RedisSteadyPeers {
         nextEviction = seconds + 10
         let cutoff = Int64(nowSeconds) - peerTimeout
         peers = peers.filter { Int64($0.value.writtenAt) > cutoff }
-    }
-
-    private func key(_ infoHash: InfoHash, _ announcer: [UInt8]) -> UInt64 {
-        var message = infoHash.bytes
-        message += announcer
-        return message.withUnsafeBytes { fingerprint.hash($0) }
     }
 
     private static func word(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
