@@ -31,6 +31,30 @@ struct RedisSteadyAnnounceTests {
         #expect(RedisPeerBlob.decode(plain, endpoint: peer, isSeeder: false)?.key == nil, "no key stored, none given: none")
     }
 
+    @Test("bounded: past its capacity a new peer is not remembered until peers unwritten for the peer timeout are dropped")
+    func bounded() {
+        var table = RedisSteadyPeers(capacity: 2, maxSwarms: 1, peerTimeout: 100)
+        let hash = Fixture.hash(903), counts = SwarmCounts(seeders: 0, leechers: 3, completed: 0)
+        let stored: [UInt8] = [0, 0, 0, 0, 1, 2, 3, 4, 0]
+        func learn(_ peer: UInt8, at seconds: UInt32) -> UInt64 {
+            let request = Fixture.announce(hash, Fixture.v4(peer), id: UInt64(peer), left: 5)
+            let fingerprint = table.fingerprint(hash, announcer: request.endpoint.compact)
+            table.learned(request, fingerprint: fingerprint, stored: stored, counts: counts, pruning: false, nowSeconds: seconds, seconds: Double(seconds))
+            return fingerprint
+        }
+        let first = learn(1, at: 1000)
+        _ = learn(2, at: 1000)
+        let third = learn(3, at: 1050)
+        #expect(table.count == 2, "full: the third peer is not remembered")
+        let request = Fixture.announce(hash, Fixture.v4(3), id: 3, left: 5)
+        #expect(table.steady(request, fingerprint: third, seconds: 1050) == nil, "so its announces run the script")
+        #expect(table.steady(Fixture.announce(hash, Fixture.v4(1), id: 1, left: 5), fingerprint: first, seconds: 1050) != nil)
+        _ = learn(4, at: 1200)
+        #expect(table.count == 1, "the two written at 1000 s, past the 100 s timeout at 1200 s, dropped for the new one")
+        #expect(table.steady(Fixture.announce(hash, Fixture.v4(1), id: 1, left: 5), fingerprint: first, seconds: 1200) == nil)
+        #expect(table.steady(Fixture.announce(hash, Fixture.v4(1), id: 1, left: 0), fingerprint: first, seconds: 1200) == nil, "another role: the script")
+    }
+
     /// The blob a steady announce at 1,700,000,000 s writes, and what it keeps.
     static func blob(_ request: AnnounceRequest, stored: RedisSteadyPeers.Stored) -> (blob: [UInt8], next: RedisSteadyPeers.Stored) {
         let next = RedisSteadyPeers.next(request, stored: stored, nowSeconds: 1_700_000_000)
