@@ -185,6 +185,38 @@ struct RedisWireTests {
         #expect(collector.isFull)
     }
 
+    @Test("a set's members are copied in runs from the offset, wrapping round, without the announcer; a second set's repeats are left out")
+    func drawRuns() {
+        let member: (UInt8) -> [UInt8] = { [10, 0, 0, $0, 0x1A, 0xE1] }
+        let members = (0..<10).flatMap { member(UInt8($0)) }
+        var seen = FingerprintSet()
+        func drawn(_ plan: RedisPeerSampler.Plan, from first: Int) -> [UInt8] {
+            var collector = RedisSampleCollector(plan: plan, memberSize: 6, seen: &seen)
+            members.withUnsafeBytes { collector.addDistinct($0, count: 10, from: first) }
+            return collector.compact
+        }
+        let plan = RedisPeerSampler.Plan(numwant: 5, skip: member(1))
+        #expect(drawn(plan, from: 8) == [8, 9, 0, 2, 3].flatMap { member($0) }, "wrapped round, the announcer left out")
+        #expect(drawn(plan, from: 2) == [2, 3, 4, 5, 6].flatMap { member($0) })
+        #expect(drawn(RedisPeerSampler.Plan(numwant: 50, skip: member(9)), from: 5) == [5, 6, 7, 8, 0, 1, 2, 3, 4].flatMap { member($0) },
+                "everyone but the announcer")
+        #expect(drawn(RedisPeerSampler.Plan(numwant: 3), from: 9) == [9, 0, 1].flatMap { member($0) }, "a seeder skips no one")
+
+        // Two sets that share members (a rack's set and its swarm's hash): no member twice.
+        var sampler = RedisPeerSampler()
+        let key = RedisPeerSampler.SetKey(infoHash: Fixture.hash(5), v6: false, seeders: false)
+        let two = RedisPeerSampler.Plan(sources: [.init(key: key, isRead: false, members: (0..<4).flatMap { member(UInt8($0)) }),
+                                                  .init(key: key, isRead: false, members: (2..<8).flatMap { member(UInt8($0)) })],
+                                        numwant: 50, skip: member(7))
+        for _ in 0..<20 {
+            var collector = RedisSampleCollector(plan: two, memberSize: 6, seen: &seen)
+            sampler.draw(two, memberSize: 6, into: &collector, seen: &seen)
+            let got = stride(from: 0, to: collector.compact.count, by: 6).map { Array(collector.compact[$0..<$0 + 6]) }
+            #expect(got.count == 7 && Set(got) == Set((0..<7).map { member(UInt8($0)) }), "\(got)")
+            #expect(Set(got.prefix(4)) == Set((0..<4).map { member(UInt8($0)) }), "the first set first")
+        }
+    }
+
     /// Splits RESP arrays of bulk strings back into their arguments.
     static func commands(_ bytes: [UInt8]) throws -> [[String]] {
         var out: [[String]] = []

@@ -122,18 +122,28 @@ struct RedisPeerSampler {
         kept[key] = Kept(members: members, count: members.count / max(memberSize, 1), readAt: now.milliseconds)
     }
 
-    /// Draws the sample from the members of the plan's sets, each from a random offset.
+    /// Draws the sample from the members of the plan's sets, each from a random offset. The
+    /// first set drawn from is copied in runs (one read's members are distinct); a later one's
+    /// members are checked against what was drawn before (a peer can sit in a rack's set and its
+    /// swarm's hash, or in a seeders read and a leechers read made at different times).
     mutating func draw(_ plan: Plan, memberSize: Int, into collector: inout RedisSampleCollector, seen: inout FingerprintSet) {
+        var drawnFrom = 0
         for source in plan.sources {
             let count = source.members.count / memberSize
             guard !collector.isFull, count > 0 else { continue }
             let first = rng.below(count)
             source.members.withUnsafeBytes { bytes in
+                if drawnFrom == 0 {
+                    collector.addDistinct(bytes, count: count, from: first)
+                    return
+                }
+                if drawnFrom == 1 { collector.noteDrawn(in: &seen) }
                 for step in 0..<count where !collector.isFull {
                     let i = first + step < count ? first + step : first + step - count
                     collector.add(UnsafeRawBufferPointer(rebasing: bytes[i * memberSize..<(i + 1) * memberSize]), seen: &seen)
                 }
             }
+            drawnFrom += 1
         }
     }
 
@@ -165,6 +175,36 @@ struct RedisSampleCollector {
     }
 
     var isFull: Bool { compact.count >= capacity }
+
+    /// Adds the `count` members of `members` (distinct: one read's) from `first` on, wrapping
+    /// round, until full: in runs between the announcer's member, if it is there, and the room left.
+    mutating func addDistinct(_ members: UnsafeRawBufferPointer, count: Int, from first: Int) {
+        guard members.count >= count * memberSize else { return }
+        for segment in [first..<count, 0..<first] {
+            var start = segment.lowerBound
+            while start < segment.upperBound, !isFull {
+                let stop = min(segment.upperBound, start + (capacity - compact.count) / memberSize)
+                let announcer = skip.isEmpty ? nil : (start..<stop).first { isSkipped(members, at: $0) }
+                let end = announcer ?? stop
+                compact.append(contentsOf: UnsafeRawBufferPointer(rebasing: members[start * memberSize..<end * memberSize]))
+                start = announcer.map { $0 + 1 } ?? stop
+            }
+        }
+    }
+
+    /// Puts what was drawn so far into `seen`, before members of another set are added one by one.
+    func noteDrawn(in seen: inout FingerprintSet) {
+        compact.withUnsafeBytes { bytes in
+            for offset in stride(from: 0, to: bytes.count, by: memberSize) {
+                _ = seen.insert(FingerprintSet.fingerprint(UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + memberSize])))
+            }
+        }
+    }
+
+    private func isSkipped(_ members: UnsafeRawBufferPointer, at index: Int) -> Bool {
+        let member = UnsafeRawBufferPointer(rebasing: members[index * memberSize..<(index + 1) * memberSize])
+        return FingerprintSet.fingerprint(member) == skipFingerprint && member.elementsEqual(skip)
+    }
 
     mutating func add(_ member: UnsafeRawBufferPointer, seen: inout FingerprintSet) {
         guard member.count == memberSize, !isFull else { return }
