@@ -36,9 +36,10 @@ final class RedisBatcher {
         counts.mayHaveStranded(seconds: monotonicSeconds())
     }
 
-    /// Writes every announce (script and peer sample) and scrape of `jobs`, and held counts that
-    /// are due, in one write; session jobs are left to the caller. Nil when there was nothing to
-    /// write, or the write failed (then its calls are answered already).
+    /// Writes every announce (the script, or an HSET for a steady one, and the peer sample) and
+    /// scrape of `jobs`, and held counts that are due, in one write; session jobs are left to the
+    /// caller. Nil when there was nothing to write, or the write failed (then its calls are
+    /// answered already).
     func send(_ jobs: [RedisJob], with session: RedisSession) -> RedisBatch? {
         var batch = RedisBatch()
         writer.reset()
@@ -59,8 +60,8 @@ final class RedisBatcher {
                 }
                 let plan = writeSample(request, now: now, swarm: swarm, announcer: announcer, rack: rack)
                 batch.calls.append(.announce(batch.announces.count))
-                batch.announces.append(.init(request: request, now: now, plan: plan, counted: counted, command: command, fingerprint: fingerprint, steady: steadyWrite,
-                                             reply: ReplyOnce(reply)))
+                batch.announces.append(.init(request: request, now: now, plan: plan, counted: counted, command: command,
+                                             fingerprint: fingerprint, steady: steadyWrite, reply: ReplyOnce(reply)))
             case let .scrape(hashes, _, reply):
                 for hash in hashes { RedisCountsReader.writeScrape(swarm: session.keys.swarmBase(hash), into: &writer) }
                 batch.calls.append(.scrape(batch.scrapes.count))

@@ -5,10 +5,10 @@
 /// A steady announce, one with no event from a peer this connection wrote in the same role, to
 /// a swarm whose count this connection handed over less than a second ago (so the script ran on
 /// the swarm within that second: its torrents-set touch and counts stay as fresh as before) and
-/// that has no expired peers left to prune page by page (the script said so), is written as `HSET <role hash> <endpoint> <blob>`, the blob completed with what the
-/// script kept of the stored one (key, first seen, flags; it returns them). Its answer's counts
-/// are the script's last ones for the swarm (at most `countsMaxAge` old); its sample is drawn as
-/// any announce's. An HSET that adds the field (the peer was gone: expired, kicked, purged, or
+/// that has no expired peers left to prune page by page (the script said so), is written as
+/// `HSET <role hash> <endpoint> <blob>`, the blob completed with what the script kept of the
+/// stored one (key, first seen, flags; it returns them). Its answer's counts are the script's
+/// last ones for the swarm (at most `countsMaxAge` old); its sample is drawn as any announce's. An HSET that adds the field (the peer was gone: expired, kicked, purged, or
 /// moved to the other role by another node) is undone and run as the script (`RedisBatcher`).
 ///
 /// Bounded: at most `capacity` peers and `maxSwarms` swarms; a peer unwritten for the peer
