@@ -23,9 +23,9 @@ struct WebTests {
     }
 
     /// Waits until the pages show `count` torrents: their listing is read in the background
-    /// (every 30 s, and when a page finds it over 5 s old), so it trails announces by seconds.
+    /// (every 30 s, and when a page finds it over 10 s old), so it trails announces by seconds.
     static func waitForListing(_ tracker: TrackerProcess, port: Int? = nil, torrents count: Int) throws {
-        let shown = CatalogTests.waitUntil(seconds: 20) {
+        let shown = CatalogTests.waitUntil(seconds: 30) {
             let response = try? HTTPProbe.get(host: "127.0.0.1", port: port ?? tracker.port, path: "/stats.json?limit=1")
             let report = response.flatMap { try? JSONSerialization.jsonObject(with: Data($0.body)) as? [String: Any] }
             if (report?["summary"] as? [String: Any])?["torrents"] as? Int == count { return true }

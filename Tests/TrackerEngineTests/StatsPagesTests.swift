@@ -63,4 +63,31 @@ extension StatsPagesTests {
         #expect(second.perMinute(later) == 60)
         #expect(second.order("seeders", names: [:]) == [0] && second.order("rate", names: [:]) == [0])
     }
+
+    @Test("the listing: kept while under 10 s old, refreshed in the background past it, waited for past a minute or when fresh is asked")
+    func listingAges() async throws {
+        let store = MemorySwarmStore()
+        let start = TrackerTime(seconds: 1_700_000_000)
+        func add(_ n: UInt64) async throws {
+            _ = try await store.announce(Fixture.announce(Fixture.hash(n), Fixture.v4(UInt8(n)), id: n, left: 5), now: start)
+        }
+        let listing = TorrentListing(store: store, names: { [:] })
+        try await add(1)
+        #expect(await listing.current(now: start).torrents.count == 1, "the first listing is read at once")
+        try await add(2)
+        #expect(await listing.current(now: start.adding(seconds: 9)).torrents.count == 1, "under 10 s old: kept")
+        try await Task.sleep(for: .milliseconds(100))
+        #expect(await listing.current(now: start.adding(seconds: 9)).torrents.count == 1, "and not read again behind")
+        #expect(await listing.current(now: start.adding(seconds: 10)).torrents.count == 1, "past it: answered at once, read again behind")
+        var refreshed = 0
+        for _ in 0..<200 where refreshed != 2 {
+            refreshed = await listing.current(now: start.adding(seconds: 11)).torrents.count
+            if refreshed != 2 { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        #expect(refreshed == 2, "the background read arrived")
+        try await add(3)
+        #expect(await listing.current(now: start.adding(seconds: 12), fresh: true).torrents.count == 3, "fresh: read for the call")
+        try await add(4)
+        #expect(await listing.current(now: start.adding(seconds: 80)).torrents.count == 4, "over a minute old: the page waits for a new one")
+    }
 }
