@@ -4,14 +4,16 @@
 #     store, 1 HTTP thread): curl's total time of each, SAMPLES requests 1.1 s apart (each reads
 #     the store again: the listing is kept for a second), median and worst.
 #  2. Announce throughput and CPU per announce of that engine under wrk (pinned as make bench
-#     pins), without and then with a client polling /stats.json every second.
-# Environment: FILL_PEERS [1000000] FILL_TORRENTS [100000] SAMPLES [10] RUNS [3] TT_PORT [6973] OUT [...]
+#     pins), alone and with a client polling /stats.json every second: PAIRS pairs of runs, the
+#     order alternated so the machine's drift falls on both; the median of the pairs' ratios.
+# Environment: FILL_PEERS [1000000] FILL_TORRENTS [100000] SAMPLES [10] PAIRS [4] TT_PORT [6973] OUT [...]
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$HERE/.." && pwd)
 SECS=${1:-10}
 FILL_PEERS=${FILL_PEERS:-1000000} FILL_TORRENTS=${FILL_TORRENTS:-100000} SAMPLES=${SAMPLES:-10}
-export RUNS=${RUNS:-3} TORRENTS=${TORRENTS:-1000} PEERS=${PEERS:-100} SEED=${SEED:-1}
+PAIRS=${PAIRS:-4}
+export TORRENTS=${TORRENTS:-1000} PEERS=${PEERS:-100} SEED=${SEED:-1}
 export CONFIGS="1:64" SCRIPTS="announce" PIN=pinned CONN_CLOSE=1
 TT_PORT=${TT_PORT:-6973}
 OUT=${OUT:-/tmp/trackerbench/results/stats-$(date +%Y%m%d-%H%M%S)}
@@ -46,23 +48,33 @@ print(f'{sys.argv[1]:38} {st.median(t):7.1f} {max(t):7.1f}   ({$(wc -c < "$OUT/p
 done
 
 echo
-echo "== announces, then announces with /stats.json polled every second"
-TRACKER_PID=$TT_PID LABEL=quiet OUT=$OUT/quiet "$HERE/run-http.sh" "http://127.0.0.1:$TT_PORT" "$SECS" > "$OUT/quiet.txt"
-( while true; do curl -s -o /dev/null "http://127.0.0.1:$TT_PORT/stats.json"; sleep 1; done ) &
-POLL_PID=$!
-TRACKER_PID=$TT_PID LABEL=polled OUT=$OUT/polled "$HERE/run-http.sh" "http://127.0.0.1:$TT_PORT" "$SECS" > "$OUT/polled.txt"
-kill "$POLL_PID"; POLL_PID=
+echo "== announces alone and with /stats.json polled every second, $PAIRS pairs, the order alternated"
+poll() { while true; do curl -s -o /dev/null "http://127.0.0.1:$TT_PORT/stats.json"; sleep 1; done; }
+measure() {  # measure LABEL PAIR WARM
+  if [[ $1 == polled ]]; then poll & POLL_PID=$!; fi
+  WARM=$3 RUNS=1 TRACKER_PID=$TT_PID LABEL=$1 OUT=$OUT/$1-$2 "$HERE/run-http.sh" "http://127.0.0.1:$TT_PORT" "$SECS" > "$OUT/$1-$2.txt"
+  if [[ -n ${POLL_PID:-} ]]; then kill "$POLL_PID"; wait "$POLL_PID" 2>/dev/null || true; POLL_PID=; fi
+}
+for pair in $(seq "$PAIRS"); do
+  warm=$([[ $pair == 1 ]] && echo 1 || echo 0)
+  if (( pair % 2 )); then measure quiet "$pair" "$warm"; measure polled "$pair" 0
+  else measure polled "$pair" "$warm"; measure quiet "$pair" 0; fi
+done
 
-python3 - "$OUT/quiet/results.tsv" "$OUT/polled/results.tsv" <<'PY' | tee "$OUT/compare.txt"
+python3 - "$OUT" "$PAIRS" <<'PY' | tee "$OUT/compare.txt"
 import sys, statistics as st
 def load(path):
     rows = [dict(x.split("=", 1) for x in line.split()) for line in open(path)]
-    return [r for r in rows if r.get("phase") == "measure"]
-quiet, polled = load(sys.argv[1]), load(sys.argv[2])
-def med(rs, k): return st.median(float(r[k]) for r in rs)
-for name, rows in (("announces alone", quiet), ("polled every second", polled)):
-    print(f"{name:20} {med(rows,'rps'):8.0f} req/s  {med(rows,'trk_us_per_req'):6.1f} us/req")
-print(f"CPU per announce while polled: {100 * (med(polled,'trk_us_per_req') / med(quiet,'trk_us_per_req') - 1):+.1f}%  "
-      f"throughput: {100 * (med(polled,'rps') / med(quiet,'rps') - 1):+.1f}%")
+    return [r for r in rows if r.get("phase") == "measure"][0]
+out, pairs = sys.argv[1], int(sys.argv[2])
+cpu, rps = [], []
+for p in range(1, pairs + 1):
+    quiet, polled = load(f"{out}/quiet-{p}/results.tsv"), load(f"{out}/polled-{p}/results.tsv")
+    cpu.append(float(polled["trk_us_per_req"]) / float(quiet["trk_us_per_req"]) - 1)
+    rps.append(float(polled["rps"]) / float(quiet["rps"]) - 1)
+    print(f"pair {p}: alone {float(quiet['trk_us_per_req']):5.1f} us/req {float(quiet['rps']):6.0f} req/s   "
+          f"polled {float(polled['trk_us_per_req']):5.1f} us/req {float(polled['rps']):6.0f} req/s")
+print(f"CPU per announce while polled: {100 * st.median(cpu):+.1f}% (median of {pairs} pairs)  "
+      f"throughput: {100 * st.median(rps):+.1f}%")
 PY
 echo "results: $OUT"
