@@ -56,6 +56,22 @@ struct ReadBackValidationTests {
         #expect(problems.map(\.line) == [3, 5])
     }
 
+    @Test("a list file edited by the admin commands: its hashes found as the tracker reads them (CRLF, comments), every other line kept")
+    func listFileEdit() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tt-listedit-\(UUID().uuidString)").path
+        try PrivateFiles.makeDirectory(directory)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/whitelist", one = Fixture.hash(1), two = Fixture.hash(2), three = Fixture.hash(3)
+        let text = "# mine\r\n\(one.hex)\r\n\(two.hex) # kept for now\r\nnot a hash\r\n"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let after = try InfoHashListFile.edit(path, adding: [one, three], removing: [two])
+        #expect(after == [one, three])
+        let written = try #require(try PrivateFiles.read(path))
+        #expect(String(decoding: written, as: UTF8.self) == "# mine\r\n\(one.hex)\r\nnot a hash\r\n\(three.hex)\n",
+                "the CRLF line of a hash already there is not added twice; the removed one is gone; the rest as it was")
+        #expect(ModerationFileFormat.infoHashes(written).0 == after, "what the tracker reads back")
+    }
+
     @Test("the file backend loads a hand-edited bans file with an overflowing deadline and logs the bad line")
     func fileBackendSurvivesBadLines() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tt-readback-\(UUID().uuidString)").path

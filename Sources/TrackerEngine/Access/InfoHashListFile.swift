@@ -1,4 +1,3 @@
-import Foundation
 import Logging
 
 /// A list file in opentracker's format (`--whitelist`, `--blacklist`): one 40-hex info-hash a
@@ -27,15 +26,12 @@ public enum InfoHashListFile {
     @discardableResult
     public static func edit(_ path: String, adding: Set<InfoHash> = [], removing: Set<InfoHash> = []) throws -> Set<InfoHash> {
         let bytes = try PrivateFiles.read(path, followingLinks: true) ?? []
-        var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map { String(decoding: $0, as: UTF8.self) }
-        if lines.last == "" { lines.removeLast() }
-        func hash(_ line: String) -> InfoHash? {
-            InfoHash(hex: line.prefix { $0 != "#" }.trimmingCharacters(in: .whitespaces))
-        }
-        lines.removeAll { hash($0).map(removing.contains) ?? false }
-        let present = Set(lines.compactMap(hash))
-        lines += adding.subtracting(present).sorted().map(\.hex)
-        try PrivateFiles.replace(path, with: Array((lines.map { $0 + "\n" }.joined()).utf8))
-        return Set(lines.compactMap(hash))
+        var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        if lines.last?.isEmpty == true { lines.removeLast() }
+        lines.removeAll { ModerationFileFormat.infoHash(inLine: $0).map(removing.contains) ?? false }
+        let present = Set(lines.compactMap(ModerationFileFormat.infoHash(inLine:)))
+        lines += adding.subtracting(present).sorted().map { ArraySlice($0.hex.utf8) }
+        try PrivateFiles.replace(path, with: lines.flatMap { $0 + [UInt8(ascii: "\n")] })
+        return present.union(adding)
     }
 }

@@ -86,15 +86,26 @@ public enum ModerationFileFormat {
         return TrackerTime(seconds: seconds)
     }
 
+    /// The info-hash a line of a list file holds (comment and blanks aside), if any: how the
+    /// tracker reads the line, for tools that edit such files line by line.
+    public static func infoHash(inLine line: ArraySlice<UInt8>) -> InfoHash? {
+        InfoHash(hex: content(of: line))
+    }
+
     /// Lines with comments and surrounding blanks removed, numbered from 1; empty ones dropped.
     private static func meaningfulLines(_ bytes: [UInt8]) -> [(Int, Substring)] {
         var result: [(Int, Substring)] = []
         // Split as bytes: as Characters, "\r\n" is one grapheme and would not split at "\n".
         for (index, line) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
-            let content = Substring(String(decoding: line.prefix { $0 != UInt8(ascii: "#") }, as: UTF8.self)).trimmingASCIIBlanks()
+            let content = content(of: line)
             if !content.isEmpty { result.append((index + 1, content)) }
         }
         return result
+    }
+
+    /// A line without its comment and surrounding blanks (a CR of CRLF included).
+    private static func content(of line: ArraySlice<UInt8>) -> Substring {
+        Substring(String(decoding: line.prefix { $0 != UInt8(ascii: "#") }, as: UTF8.self)).trimmingASCIIBlanks()
     }
 
     private static func quoted(_ text: Substring) -> String {
