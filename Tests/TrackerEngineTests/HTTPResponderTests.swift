@@ -101,7 +101,7 @@ struct HTTPResponderTests {
         #expect(full[Self.hash.bytes]?["name"]?.text == "débian.iso" && full.count == 2)
     }
 
-    @Test("invalid announces get HTTP 200 with a failure reason and are counted by reason")
+    @Test("invalid announces and scrapes get HTTP 200 with a failure reason and are counted by reason and as refused")
     func invalidAnnounce() throws {
         let h = Harness()
         let (head, body, _) = try h.get("/announce?info_hash=short&peer_id=-TR3000-000000000001&port=1")
@@ -109,6 +109,10 @@ struct HTTPResponderTests {
         #expect(try BencodeValue.decode(body)["failure reason"]?.text == "invalid info_hash: expected 20 bytes, got 5")
         #expect(h.stats.count(.failure) == 1)
         #expect(h.stats.failures(.invalidLength) == 1)
+        #expect(h.stats.count(.announce) == 1 && h.stats.count(.announceRefused) == 1, "an announce answered with a refusal")
+        _ = try h.get("/scrape?info_hash=short")
+        #expect(h.stats.count(.scrape) == 1 && h.stats.count(.scrapeRefused) == 1 && h.stats.count(.announceRefused) == 1)
+        #expect(h.stats.count(.udpAnnounceRefused) == 0 && h.stats.count(.udpScrapeRefused) == 0)
     }
 
     @Test("other paths are 404, other methods 405, / is a short page, malformed is 400 and closes")

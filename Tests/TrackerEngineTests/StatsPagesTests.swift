@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TrackerTestSupport
 @testable import TrackerEngine
@@ -34,6 +35,11 @@ struct StatsPagesTests {
         let byHex = StatsQuery("q=\(Fixture.hash(5).hex.prefix(12))").page(torrents, names: names)
         #expect(byHex.items.map(\.info_hash) == [Fixture.hash(5).hex])
         #expect(StatsQuery("offset=50").page(torrents, names: names).items.isEmpty)
+        let busy = Listed(torrents: [(1, 5), (2, 50), (3, 0)].map { n, announces in
+            TorrentInfo(infoHash: Fixture.hash(n), counts: SwarmCounts(seeders: 0, leechers: 1, completed: 0), announces: announces,
+                        firstSeen: TrackerTime(seconds: 1), lastActivity: TrackerTime(seconds: 1))
+        }, readAt: TrackerTime(seconds: 100), previous: nil)
+        #expect(StatsQuery("sort=announces").page(busy, names: [:]).items.map(\.announces) == [50, 5, 0], "most announces first")
     }
 
     @Test("the page escapes names from .torrent files")
@@ -89,5 +95,19 @@ extension StatsPagesTests {
         #expect(await listing.current(now: start.adding(seconds: 12), fresh: true).torrents.count == 3, "fresh: read for the call")
         try await add(4)
         #expect(await listing.current(now: start.adding(seconds: 80)).torrents.count == 4, "over a minute old: the page waits for a new one")
+    }
+
+    @Test("the pages' address file: the admin listener first, a wildcard as its family's loopback, nothing that does not parse")
+    func pagesAddressFile() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tt-pages-\(UUID().uuidString)").path
+        try PrivateFiles.makeDirectory(directory)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(PagesAddressFile.read(directory: directory) == nil, "none written yet")
+        try PagesAddressFile.write(admin: [], http: [ListenAddress("0.0.0.0:6969")!, ListenAddress("[::]:6969")!], directory: directory)
+        #expect(PagesAddressFile.read(directory: directory) == ListenAddress("127.0.0.1:6969"))
+        try PagesAddressFile.write(admin: [ListenAddress("[::]:7000")!], http: [ListenAddress("0.0.0.0:6969")!], directory: directory)
+        #expect(PagesAddressFile.read(directory: directory) == ListenAddress("[::1]:7000"))
+        try PrivateFiles.replace(PagesAddressFile.path(in: directory), with: Array("localhost\n".utf8))
+        #expect(PagesAddressFile.read(directory: directory) == nil)
     }
 }

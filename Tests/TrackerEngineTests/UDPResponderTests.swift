@@ -129,6 +129,7 @@ struct UDPResponderTests {
         #expect(responder.stats.failures(.invalidPort) == 1 && responder.stats.failures(.torrentBlacklisted) == 1
                 && responder.stats.failures(.banned) == 1)
         #expect(responder.stats.requests() == ProtocolCounts(udp: RequestCounts(announces: 3, failures: 3)), "all three are UDP's, none HTTP's")
+        #expect(responder.stats.count(.udpAnnounceRefused) == 3 && responder.stats.count(.announceRefused) == 0, "refused announces, UDP's")
     }
 
     @Test("scrape: seeders, completed, leechers per hash in the order asked, zeros for unknown ones")

@@ -59,9 +59,9 @@ public struct TrackerConfiguration: Sendable {
     /// Racks (`--rack`), and a file of more (`--racks`), read again on SIGHUP.
     public var racks: [RackDefinition] = []
     public var racksFile: String?
-    /// Who may see `/stats`, `/stats.json` and `/metrics` (others get 403); empty: nobody.
     /// Listeners for the web pages alone; when set, the tracker's listeners do not serve them.
     public var admin: [ListenAddress] = []
+    /// Who may see `/stats`, `/stats.json` and `/metrics` (others get 403); empty: nobody.
     public var statsAllow: [AddressRange] = [AddressRange("127.0.0.0/8")!, AddressRange("::1")!]
     /// Event-loop threads; nil = one per core.
     public var threads: Int?

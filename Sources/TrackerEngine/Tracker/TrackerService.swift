@@ -103,8 +103,9 @@ public final class TrackerService: Service, Sendable {
             listening += bound.map { "http://\($0)" }
             httpBound = bound
         }
-        let adminServer = EpollHTTPServer(responder: HTTPResponder(logic: logic, stats: stats, web: web, servesTracker: false), threads: 1)
-        if !configuration.admin.isEmpty {
+        let adminServer = configuration.admin.isEmpty
+            ? nil : EpollHTTPServer(responder: HTTPResponder(logic: logic, stats: stats, web: web, servesTracker: false), threads: 1)
+        if let adminServer {
             adminBound = try adminServer.start(configuration.admin)
             for address in adminBound {
                 logger.notice("listening", metadata: ["admin": "\(address)"])
@@ -148,7 +149,7 @@ public final class TrackerService: Service, Sendable {
         moderator.stop()
         lists.stop()
         server.stop()
-        adminServer.stop()
+        adminServer?.stop()
         udpServer.stop()
         logger.notice("stopped", metadata: [
             "announces": "\(stats.count(.announce))", "udp_announces": "\(stats.count(.udpAnnounce))",

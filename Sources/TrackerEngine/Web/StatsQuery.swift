@@ -4,8 +4,8 @@ import Foundation
 /// seeders, leechers, completed, announces, rate, last_activity; default seeders), `order` (asc,
 /// desc), `q` (a name or info-hash prefix filter), `torrent` (one torrent's report) with `peers`
 /// (1…10,000: that many of its peers listed), `fresh=1` (a listing read after the request, not
-/// one up to a minute old: what the admin commands ask; one read of the store each). Anything else, or a value that does not parse, is
-/// the default: a page never fails over its query.
+/// one up to a minute old: what the admin commands ask; one read of the store each). Anything
+/// else, or a value that does not parse, is the default: a page never fails over its query.
 struct StatsQuery: Sendable {
     static let sorts = ["name", "size", "seeders", "leechers", "completed", "announces", "rate", "last_activity"]
     static let maxPeers = 10_000

@@ -139,8 +139,9 @@ public final class TrackerWeb: WebPages {
         guard let info = listed.torrents.first(where: { $0.infoHash == hash }) else { return nil }
         let peers = try? await sources.store.peers(of: hash, now: now)
         let moderation = sources.access.current
+        // Sorted by the address as written (what the report and `trackertui peers` show), each written once.
         let listedPeers = listing > 0
-            ? peers.map { Array($0.sorted { $0.endpoint.description < $1.endpoint.description }.prefix(listing).map(TorrentReport.Peer.init)) }
+            ? peers.map { $0.map(TorrentReport.Peer.init).sorted { $0.address < $1.address }.prefix(listing).map { $0 } }
             : nil
         return TorrentReport(generated_at: now.seconds,
                              torrent: StatsReport.Torrent(info, entry: sources.catalog?.entry(for: hash), perMinute: listed.perMinute(info)),

@@ -120,8 +120,14 @@ extension TrackerTUI {
         }
 
         static func line(_ peer: PeerDetail) -> [String] {
-            [peer.endpoint.description, peer.isSeeder ? "seeder" : "leecher", PeerClient.name(peer.peerID), peer.peerID.description,
-             String(peer.uploaded), String(peer.downloaded), peer.left.map(String.init) ?? "-", String(peer.lastSeen.seconds)]
+            line(address: peer.endpoint.description, isSeeder: peer.isSeeder, peerID: peer.peerID, uploaded: Int64(clamping: peer.uploaded),
+                 downloaded: Int64(clamping: peer.downloaded), left: peer.left.map { Int64(clamping: $0) }, lastSeen: peer.lastSeen.seconds)
+        }
+
+        /// One output line: the header's columns.
+        static func line(address: String, isSeeder: Bool, peerID: PeerID, uploaded: Int64, downloaded: Int64, left: Int64?, lastSeen: Int64) -> [String] {
+            [address, isSeeder ? "seeder" : "leecher", PeerClient.name(peerID), peerID.description,
+             String(uploaded), String(downloaded), left.map(String.init) ?? "-", String(lastSeen)]
         }
 
         /// The running tracker's `/stats.json?torrent=HEX&peers=N` (the memory store's swarms live in its process).
@@ -136,8 +142,8 @@ extension TrackerTUI {
                 guard let address = item["address"] as? String, let id = (item["peer_id"] as? String).flatMap(Bytes20.init(hex:)),
                       let seeder = item["seeder"] as? Bool, let uploaded = item["uploaded"] as? Int, let downloaded = item["downloaded"] as? Int,
                       let lastSeen = item["last_seen"] as? Int else { return nil }
-                return [address, seeder ? "seeder" : "leecher", PeerClient.name(PeerID(id)), PeerID(id).description, String(uploaded),
-                        String(downloaded), (item["left"] as? Int).map(String.init) ?? "-", String(lastSeen)]
+                return Self.line(address: address, isSeeder: seeder, peerID: PeerID(id), uploaded: Int64(uploaded), downloaded: Int64(downloaded),
+                                 left: (item["left"] as? Int).map(Int64.init), lastSeen: Int64(lastSeen))
             }
         }
     }

@@ -21,15 +21,22 @@ extension RedisBatcher {
     func writeSteady(_ request: AnnounceRequest, now: TrackerTime, stored: RedisSteadyPeers.Stored, swarm: [UInt8], announcer: [UInt8]) -> RedisSteadyPeers.Stored {
         let nowSeconds = UInt32(clamping: now.seconds)
         let next = RedisSteadyPeers.next(request, stored: stored, nowSeconds: nowSeconds)
-        let family = RedisKeys.FamilySets.of(request.endpoint.family)
-        writer.command(4)
-        writer.bulk("HSET")
-        writer.bulk(swarm, request.isSeeder ? family.seeders : family.leechers)
-        writer.bulk(announcer)
+        Self.writeOnPeer("HSET", request, swarm: swarm, announcer: announcer, more: 1, into: &writer)
         writer.bulk(length: RedisPeerBlob.size) { out in
             RedisPeerBlob.appendBlob(request, nowSeconds: nowSeconds, kept: (next.key, next.firstSeen, next.flags), to: &out)
         }
         return next
+    }
+
+    /// `<command> <the hash of the announcer's family and role> <endpoint>`, then `more`
+    /// arguments the caller writes.
+    private static func writeOnPeer(_ command: StaticString, _ request: AnnounceRequest, swarm: [UInt8], announcer: [UInt8], more: Int,
+                                    into writer: inout RESPWriter) {
+        let family = RedisKeys.FamilySets.of(request.endpoint.family)
+        writer.command(3 + more)
+        writer.bulk(command)
+        writer.bulk(swarm, request.isSeeder ? family.seeders : family.leechers)
+        writer.bulk(announcer)
     }
 
     /// Steady announces whose HSET added the peer (it was gone: expired and pruned, kicked,
@@ -42,11 +49,7 @@ extension RedisBatcher {
         for i in gone {
             let request = batch.announces[i].request, now = batch.announces[i].now
             let swarm = session.keys.swarmBase(request.infoHash), announcer = request.endpoint.compact
-            let family = RedisKeys.FamilySets.of(request.endpoint.family)
-            commands.command(3)
-            commands.bulk("HDEL")
-            commands.bulk(swarm, request.isSeeder ? family.seeders : family.leechers)
-            commands.bulk(announcer)
+            Self.writeOnPeer("HDEL", request, swarm: swarm, announcer: announcer, more: 0, into: &commands)
             writeAnnounce(request, now: now, counted: 0, swarm: swarm, announcer: announcer, rack: nil, session: session, into: &commands)
             steadyPeers.forget(batch.announces[i].fingerprint)
         }
@@ -80,7 +83,8 @@ extension RedisBatcher {
     /// the scripts asked to touch.
     func answerAnnounces(_ batch: inout RedisBatch, session: RedisSession) throws {
         var touched = RESPWriter(capacity: 0)
-        for i in batch.announces.indices where complete(&batch.announces[i]) {
+        let seconds = monotonicSeconds()
+        for i in batch.announces.indices where complete(&batch.announces[i], seconds: seconds) {
             let announce = batch.announces[i]
             touched.command(["ZADD", session.keys.torrents, String(announce.now.milliseconds), announce.request.infoHash.hex])
         }
@@ -90,8 +94,8 @@ extension RedisBatcher {
     }
 
     /// Turns an announce's script reply (or steady HSET reply) and sample into its outcome; true
-    /// when the swarm needs a touch.
-    private func complete(_ announce: inout RedisBatch.Announce) -> Bool {
+    /// when the swarm needs a touch. `seconds`: the batch's monotonic time, read once.
+    private func complete(_ announce: inout RedisBatch.Announce, seconds: Double) -> Bool {
         let result = announce.scriptReply
         let request = announce.request, size = request.endpoint.compactSize
         if let written = announce.steady {
@@ -118,7 +122,7 @@ extension RedisBatcher {
         sampler.remember(request, seeders: Int(ownSeeders), leechers: Int(ownLeechers))
         let counts = SwarmCounts(seeders: Int(max(0, seeders)), leechers: Int(max(0, leechers)), completed: Int(max(0, completed)))
         steadyPeers.learned(request, fingerprint: announce.fingerprint, stored: items[6].bytes, counts: counts, pruning: pruning == 1,
-                            nowSeconds: UInt32(clamping: announce.now.seconds), seconds: monotonicSeconds())
+                            nowSeconds: UInt32(clamping: announce.now.seconds), seconds: seconds)
         announce.outcome = .success(AnnounceResult(counts: counts, compactPeers: compact))
         return touch == 1
     }

@@ -8,8 +8,9 @@
 /// that has no expired peers left to prune page by page (the script said so), is written as
 /// `HSET <role hash> <endpoint> <blob>`, the blob completed with what the script kept of the
 /// stored one (key, first seen, flags; it returns them). Its answer's counts are the script's
-/// last ones for the swarm (at most `countsMaxAge` old); its sample is drawn as any announce's. An HSET that adds the field (the peer was gone: expired, kicked, purged, or
-/// moved to the other role by another node) is undone and run as the script (`RedisBatcher`).
+/// last ones for the swarm (at most `countsMaxAge` old); its sample is drawn as any announce's.
+/// An HSET that adds the field (the peer was gone: expired, kicked, purged, or moved to the
+/// other role by another node) is undone and run as the script (`RedisBatcher`).
 ///
 /// Bounded: at most `capacity` peers and `maxSwarms` swarms; a peer unwritten for the peer
 /// timeout is dropped when room is needed (looked for at most every 10 s), and past the bound a

@@ -4,8 +4,9 @@
 -- its rack's name: the peer is kept in that rack's set of its role (RACK in layout.lua), which
 -- the caller's sample reads first.
 -- Returns {seeders, leechers, completed, touch 0/1, own-family seeders, own-family leechers,
--- stored, pruning 0/1}, or {-1} when a new swarm would pass the most torrents (the torrents set's size), {-2}
--- when a new peer's client has the most peers allowed in the swarm (nothing is written then).
+-- stored, pruning 0/1}, or {-1} when a new swarm would pass the most torrents (the torrents
+-- set's size), {-2} when a new peer's client has the most peers allowed in the swarm (nothing is
+-- written then).
 -- stored: the bytes of the peer's blob an announce does not set (key, first seen, flags; 9
 -- bytes, empty when the peer left), with which the caller writes the peer's next steady
 -- announces itself with a plain HSET (RedisSteadyPeers); pruning: expired peers are left to
@@ -16,7 +17,8 @@
 -- swarm). The peer sample is not drawn here: plain commands pipelined after the script return
 -- members for a quarter of the CPU the same members cost passing through Lua.
 -- A steady announce here is one HGET and one HSET of its peer, the lifecycle's HMGET and the
--- HLENs (and a SISMEMBER for a peer in a rack); the lifecycle is written only when it is handed announces to count or something in it changes.
+-- HLENs (and a SISMEMBER for a peer in a rack); the lifecycle is written only when it is handed
+-- announces to count or something in it changes.
 -- Expired peers are pruned here at most every 30 s a page at a time (the sweep does the rest);
 -- the lifecycle's `v6` field notes that an IPv6 peer ever came, so IPv4-only swarms skip the
 -- IPv6 hashes.
