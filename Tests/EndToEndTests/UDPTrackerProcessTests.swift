@@ -56,9 +56,14 @@ final class UDPProbe {
 
     static func be<T: FixedWidthInteger>(_ value: T) -> [UInt8] { withUnsafeBytes(of: value.bigEndian) { Array($0) } }
 
-    /// Connects and returns the connection id the tracker gave.
+    /// Connects and returns the connection id the tracker gave. Sent again when no answer came
+    /// (up to 10 times 0.5 s), as BEP 15 clients do: a loaded machine may lose the first datagram
+    /// or answer it late.
     func connect() throws -> UInt64 {
-        let reply = try #require(exchange(Self.be(UInt64(0x417_2710_1980)) + Self.be(UInt32(0)) + Self.be(UInt32(1))))
+        let request = Self.be(UInt64(0x417_2710_1980)) + Self.be(UInt32(0)) + Self.be(UInt32(1))
+        var answer: [UInt8]?
+        for _ in 0..<10 where answer == nil { answer = exchange(request) }
+        let reply = try #require(answer)
         #expect(reply.count == 16 && Array(reply[0..<4]) == [0, 0, 0, 0])
         return reply[8..<16].reduce(0) { $0 << 8 | UInt64($1) }
     }
